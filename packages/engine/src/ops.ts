@@ -1,0 +1,152 @@
+import type { Value } from "./value.js";
+
+/**
+ * One operation of the engine: its forward rule lives in `Value`'s method of the same name, and
+ * its local derivative here. `backward` adds `out.grad × ∂out/∂operand` to each operand's grad —
+ * always `+=`, so a Value used twice collects both contributions.
+ *
+ * The derivative formulas are written the way PyTorch writes them, so results agree to the last
+ * few bits.
+ */
+export interface Op {
+  /** Shown in graphs and in `Value.op`, as micrograd writes it (`+`, `*`, `tanh`, `**2`…). */
+  readonly name: string;
+  /** How many operands the op reads from `a`, `b`; -1 for n-ary ops that read `args`. */
+  readonly arity: -1 | 0 | 1 | 2;
+  readonly backward: (out: Value, a: Value, b: Value, args: readonly Value[]) => void;
+}
+
+/** What a leaf (a Value made by the user, not by an op) has for an op. */
+export const LEAF: Op = { name: "", arity: 0, backward: () => undefined };
+
+export const ADD: Op = {
+  name: "+",
+  arity: 2,
+  backward: (out, a, b) => {
+    a.grad += out.grad;
+    b.grad += out.grad;
+  },
+};
+
+export const SUB: Op = {
+  name: "-",
+  arity: 2,
+  backward: (out, a, b) => {
+    a.grad += out.grad;
+    b.grad += -out.grad;
+  },
+};
+
+export const MUL: Op = {
+  name: "*",
+  arity: 2,
+  backward: (out, a, b) => {
+    a.grad += out.grad * b.data;
+    b.grad += out.grad * a.data;
+  },
+};
+
+export const DIV: Op = {
+  name: "/",
+  arity: 2,
+  backward: (out, a, b) => {
+    // d(a/b)/da = 1/b, d(a/b)/db = -a/b², computed as PyTorch does: -(a/b)/b.
+    a.grad += out.grad / b.data;
+    b.grad += -out.grad * (a.data / b.data / b.data);
+  },
+};
+
+export const NEG: Op = {
+  name: "neg",
+  arity: 1,
+  backward: (out, a) => {
+    a.grad += -out.grad;
+  },
+};
+
+export const EXP: Op = {
+  name: "exp",
+  arity: 1,
+  backward: (out, a) => {
+    // d(eˣ)/dx = eˣ, which is the result itself.
+    a.grad += out.grad * out.data;
+  },
+};
+
+export const LOG: Op = {
+  name: "log",
+  arity: 1,
+  backward: (out, a) => {
+    a.grad += out.grad / a.data;
+  },
+};
+
+export const TANH: Op = {
+  name: "tanh",
+  arity: 1,
+  backward: (out, a) => {
+    // d(tanh x)/dx = 1 - tanh²x, from the result so it never overflows.
+    a.grad += out.grad * (1 - out.data * out.data);
+  },
+};
+
+export const SIGMOID: Op = {
+  name: "sigmoid",
+  arity: 1,
+  backward: (out, a) => {
+    // dσ/dx = (1 - σ)·σ, from the result.
+    a.grad += out.grad * (1 - out.data) * out.data;
+  },
+};
+
+export const RELU: Op = {
+  name: "ReLU",
+  arity: 1,
+  backward: (out, a) => {
+    // An inactive unit (and relu'(0)) passes nothing back — not even an Infinity or NaN grad.
+    if (out.data > 0) a.grad += out.grad;
+  },
+};
+
+const powOps = new Map<number, Op>();
+
+/** The op for `x ** exponent`; one object per exponent, so a training loop allocates none. */
+export function powOp(exponent: number): Op {
+  let op = powOps.get(exponent);
+  if (op === undefined) {
+    op = {
+      name: `**${exponent}`,
+      arity: 1,
+      backward: (out, a) => {
+        // d(xᵏ)/dx = k·xᵏ⁻¹; PyTorch defines the k = 0 case as 0 everywhere (even at x = 0).
+        if (exponent !== 0) a.grad += out.grad * (exponent * a.data ** (exponent - 1));
+      },
+    };
+    powOps.set(exponent, op);
+  }
+  return op;
+}
+
+export const SUM: Op = {
+  name: "sum",
+  arity: -1,
+  backward: (out, _a, _b, args) => {
+    for (const arg of args) arg.grad += out.grad;
+  },
+};
+
+export const DOT: Op = {
+  name: "dot",
+  arity: -1,
+  backward: (out, _a, _b, args) => {
+    // args holds [x₀…xₙ₋₁, y₀…yₙ₋₁]; ∂(Σ xᵢyᵢ)/∂xᵢ = yᵢ and ∂/∂yᵢ = xᵢ.
+    const n = args.length / 2;
+    const g = out.grad;
+    for (let i = 0; i < n; i++) {
+      const x = args[i] as Value;
+      const y = args[n + i] as Value;
+      x.grad += g * y.data;
+      y.grad += g * x.data;
+    }
+  },
+};

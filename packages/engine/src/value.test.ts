@@ -1,0 +1,285 @@
+import { describe, expect, it } from "vitest";
+import { ShapeError, Value, dot, sum, topologicalOrder, zeroGrad } from "./index.js";
+
+describe("the worked example of seed 002: o = tanh(x1*w1 + x2*w2 + b)", () => {
+  const build = () => {
+    const x1 = new Value(2, { label: "x1" });
+    const x2 = new Value(0, { label: "x2" });
+    const w1 = new Value(-3, { label: "w1" });
+    const w2 = new Value(1, { label: "w2" });
+    const b = new Value(6.8813735870195432, { label: "b" });
+    const n = x1.mul(w1).add(x2.mul(w2)).add(b);
+    const o = n.tanh();
+    return { x1, x2, w1, w2, b, n, o };
+  };
+
+  it("computes o = 0.7071067811865476", () => {
+    // The seed prints …476 from (e²ˣ-1)/(e²ˣ+1); glibc's tanh (Python, PyTorch) and V8's give …477.
+    expect(build().o.data).toBeCloseTo(0.7071067811865476, 15);
+  });
+
+  it("gives every leaf the gradient the chain rule gives", () => {
+    const { x1, x2, w1, w2, b, n, o } = build();
+    o.backward();
+    // do/dn = 1 - o² = 0.5; each product passes it on times the other factor.
+    expect(o.grad).toBe(1);
+    expect(n.grad).toBeCloseTo(0.5, 14);
+    expect(b.grad).toBeCloseTo(0.5, 14);
+    expect(x1.grad).toBeCloseTo(-1.5, 14);
+    expect(w1.grad).toBeCloseTo(1.0, 14);
+    expect(x2.grad).toBeCloseTo(0.5, 14);
+    expect(w2.grad).toBe(0);
+  });
+});
+
+describe("each op's value and gradient, as PyTorch defines them", () => {
+  const cases: [string, (x: Value) => Value, (x: number) => number, (x: number) => number][] = [
+    ["add", (x) => x.add(3), (x) => x + 3, () => 1],
+    ["radd of a Value", (x) => new Value(3).add(x), (x) => 3 + x, () => 1],
+    ["sub", (x) => x.sub(3), (x) => x - 3, () => 1],
+    ["sub as subtrahend", (x) => new Value(3).sub(x), (x) => 3 - x, () => -1],
+    ["mul", (x) => x.mul(-2.5), (x) => -2.5 * x, () => -2.5],
+    ["div", (x) => x.div(4), (x) => x / 4, () => 0.25],
+    ["div as divisor", (x) => new Value(3).div(x), (x) => 3 / x, (x) => -3 / (x * x)],
+    ["pow 2", (x) => x.pow(2), (x) => x * x, (x) => 2 * x],
+    ["pow -1.5", (x) => x.pow(-1.5), (x) => x ** -1.5, (x) => -1.5 * x ** -2.5],
+    ["neg", (x) => x.neg(), (x) => -x, () => -1],
+    ["exp", (x) => x.exp(), Math.exp, Math.exp],
+    ["log", (x) => x.log(), Math.log, (x) => 1 / x],
+    ["tanh", (x) => x.tanh(), Math.tanh, (x) => 1 - Math.tanh(x) ** 2],
+    ["relu", (x) => x.relu(), (x) => Math.max(0, x), (x) => (x > 0 ? 1 : 0)],
+    ["sigmoid", (x) => x.sigmoid(), (x) => 1 / (1 + Math.exp(-x)), (x) => Math.exp(-x) / (1 + Math.exp(-x)) ** 2],
+  ];
+  const points = [0.3, 1.7, 2.9];
+
+  for (const [name, op, value, derivative] of cases) {
+    it(`${name}: value and gradient match the closed form at ${points.join(", ")}`, () => {
+      for (const p of points) {
+        const x = new Value(p);
+        const y = op(x);
+        y.backward();
+        expect(y.data).toBeCloseTo(value(p), 12);
+        expect(Math.abs(x.grad - derivative(p))).toBeLessThan(1e-12 * Math.max(1, Math.abs(derivative(p))));
+      }
+    });
+  }
+
+  it("relu of a negative input passes a gradient of exactly 0", () => {
+    const x = new Value(-0.5);
+    x.relu().backward();
+    expect(x.grad).toBe(0);
+  });
+
+  it("pow 0 has gradient 0, even at x = 0", () => {
+    const x = new Value(0);
+    const y = x.pow(0);
+    y.backward();
+    expect(y.data).toBe(1);
+    expect(x.grad).toBe(0);
+  });
+
+  it("never changes its operands", () => {
+    const a = new Value(2);
+    const b = new Value(3);
+    a.mul(b).add(a).tanh().relu().sigmoid().exp().log().pow(2).div(b).sub(1).neg();
+    expect([a.data, b.data, a.grad, b.grad]).toEqual([2, 3, 0, 0]);
+  });
+
+  it("names each op as micrograd writes it and keeps operands in order", () => {
+    const a = new Value(2);
+    const b = new Value(3);
+    const p = a.mul(b);
+    expect(p.op).toBe("*");
+    expect(p.children).toEqual([a, b]);
+    expect(a.pow(2).op).toBe("**2");
+    expect(a.tanh().op).toBe("tanh");
+    expect(a.op).toBe("");
+    expect(a.children).toEqual([]);
+  });
+});
+
+describe("relu at the boundary", () => {
+  it("has relu'(0) = 0", () => {
+    const x = new Value(0);
+    x.relu().backward();
+    expect(x.grad).toBe(0);
+  });
+
+  it("passes no gradient at all through an inactive unit, even an infinite one", () => {
+    const x = new Value(-1);
+    const y = x.relu().mul(Infinity);
+    y.backward();
+    expect(x.grad).toBe(0);
+    const z = new Value(-2);
+    z.relu().mul(0).log().backward(); // upstream grad of log(0)·0 path is ±Infinity/NaN
+    expect(z.grad).toBe(0);
+  });
+});
+
+describe("numerical care", () => {
+  it("keeps tanh and sigmoid finite for every finite input", () => {
+    for (const x of [-1e308, -1000, -710, -356, -20, 0, 20, 356, 710, 1000, 1e308]) {
+      for (const f of [(v: Value) => v.tanh(), (v: Value) => v.sigmoid()]) {
+        const leaf = new Value(x);
+        const y = f(leaf);
+        y.backward();
+        expect(Number.isFinite(y.data)).toBe(true);
+        expect(Number.isFinite(leaf.grad)).toBe(true);
+      }
+    }
+    expect(new Value(1000).tanh().data).toBe(1);
+    expect(new Value(-1000).sigmoid().data).toBe(0);
+  });
+
+  it("lets exp overflow to Infinity, never NaN", () => {
+    const x = new Value(1000);
+    const y = x.exp();
+    y.backward();
+    expect(y.data).toBe(Infinity);
+    expect(x.grad).toBe(Infinity);
+  });
+});
+
+describe("accumulation when a Value is used more than once", () => {
+  it("a + a gives a gradient of 2", () => {
+    const a = new Value(3);
+    a.add(a).backward();
+    expect(a.grad).toBe(2);
+  });
+
+  it("a * a gives 2a", () => {
+    const a = new Value(-4);
+    a.mul(a).backward();
+    expect(a.grad).toBe(-8);
+  });
+
+  it("accumulates through tanh when its input is reused (seed 002 assigned instead)", () => {
+    const x = new Value(0.5);
+    x.tanh().add(x.mul(2)).backward();
+    expect(x.grad).toBeCloseTo(1 - Math.tanh(0.5) ** 2 + 2, 14);
+  });
+
+  it("sums every path of a diamond", () => {
+    const a = new Value(1.5);
+    const b = a.mul(2);
+    const c = a.exp();
+    const d = b.mul(c);
+    d.backward();
+    // d = 2a·eᵃ, so d' = 2eᵃ + 2a·eᵃ
+    expect(a.grad).toBeCloseTo(2 * Math.exp(1.5) * (1 + 1.5), 12);
+  });
+
+  it("gives the same gradient for a node that feeds many others", () => {
+    const x = new Value(0.7);
+    const terms = Array.from({ length: 50 }, (_, i) => x.mul(i));
+    sum(terms).backward();
+    expect(x.grad).toBe((49 * 50) / 2);
+  });
+
+  it("accumulates leaves across two backward calls but recomputes intermediate grads", () => {
+    const x = new Value(2);
+    const h = x.mul(3);
+    const y = h.mul(h);
+    y.backward();
+    y.backward();
+    expect(x.grad).toBe(2 * 36); // twice dy/dx = 2·(18x) = 36 at x = 2
+    expect(h.grad).toBe(12); // dy/dh = 2h, not doubled
+  });
+});
+
+describe("sum and dot", () => {
+  it("sum makes one node with every operand as a child", () => {
+    const xs = [new Value(1), new Value(2), new Value(3)];
+    const s = sum([...xs, 4]);
+    expect(s.data).toBe(10);
+    expect(s.op).toBe("sum");
+    expect(s.children.slice(0, 3)).toEqual(xs);
+    s.backward();
+    expect(xs.map((x) => x.grad)).toEqual([1, 1, 1]);
+  });
+
+  it("sum of nothing is 0", () => {
+    expect(sum([]).data).toBe(0);
+  });
+
+  it("dot makes one node whose gradients are the other vector", () => {
+    const w = [new Value(0.5), new Value(-2)];
+    const x = [new Value(3), new Value(4)];
+    const d = dot(w, x);
+    expect(d.data).toBe(1.5 - 8);
+    expect(topologicalOrder(d)).toHaveLength(5);
+    d.mul(2).backward();
+    expect(w.map((v) => v.grad)).toEqual([6, 8]);
+    expect(x.map((v) => v.grad)).toEqual([1, -4]);
+  });
+
+  it("dot accumulates when the same Value appears on both sides", () => {
+    const a = new Value(3);
+    dot([a, a], [a, 2]).backward(); // a² + 2a
+    expect(a.grad).toBe(8);
+  });
+
+  it("dot of different lengths throws a ShapeError naming both", () => {
+    expect(() => dot([1, 2, 3], [1, 2])).toThrow(ShapeError);
+    expect(() => dot([1, 2, 3], [1, 2])).toThrow("xs has 3 entries but ys has 2");
+  });
+});
+
+describe("deep graphs", () => {
+  it("backprops through a chain of 1,000,000 nodes without a stack overflow", () => {
+    const step = new Value(1e-6);
+    let x = new Value(0);
+    for (let i = 0; i < 1_000_000; i++) x = x.add(step);
+    x.backward();
+    expect(step.grad).toBe(1_000_000);
+    expect(x.data).toBeCloseTo(1, 9);
+  });
+});
+
+describe("printing and zeroing", () => {
+  it("prints as micrograd does", () => {
+    const v = new Value(0.5);
+    v.grad = -1;
+    expect(String(v)).toBe("Value(data=0.5, grad=-1)");
+  });
+
+  it("zeroGrad zeroes every given Value", () => {
+    const vs = [new Value(1), new Value(2)];
+    vs[0]?.mul(vs[1] as Value).backward();
+    zeroGrad(vs);
+    expect(vs.map((v) => v.grad)).toEqual([0, 0]);
+  });
+
+  it("keeps a label and lets it be changed, as the seeds do", () => {
+    const o = new Value(1, { label: "x" });
+    expect(o.label).toBe("x");
+    o.label = "output";
+    expect(o.label).toBe("output");
+    expect(o.tanh().label).toBe("");
+  });
+});
+
+describe("bad input", () => {
+  const bad: [string, () => unknown, string][] = [
+    ["a string to the constructor", () => new Value("2" as unknown as number), 'new Value(data): data must be a number, got "2" (string)'],
+    ["NaN to the constructor", () => new Value(NaN), "got NaN"],
+    ["undefined to the constructor", () => new Value(undefined as unknown as number), "got undefined"],
+    ["a string operand", () => new Value(1).add("x" as unknown as number), 'Value.add(other): other must be a Value or a number, got "x" (string)'],
+    ["a NaN operand", () => new Value(1).mul(NaN), "Value.mul(other): other must be a Value or a number, got NaN"],
+    ["an object operand", () => new Value(1).div({} as unknown as number), "got an object (Object)"],
+    ["an infinite exponent", () => new Value(2).pow(Infinity), "Value.pow(exponent): exponent must be a finite number, got Infinity"],
+    ["a string exponent", () => new Value(2).pow("2" as unknown as number), 'got "2" (string)'],
+    ["a non-string label", () => new Value(2, { label: 5 as unknown as string }), "label must be a string, got 5"],
+    ["a bad entry to sum", () => sum([1, null as unknown as number]), "Value.sum(other): other must be a Value or a number, got null"],
+  ];
+  for (const [what, call, message] of bad) {
+    it(`throws a TypeError for ${what}`, () => {
+      expect(call).toThrow(TypeError);
+      expect(call).toThrow(message);
+    });
+  }
+
+  it("accepts infinite operands, as IEEE arithmetic does", () => {
+    expect(new Value(1).add(Infinity).data).toBe(Infinity);
+  });
+});

@@ -1,0 +1,304 @@
+import { anomaly } from "./anomaly.js";
+import { AnomalyError, ShapeError, describe } from "./errors.js";
+import {
+  ADD, DIV, DOT, EXP, LEAF, LOG, MUL, NEG, RELU, SIGMOID, SUB, SUM, TANH, powOp,
+} from "./ops.js";
+import type { Op } from "./ops.js";
+
+/** Options for a leaf {@link Value}. */
+export interface ValueOptions {
+  /** A name shown in graphs and error messages, e.g. `"w1"`. */
+  label?: string;
+}
+
+const NO_ARGS: readonly Value[] = [];
+
+/**
+ * A scalar that remembers how it was computed, so that {@link Value.backward} can fill in the
+ * gradient of a result with respect to every Value it was computed from — micrograd's `Value`.
+ *
+ * Ops never change their operands: each returns a new Value. Operands may be Values or plain
+ * numbers (a number becomes a constant leaf).
+ *
+ * @example
+ * const x = new Value(2, { label: "x" });
+ * const y = x.mul(x).add(1); // x² + 1
+ * y.backward();
+ * x.grad; // 4
+ */
+export class Value {
+  /** The number this Value holds. */
+  data: number;
+  /** ∂root/∂this after the last `root.backward()`; leaves accumulate across calls. */
+  grad = 0;
+  /** A name for graphs; `""` when none was given. */
+  label: string;
+  /** @internal The op that produced this Value ({@link LEAF} for a leaf). */
+  _op: Op = LEAF;
+  /** @internal First operand of a unary or binary op. */
+  _a: Value = this;
+  /** @internal Second operand of a binary op. */
+  _b: Value = this;
+  /** @internal Operands of an n-ary op (`sum`, `dot`). */
+  _args: readonly Value[] = NO_ARGS;
+  /** @internal Traversal stamp: equal to the current traversal's number once visited. */
+  _mark = 0;
+
+  /**
+   * Makes a leaf.
+   *
+   * @throws TypeError if `data` is not a number or is NaN.
+   */
+  constructor(data: number, options?: ValueOptions) {
+    if (typeof data !== "number" || Number.isNaN(data)) {
+      throw new TypeError(`new Value(data): data must be a number, got ${describe(data)}`);
+    }
+    const label = options?.label ?? "";
+    if (typeof label !== "string") {
+      throw new TypeError(`new Value(data, { label }): label must be a string, got ${describe(label)}`);
+    }
+    this.data = data;
+    this.label = label;
+  }
+
+  /** The name of the op that produced this Value (`"+"`, `"tanh"`, `"**2"`…), `""` for a leaf. */
+  get op(): string {
+    return this._op.name;
+  }
+
+  /** The operands this Value was computed from, in order (empty for a leaf). A new array each call. */
+  get children(): Value[] {
+    switch (this._op.arity) {
+      case 0:
+        return [];
+      case 1:
+        return [this._a];
+      case 2:
+        return [this._a, this._b];
+      default:
+        return [...this._args];
+    }
+  }
+
+  /** `this + other`. */
+  add(other: Value | number): Value {
+    const b = operand(other, "add");
+    return result(this.data + b.data, ADD, this, b);
+  }
+
+  /** `this - other`. */
+  sub(other: Value | number): Value {
+    const b = operand(other, "sub");
+    return result(this.data - b.data, SUB, this, b);
+  }
+
+  /** `this * other`. */
+  mul(other: Value | number): Value {
+    const b = operand(other, "mul");
+    return result(this.data * b.data, MUL, this, b);
+  }
+
+  /** `this / other` (IEEE semantics: dividing by 0 gives ±Infinity or NaN, as in PyTorch). */
+  div(other: Value | number): Value {
+    const b = operand(other, "div");
+    return result(this.data / b.data, DIV, this, b);
+  }
+
+  /**
+   * `this ** exponent` for a constant exponent.
+   *
+   * @throws TypeError if `exponent` is not a finite number.
+   */
+  pow(exponent: number): Value {
+    if (typeof exponent !== "number" || !Number.isFinite(exponent)) {
+      throw new TypeError(`Value.pow(exponent): exponent must be a finite number, got ${describe(exponent)}`);
+    }
+    return result(this.data ** exponent, powOp(exponent), this, this);
+  }
+
+  /** `-this`. */
+  neg(): Value {
+    return result(-this.data, NEG, this, this);
+  }
+
+  /** `e ** this`; overflows to Infinity (never NaN) above ~709.78. */
+  exp(): Value {
+    return result(Math.exp(this.data), EXP, this, this);
+  }
+
+  /** Natural logarithm: `log(0)` is -Infinity and a negative input gives NaN, as in PyTorch. */
+  log(): Value {
+    return result(Math.log(this.data), LOG, this, this);
+  }
+
+  /** Hyperbolic tangent, finite for every input (±1 far from 0). */
+  tanh(): Value {
+    return result(Math.tanh(this.data), TANH, this, this);
+  }
+
+  /** `max(0, this)`; its gradient at 0 is 0, and NaN propagates as in PyTorch. */
+  relu(): Value {
+    return result(Math.max(0, this.data), RELU, this, this);
+  }
+
+  /** Logistic sigmoid `1 / (1 + e^-this)`, finite for every input (0 or 1 far from 0). */
+  sigmoid(): Value {
+    return result(1 / (1 + Math.exp(-this.data)), SIGMOID, this, this);
+  }
+
+  /**
+   * Back-propagates from this Value: sets its grad to 1 and adds `∂this/∂v` to the grad of every
+   * Value `v` it was computed from, in reverse topological order.
+   *
+   * As in PyTorch, leaves accumulate (call {@link zeroGrad} between training steps), while the
+   * grads of intermediate Values are recomputed from scratch on each call. Iterative: graphs of
+   * millions of nodes do not overflow the stack.
+   *
+   * @example
+   * const loss = w.mul(3).sub(1).pow(2);
+   * loss.backward();
+   */
+  backward(): void {
+    const order = topologicalOrder(this);
+    for (const node of order) if (node._op !== LEAF) node.grad = 0;
+    this.grad = 1;
+    if (anomaly.enabled) {
+      backwardChecked(order);
+      return;
+    }
+    for (let i = order.length - 1; i >= 0; i--) {
+      const node = order[i] as Value;
+      node._op.backward(node, node._a, node._b, node._args);
+    }
+  }
+
+  /** `Value(data=…, grad=…)`, as micrograd prints it. */
+  toString(): string {
+    return `Value(data=${this.data}, grad=${this.grad})`;
+  }
+}
+
+/** The Value an operand stands for: itself, or a constant leaf for a number. */
+function operand(x: Value | number, method: string): Value {
+  if (x instanceof Value) return x;
+  if (typeof x === "number" && !Number.isNaN(x)) return new Value(x);
+  throw new TypeError(`Value.${method}(other): other must be a Value or a number, got ${describe(x)}`);
+}
+
+/** Makes the Value an op produced; the one place the anomaly check watches forward values. */
+function result(data: number, op: Op, a: Value, b: Value, args: readonly Value[] = NO_ARGS): Value {
+  const out = new Value(0);
+  out.data = data;
+  out._op = op;
+  out._a = a;
+  out._b = b;
+  out._args = args;
+  if (anomaly.enabled && !Number.isFinite(data)) {
+    throw new AnomalyError(`${op.name} produced ${data} from (${out.children.join(", ")})`);
+  }
+  return out;
+}
+
+function backwardChecked(order: readonly Value[]): void {
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i] as Value;
+    node._op.backward(node, node._a, node._b, node._args);
+    node.children.forEach((child, k) => {
+      if (!Number.isFinite(child.grad)) {
+        throw new AnomalyError(
+          `backward of ${node.op} made the grad of its operand ${k} ${child.grad}` +
+            ` (operands: ${node.children.join(", ")}; result ${node.toString()})`,
+        );
+      }
+    });
+  }
+}
+
+/** Stands in for the unused operand slots of n-ary nodes, which never read them. */
+const ZERO = new Value(0);
+
+let traversal = 0;
+
+/**
+ * Every Value that `root` depends on (itself included), each once, operands before results —
+ * the order in which a forward pass computes them. Reverse it for backprop. Iterative.
+ *
+ * @example
+ * topologicalOrder(a.mul(b)).map((v) => v.op); // ["", "", "*"]
+ */
+export function topologicalOrder(root: Value): Value[] {
+  const mark = ++traversal;
+  const order: Value[] = [];
+  // An explicit stack of (node, index of the next operand to visit) replaces recursion.
+  const nodes: Value[] = [root];
+  const next: number[] = [0];
+  root._mark = mark;
+  while (nodes.length > 0) {
+    const top = nodes.length - 1;
+    const node = nodes[top] as Value;
+    const i = next[top] as number;
+    const arity = node._op.arity;
+    if (i < (arity >= 0 ? arity : node._args.length)) {
+      next[top] = i + 1;
+      const child = arity < 0 ? (node._args[i] as Value) : i === 0 ? node._a : node._b;
+      if (child._mark !== mark) {
+        child._mark = mark;
+        nodes.push(child);
+        next.push(0);
+      }
+    } else {
+      nodes.pop();
+      next.pop();
+      order.push(node);
+    }
+  }
+  return order;
+}
+
+/**
+ * The sum of `values` as one node (not a chain of additions), so its backward is one loop.
+ *
+ * @example
+ * sum([a, b, 3]).data; // a.data + b.data + 3
+ */
+export function sum(values: readonly (Value | number)[]): Value {
+  const args = values.map((v) => operand(v, "sum"));
+  let total = 0;
+  for (const v of args) total += v.data;
+  return result(total, SUM, ZERO, ZERO, args);
+}
+
+/**
+ * The dot product `Σ xs[i]·ys[i]` as one node — what a neuron computes before its activation.
+ *
+ * @throws ShapeError if the two lists differ in length.
+ * @example
+ * dot([w1, w2], [2, 0]).data; // 2·w1.data
+ */
+export function dot(xs: readonly (Value | number)[], ys: readonly (Value | number)[]): Value {
+  if (xs.length !== ys.length) {
+    throw new ShapeError(`dot(xs, ys): xs has ${xs.length} entries but ys has ${ys.length}`);
+  }
+  const n = xs.length;
+  const args: Value[] = new Array<Value>(2 * n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const x = operand(xs[i] as Value | number, "dot");
+    const y = operand(ys[i] as Value | number, "dot");
+    args[i] = x;
+    args[n + i] = y;
+    total += x.data * y.data;
+  }
+  return result(total, DOT, ZERO, ZERO, args);
+}
+
+/**
+ * Sets the grad of every given Value to 0 — call it before each training step's `backward()`,
+ * since leaves accumulate.
+ *
+ * @example
+ * zeroGrad(model.parameters());
+ */
+export function zeroGrad(values: Iterable<Value>): void {
+  for (const v of values) v.grad = 0;
+}

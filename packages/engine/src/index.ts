@@ -4,3 +4,4 @@ export { detectAnomaly, isDetectAnomalyEnabled, setDetectAnomaly } from "./anoma
 export { AnomalyError, ShapeError } from "./errors.js";
 export { gradCheck } from "./grad-check.js";
 export type { GradCheckOptions, GradCheckResult } from "./grad-check.js";
+export { Random } from "./random.js";

@@ -1,0 +1,4 @@
+export { mse, sumSquaredError } from "./regression.js";
+export { binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, hinge } from "./classification.js";
+export { l2 } from "./regularization.js";
+export type { Values } from "./inputs.js";

@@ -1,0 +1,10 @@
+export { Module } from "./module.js";
+export { Neuron } from "./neuron.js";
+export type { NeuronOptions } from "./neuron.js";
+export { Layer } from "./layer.js";
+export type { LayerOptions } from "./layer.js";
+export { MLP } from "./mlp.js";
+export type { MLPOptions } from "./mlp.js";
+export { ModelFormatError } from "./model-json.js";
+export type { MLPJSON } from "./model-json.js";
+export type { Activation, Init } from "./activation.js";

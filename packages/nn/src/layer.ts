@@ -1,0 +1,64 @@
+import { Random, ShapeError } from "@micrograd/engine";
+import type { Value } from "@micrograd/engine";
+import type { Activation, Init } from "./activation.js";
+import { Module } from "./module.js";
+import { Neuron, checkSize } from "./neuron.js";
+
+/** Options for a {@link Layer}. */
+export interface LayerOptions {
+  /** Default `"relu"`. */
+  activation?: Activation;
+  /** Default `"uniform"`. */
+  init?: Init;
+  /** Where the initial weights come from; default a `Random` seeded with `seed`. */
+  random?: Random;
+  /** Seed for the initial weights when no `random` is given; default 0. */
+  seed?: number;
+}
+
+/**
+ * `nout` neurons that all read the same `nin` inputs. `forward` always returns an array, even
+ * for one neuron, so a layer's output shape never depends on its width.
+ *
+ * @example
+ * new Layer(3, 4, { activation: "tanh", seed: 1 }).forward([2, 3, -1]); // 4 Values
+ */
+export class Layer extends Module {
+  readonly neurons: Neuron[];
+
+  constructor(nin: number, nout: number, options: LayerOptions = {}) {
+    super();
+    checkSize(nin, "Layer(nin)");
+    checkSize(nout, "Layer(nout)");
+    const random = options.random ?? new Random(options.seed ?? 0);
+    this.neurons = Array.from(
+      { length: nout },
+      () => new Neuron(nin, { activation: options.activation ?? "relu", init: options.init ?? "uniform", nout, random }),
+    );
+  }
+
+  /** Number of inputs each neuron reads. */
+  get nin(): number {
+    return (this.neurons[0] as Neuron).w.length;
+  }
+
+  /**
+   * Every neuron's output, in order.
+   *
+   * @throws ShapeError if `x` has the wrong length.
+   */
+  forward(x: readonly (Value | number)[]): Value[] {
+    if (x.length !== this.nin) throw new ShapeError(`Layer expects ${this.nin} inputs, got ${x.length}`);
+    return this.neurons.map((n) => n.forward(x));
+  }
+
+  /** Neuron by neuron, each its weights then its bias. */
+  parameters(): Value[] {
+    return this.neurons.flatMap((n) => n.parameters());
+  }
+
+  /** E.g. `Layer of [ReLUNeuron(2), ReLUNeuron(2)]`. */
+  override toString(): string {
+    return `Layer of [${this.neurons.join(", ")}]`;
+  }
+}

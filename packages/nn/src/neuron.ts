@@ -1,0 +1,73 @@
+import { Random, ShapeError, Value, dot } from "@micrograd/engine";
+import { activate, activationName, checkActivation, checkInit, initScale } from "./activation.js";
+import type { Activation, Init } from "./activation.js";
+import { Module } from "./module.js";
+
+/** Options for a {@link Neuron}. */
+export interface NeuronOptions {
+  /** Default `"relu"`. */
+  activation?: Activation;
+  /** Default `"uniform"`: U(-1, 1) as in the seeds. */
+  init?: Init;
+  /** The fan-out used by `"xavier"`; default 1. */
+  nout?: number;
+  /** Where the initial weights come from; default a `Random` seeded with `seed`. */
+  random?: Random;
+  /** Seed for the initial weights when no `random` is given; default 0. */
+  seed?: number;
+}
+
+/**
+ * One neuron: `activation(w·x + b)`. Its weights start uniform in a range set by `init`; its
+ * bias starts at 0 (micrograd's choice).
+ *
+ * @example
+ * const n = new Neuron(2, { activation: "tanh", seed: 1 });
+ * n.forward([2, 0]).data;
+ */
+export class Neuron extends Module {
+  /** One weight per input, in input order. */
+  readonly w: Value[];
+  readonly b: Value;
+  readonly activation: Activation;
+
+  constructor(nin: number, options: NeuronOptions = {}) {
+    super();
+    checkSize(nin, "Neuron(nin)");
+    this.activation = checkActivation(options.activation ?? "relu", "Neuron");
+    const scale = initScale(checkInit(options.init ?? "uniform", "Neuron"), nin, options.nout ?? 1);
+    const random = options.random ?? new Random(options.seed ?? 0);
+    this.w = Array.from({ length: nin }, () => new Value(random.uniform(-scale, scale)));
+    this.b = new Value(0);
+  }
+
+  /**
+   * `activation(w·x + b)`.
+   *
+   * @throws ShapeError if `x` does not have one entry per weight.
+   */
+  forward(x: readonly (Value | number)[]): Value {
+    if (x.length !== this.w.length) {
+      throw new ShapeError(`Neuron expects ${this.w.length} inputs, got ${x.length}`);
+    }
+    return activate(dot(this.w, x).add(this.b), this.activation);
+  }
+
+  /** Its weights in input order, then its bias. */
+  parameters(): Value[] {
+    return [...this.w, this.b];
+  }
+
+  /** E.g. `ReLUNeuron(2)`, as micrograd prints it. */
+  override toString(): string {
+    return `${activationName(this.activation)}Neuron(${this.w.length})`;
+  }
+}
+
+/** @throws RangeError unless `n` is a positive integer. */
+export function checkSize(n: unknown, where: string): number {
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) {
+    throw new RangeError(`${where}: expected a positive integer, got ${JSON.stringify(n)}`);
+  }
+  return n;
+}

@@ -1,0 +1,64 @@
+import { Value, sum } from "@micrograd/engine";
+import {
+  binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, hinge, mse, sumSquaredError,
+} from "@micrograd/losses";
+
+/**
+ * The losses the training loop knows by name. Class targets are 0, 1, …: `hinge` maps them to
+ * ±1 labels itself; `bce` expects a probability output (sigmoid), `bceWithLogits` a raw score.
+ */
+export type LossName = "hinge" | "mse" | "sse" | "bce" | "bceWithLogits" | "crossEntropy";
+
+export const LOSS_NAMES: readonly LossName[] = ["hinge", "mse", "sse", "bce", "bceWithLogits", "crossEntropy"];
+
+/** The loss of a batch: every sample's outputs against its target. */
+export function batchLoss(loss: LossName, outputs: readonly Value[][], targets: readonly number[]): Value {
+  const first = outputs.map((o) => o[0] as Value);
+  switch (loss) {
+    case "hinge":
+      return hinge(first, targets.map((t) => (t > 0 ? 1 : -1)));
+    case "mse":
+      return mse(first, targets);
+    case "sse":
+      return sumSquaredError(first, targets);
+    case "bce":
+      return binaryCrossEntropy(first, targets);
+    case "bceWithLogits":
+      return binaryCrossEntropyWithLogits(first, targets);
+    case "crossEntropy":
+      return sum(outputs.map((o, i) => crossEntropy(o, targets[i] as number))).div(outputs.length);
+  }
+}
+
+/**
+ * The class a model's outputs stand for under `loss` (argmax for cross-entropy, the side of 0
+ * for scores, of 0.5 for probabilities), or `null` for a regression loss.
+ */
+export function predictedClass(loss: LossName, outputs: readonly (Value | number)[]): number | null {
+  const data = outputs.map((o) => (o instanceof Value ? o.data : o));
+  const first = data[0] as number;
+  switch (loss) {
+    case "hinge":
+    case "bceWithLogits":
+      return first > 0 ? 1 : 0;
+    case "bce":
+      return first > 0.5 ? 1 : 0;
+    case "crossEntropy":
+      return data.indexOf(Math.max(...data));
+    case "mse":
+    case "sse":
+      return null;
+  }
+}
+
+/** Fraction of samples whose predicted class equals the target; `null` for regression losses. */
+export function accuracy(loss: LossName, outputs: readonly (readonly (Value | number)[])[], targets: readonly number[]): number | null {
+  if (outputs.length === 0) return null;
+  let right = 0;
+  for (let i = 0; i < outputs.length; i++) {
+    const predicted = predictedClass(loss, outputs[i] as Value[]);
+    if (predicted === null) return null;
+    if (predicted === targets[i]) right += 1;
+  }
+  return right / outputs.length;
+}

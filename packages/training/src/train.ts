@@ -1,0 +1,139 @@
+import { Random } from "@micrograd/engine";
+import { l2 } from "@micrograd/losses";
+import type { MLP } from "@micrograd/nn";
+import type { Optimizer, Schedule } from "@micrograd/optim";
+import type { Dataset } from "./dataset.js";
+import { accuracy, batchLoss } from "./objective.js";
+import type { LossName } from "./objective.js";
+
+/** What the loop reports after each step. */
+export interface StepInfo {
+  /** Steps done so far, counting this one (1-based). */
+  step: number;
+  /** Loss of this step's batch, regularisation included. */
+  loss: number;
+  /** Accuracy on this step's batch, `null` for regression losses. */
+  accuracy: number | null;
+  /** Learning rate used for this step. */
+  lr: number;
+  /** Wall time of the step (forward, backward, update) in milliseconds. */
+  ms: number;
+}
+
+/** Options for {@link train}. */
+export interface TrainOptions {
+  model: MLP;
+  data: Dataset;
+  loss: LossName;
+  optimizer: Optimizer;
+  /** Number of optimisation steps. */
+  steps: number;
+  /** Samples per step; default the whole dataset (full batch, as micrograd's demo). */
+  batchSize?: number;
+  /** Weight of the L2 penalty on all parameters; default 0 (micrograd's demo uses 1e-4). */
+  l2?: number;
+  /** Learning rate per step (0-based), applied to the optimizer before each step. */
+  schedule?: Schedule;
+  /** Seed of the mini-batch order; default 0. */
+  seed?: number;
+  /** Called after each step; return `false` to stop early. */
+  onStep?: (info: StepInfo) => boolean | void;
+}
+
+/** What {@link train} did. */
+export interface TrainResult {
+  history: StepInfo[];
+  /** The last step's report, or `null` if no step ran. */
+  last: StepInfo | null;
+  /** Whether `onStep` stopped the loop before `steps`. */
+  stoppedEarly: boolean;
+}
+
+/** Thrown when the loss becomes NaN or infinite, with advice on what to change. */
+export class TrainingDivergedError extends Error {
+  override name = "TrainingDivergedError";
+}
+
+/**
+ * Trains `model` on `data`: each step takes a batch (the whole dataset, or `batchSize` samples in
+ * a seeded shuffled order, reshuffled each epoch), computes the loss, back-propagates and lets the
+ * optimizer update the parameters.
+ *
+ * @throws TrainingDivergedError if the loss stops being finite.
+ * @example
+ * train({ model, data: moons(), loss: "hinge", l2: 1e-4, steps: 100,
+ *         optimizer: new SGD(model.parameters(), { lr: 1 }), schedule: linearDecay(1, 0.1, 100) });
+ */
+export function train(options: TrainOptions): TrainResult {
+  const { model, data, optimizer, steps } = options;
+  const n = data.x.length;
+  if (n === 0) throw new RangeError("train: the dataset has no rows");
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`train: steps must be an integer ≥ 0, got ${steps}`);
+  const batchSize = options.batchSize ?? n;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`train: batchSize must be a positive integer, got ${batchSize}`);
+  }
+  const batches = batchOrder(n, Math.min(batchSize, n), options.seed ?? 0);
+  const parameters = model.parameters();
+  const history: StepInfo[] = [];
+
+  for (let step = 0; step < steps; step++) {
+    const started = performance.now();
+    if (options.schedule) optimizer.lr = options.schedule(step);
+    const rows = batches();
+    const outputs = rows.map((i) => model.forward(data.x[i] as number[]));
+    const targets = rows.map((i) => data.y[i] as number);
+    let loss = batchLoss(options.loss, outputs, targets);
+    if (options.l2) loss = loss.add(l2(parameters, options.l2));
+    if (!Number.isFinite(loss.data)) {
+      throw new TrainingDivergedError(
+        `the loss became ${loss.data} at step ${step + 1}: lower the learning rate (now ${optimizer.lr}) or standardise the inputs`,
+      );
+    }
+    optimizer.zeroGrad();
+    loss.backward();
+    optimizer.step();
+    const info: StepInfo = {
+      step: step + 1,
+      loss: loss.data,
+      accuracy: accuracy(options.loss, outputs, targets),
+      lr: optimizer.lr,
+      ms: performance.now() - started,
+    };
+    history.push(info);
+    if (options.onStep?.(info) === false) return { history, last: info, stoppedEarly: step + 1 < steps };
+  }
+  return { history, last: history.at(-1) ?? null, stoppedEarly: false };
+}
+
+/** Hands out batches of row indices: all rows, or consecutive slices of a reshuffled order. */
+function batchOrder(n: number, size: number, seed: number): () => number[] {
+  const all = Array.from({ length: n }, (_, i) => i);
+  if (size === n) return () => all;
+  const random = new Random(seed);
+  let order = random.shuffle([...all]);
+  let next = 0;
+  return () => {
+    if (next + size > n) {
+      order = random.shuffle(order);
+      next = 0;
+    }
+    next += size;
+    return order.slice(next - size, next);
+  };
+}
+
+/**
+ * Outputs of `model` for every row of `data`, and their accuracy under `loss`.
+ *
+ * @example
+ * evaluate(model, moons(), "hinge").accuracy; // 1
+ */
+export function evaluate(model: MLP, data: Dataset, loss: LossName): { loss: number; accuracy: number | null; outputs: number[][] } {
+  const outputs = data.x.map((x) => model.forward(x));
+  return {
+    loss: batchLoss(loss, outputs, data.y).data,
+    accuracy: accuracy(loss, outputs, data.y),
+    outputs: outputs.map((o) => o.map((v) => v.data)),
+  };
+}

@@ -1,12 +1,17 @@
 import { defineConfig } from "tsup";
 
-/** The one build every package shares: ESM + CJS + declarations from `src/index.ts`. */
-export const packageBuild = defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "es2022",
-  treeshake: true,
-});
+/**
+ * The one build every package shares: ESM + CJS + declarations. `entry` lists the package's
+ * entry points; most have just `src/index.ts`.
+ */
+export function packageBuild(entry: string[] = ["src/index.ts"]) {
+  return defineConfig({
+    entry,
+    format: ["esm", "cjs"],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: "es2022",
+    treeshake: true,
+  });
+}

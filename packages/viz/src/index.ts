@@ -1,0 +1,2 @@
+export { GraphTooLargeError, toDot } from "./dot.js";
+export type { DotOptions } from "./dot.js";

@@ -5,3 +5,4 @@ export { AnomalyError, ShapeError } from "./errors.js";
 export { gradCheck } from "./grad-check.js";
 export type { GradCheckOptions, GradCheckResult } from "./grad-check.js";
 export { Random } from "./random.js";
+export { CompiledGraph, compile } from "./compile.js";

@@ -11,16 +11,28 @@ import type { Value } from "./value.js";
 export interface Op {
   /** Shown in graphs and in `Value.op`, as micrograd writes it (`+`, `*`, `tanh`, `**2`…). */
   readonly name: string;
+  /** Which op this is, for the compiled kernels of `compile.ts`. */
+  readonly code: OpCode;
+  /** The constant exponent of a `**k` op; 0 for the others. */
+  readonly exponent: number;
   /** How many operands the op reads from `a`, `b`; -1 for n-ary ops that read `args`. */
   readonly arity: -1 | 0 | 1 | 2;
   readonly backward: (out: Value, a: Value, b: Value, args: readonly Value[]) => void;
 }
 
+/** Numbers for the ops, so compiled graphs can store them in a typed array. */
+export const OpCode = {
+  Leaf: 0, Add: 1, Sub: 2, Mul: 3, Div: 4, Neg: 5, Exp: 6, Log: 7, Tanh: 8, Sigmoid: 9, Relu: 10, Pow: 11, Sum: 12, Dot: 13,
+} as const;
+export type OpCode = (typeof OpCode)[keyof typeof OpCode];
+
 /** What a leaf (a Value made by the user, not by an op) has for an op. */
-export const LEAF: Op = { name: "", arity: 0, backward: () => undefined };
+export const LEAF: Op = { name: "", code: OpCode.Leaf, exponent: 0, arity: 0, backward: () => undefined };
 
 export const ADD: Op = {
   name: "+",
+  code: OpCode.Add,
+  exponent: 0,
   arity: 2,
   backward: (out, a, b) => {
     a.grad += out.grad;
@@ -30,6 +42,8 @@ export const ADD: Op = {
 
 export const SUB: Op = {
   name: "-",
+  code: OpCode.Sub,
+  exponent: 0,
   arity: 2,
   backward: (out, a, b) => {
     a.grad += out.grad;
@@ -39,6 +53,8 @@ export const SUB: Op = {
 
 export const MUL: Op = {
   name: "*",
+  code: OpCode.Mul,
+  exponent: 0,
   arity: 2,
   backward: (out, a, b) => {
     a.grad += out.grad * b.data;
@@ -48,6 +64,8 @@ export const MUL: Op = {
 
 export const DIV: Op = {
   name: "/",
+  code: OpCode.Div,
+  exponent: 0,
   arity: 2,
   backward: (out, a, b) => {
     // d(a/b)/da = 1/b, d(a/b)/db = -a/b², computed as PyTorch does: -(a/b)/b.
@@ -58,6 +76,8 @@ export const DIV: Op = {
 
 export const NEG: Op = {
   name: "neg",
+  code: OpCode.Neg,
+  exponent: 0,
   arity: 1,
   backward: (out, a) => {
     a.grad += -out.grad;
@@ -66,6 +86,8 @@ export const NEG: Op = {
 
 export const EXP: Op = {
   name: "exp",
+  code: OpCode.Exp,
+  exponent: 0,
   arity: 1,
   backward: (out, a) => {
     // d(eˣ)/dx = eˣ, which is the result itself.
@@ -75,6 +97,8 @@ export const EXP: Op = {
 
 export const LOG: Op = {
   name: "log",
+  code: OpCode.Log,
+  exponent: 0,
   arity: 1,
   backward: (out, a) => {
     a.grad += out.grad / a.data;
@@ -83,6 +107,8 @@ export const LOG: Op = {
 
 export const TANH: Op = {
   name: "tanh",
+  code: OpCode.Tanh,
+  exponent: 0,
   arity: 1,
   backward: (out, a) => {
     // d(tanh x)/dx = 1 - tanh²x, from the result so it never overflows.
@@ -92,6 +118,8 @@ export const TANH: Op = {
 
 export const SIGMOID: Op = {
   name: "sigmoid",
+  code: OpCode.Sigmoid,
+  exponent: 0,
   arity: 1,
   backward: (out, a) => {
     // dσ/dx = (1 - σ)·σ, from the result.
@@ -101,6 +129,8 @@ export const SIGMOID: Op = {
 
 export const RELU: Op = {
   name: "ReLU",
+  code: OpCode.Relu,
+  exponent: 0,
   arity: 1,
   backward: (out, a) => {
     // An inactive unit (and relu'(0)) passes nothing back — not even an Infinity or NaN grad.
@@ -116,6 +146,8 @@ export function powOp(exponent: number): Op {
   if (op === undefined) {
     op = {
       name: `**${exponent}`,
+      code: OpCode.Pow,
+      exponent,
       arity: 1,
       backward: (out, a) => {
         // d(xᵏ)/dx = k·xᵏ⁻¹; PyTorch defines the k = 0 case as 0 everywhere (even at x = 0).
@@ -129,6 +161,8 @@ export function powOp(exponent: number): Op {
 
 export const SUM: Op = {
   name: "sum",
+  code: OpCode.Sum,
+  exponent: 0,
   arity: -1,
   backward: (out, _a, _b, args) => {
     for (const arg of args) arg.grad += out.grad;
@@ -137,6 +171,8 @@ export const SUM: Op = {
 
 export const DOT: Op = {
   name: "dot",
+  code: OpCode.Dot,
+  exponent: 0,
   arity: -1,
   backward: (out, _a, _b, args) => {
     // args holds [x₀…xₙ₋₁, y₀…yₙ₋₁]; ∂(Σ xᵢyᵢ)/∂xᵢ = yᵢ and ∂/∂yᵢ = xᵢ.

@@ -227,12 +227,27 @@ let traversal = 0;
  * topologicalOrder(a.mul(b)).map((v) => v.op); // ["", "", "*"]
  */
 export function topologicalOrder(root: Value): Value[] {
+  return topologicalOrderOf([root]);
+}
+
+/** {@link topologicalOrder} of several roots at once: each Value once, operands first. */
+export function topologicalOrderOf(roots: readonly Value[]): Value[] {
   const mark = ++traversal;
   const order: Value[] = [];
   // An explicit stack of (node, index of the next operand to visit) replaces recursion.
-  const nodes: Value[] = [root];
-  const next: number[] = [0];
-  root._mark = mark;
+  const nodes: Value[] = [];
+  const next: number[] = [];
+  for (const root of roots) {
+    if (root._mark === mark) continue;
+    root._mark = mark;
+    nodes.push(root);
+    next.push(0);
+    visit(nodes, next, order, mark);
+  }
+  return order;
+}
+
+function visit(nodes: Value[], next: number[], order: Value[], mark: number): void {
   while (nodes.length > 0) {
     const top = nodes.length - 1;
     const node = nodes[top] as Value;
@@ -252,7 +267,6 @@ export function topologicalOrder(root: Value): Value[] {
       order.push(node);
     }
   }
-  return order;
 }
 
 /**

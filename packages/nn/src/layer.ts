@@ -1,5 +1,4 @@
-import { Random, ShapeError } from "@micrograd/engine";
-import type { Value } from "@micrograd/engine";
+import { Random, ShapeError, Value } from "@micrograd/engine";
 import type { Activation, Init } from "./activation.js";
 import { Module } from "./module.js";
 import { Neuron, checkSize } from "./neuron.js";
@@ -49,7 +48,9 @@ export class Layer extends Module {
    */
   forward(x: readonly (Value | number)[]): Value[] {
     if (x.length !== this.nin) throw new ShapeError(`Layer expects ${this.nin} inputs, got ${x.length}`);
-    return this.neurons.map((n) => n.forward(x));
+    // Every neuron reads the same inputs: make each number a Value once, not once per neuron.
+    const inputs = x.map((v) => (v instanceof Value ? v : new Value(v)));
+    return this.neurons.map((n) => n.forward(inputs));
   }
 
   /** Neuron by neuron, each its weights then its bias. */

@@ -1,4 +1,5 @@
-import { Random } from "@micrograd/engine";
+import { Random, compile } from "@micrograd/engine";
+import type { Value } from "@micrograd/engine";
 import { l2 } from "@micrograd/losses";
 import type { MLP } from "@micrograd/nn";
 import type { Optimizer, Schedule } from "@micrograd/optim";
@@ -38,6 +39,8 @@ export interface TrainOptions {
   seed?: number;
   /** Called after each step; return `false` to stop early. */
   onStep?: (info: StepInfo) => boolean | void;
+  /** Replay a recorded graph when the step's structure cannot change (see {@link TrainResult.mode}); default true. */
+  compiled?: boolean;
 }
 
 /** What {@link train} did. */
@@ -47,6 +50,22 @@ export interface TrainResult {
   last: StepInfo | null;
   /** Whether `onStep` stopped the loop before `steps`. */
   stoppedEarly: boolean;
+  /**
+   * `"compiled"` when the step was recorded once and replayed (full batch, and a loss with no
+   * data-dependent branch: hinge, mse, sse, bce), `"graph"` when it was built anew each step.
+   */
+  mode: "compiled" | "graph";
+}
+
+/** The losses whose graph has the same structure whatever the parameters are. */
+const FIXED_STRUCTURE: readonly LossName[] = ["hinge", "mse", "sse", "bce"];
+
+/** One forward pass of a step: the loss, each sample's outputs, and the way back. */
+interface Pass {
+  loss: number;
+  outputs: number[][];
+  targets: number[];
+  backward(): void;
 }
 
 /** Thrown when the loss becomes NaN or infinite, with advice on what to change. */
@@ -65,7 +84,7 @@ export class TrainingDivergedError extends Error {
  *         optimizer: new SGD(model.parameters(), { lr: 1 }), schedule: linearDecay(1, 0.1, 100) });
  */
 export function train(options: TrainOptions): TrainResult {
-  const { model, data, optimizer, steps } = options;
+  const { data, optimizer, steps } = options;
   const n = data.x.length;
   if (n === 0) throw new RangeError("train: the dataset has no rows");
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`train: steps must be an integer ≥ 0, got ${steps}`);
@@ -73,37 +92,76 @@ export function train(options: TrainOptions): TrainResult {
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new RangeError(`train: batchSize must be a positive integer, got ${batchSize}`);
   }
-  const batches = batchOrder(n, Math.min(batchSize, n), options.seed ?? 0);
-  const parameters = model.parameters();
+  const size = Math.min(batchSize, n);
+  const forward = options.compiled !== false && size === n && FIXED_STRUCTURE.includes(options.loss)
+    ? compiledPass(options)
+    : graphPass(options, batchOrder(n, size, options.seed ?? 0));
   const history: StepInfo[] = [];
 
   for (let step = 0; step < steps; step++) {
     const started = performance.now();
     if (options.schedule) optimizer.lr = options.schedule(step);
-    const rows = batches();
-    const outputs = rows.map((i) => model.forward(data.x[i] as number[]));
-    const targets = rows.map((i) => data.y[i] as number);
-    let loss = batchLoss(options.loss, outputs, targets);
-    if (options.l2) loss = loss.add(l2(parameters, options.l2));
-    if (!Number.isFinite(loss.data)) {
+    const pass = forward.run();
+    if (!Number.isFinite(pass.loss)) {
       throw new TrainingDivergedError(
-        `the loss became ${loss.data} at step ${step + 1}: lower the learning rate (now ${optimizer.lr}) or standardise the inputs`,
+        `the loss became ${pass.loss} at step ${step + 1}: lower the learning rate (now ${optimizer.lr}) or standardise the inputs`,
       );
     }
     optimizer.zeroGrad();
-    loss.backward();
+    pass.backward();
     optimizer.step();
     const info: StepInfo = {
       step: step + 1,
-      loss: loss.data,
-      accuracy: accuracy(options.loss, outputs, targets),
+      loss: pass.loss,
+      accuracy: accuracy(options.loss, pass.outputs, pass.targets),
       lr: optimizer.lr,
       ms: performance.now() - started,
     };
     history.push(info);
-    if (options.onStep?.(info) === false) return { history, last: info, stoppedEarly: step + 1 < steps };
+    if (options.onStep?.(info) === false) return { history, last: info, stoppedEarly: step + 1 < steps, mode: forward.mode };
   }
-  return { history, last: history.at(-1) ?? null, stoppedEarly: false };
+  return { history, last: history.at(-1) ?? null, stoppedEarly: false, mode: forward.mode };
+}
+
+/** The step's loss as a Value: the batch loss plus the L2 penalty. */
+function stepLoss(options: TrainOptions, outputs: Value[][], targets: number[]): Value {
+  const loss = batchLoss(options.loss, outputs, targets);
+  return options.l2 ? loss.add(l2(options.model.parameters(), options.l2)) : loss;
+}
+
+/** Builds the graph anew for every batch. */
+function graphPass(options: TrainOptions, batches: () => number[]) {
+  const { model, data } = options;
+  return {
+    mode: "graph" as const,
+    run(): Pass {
+      const rows = batches();
+      const outputs = rows.map((i) => model.forward(data.x[i] as number[]));
+      const targets = rows.map((i) => data.y[i] as number);
+      const loss = stepLoss(options, outputs, targets);
+      return { loss: loss.data, outputs: outputs.map((o) => o.map((v) => v.data)), targets, backward: () => loss.backward() };
+    },
+  };
+}
+
+/** Records the full-batch step once, then replays it: outputs 1… are the samples' outputs. */
+function compiledPass(options: TrainOptions) {
+  const { model, data } = options;
+  const width = model.nouts.at(-1) as number;
+  const graph = compile(() => {
+    const outputs = data.x.map((x) => model.forward(x));
+    return [stepLoss(options, outputs, data.y), ...outputs.flat()];
+  });
+  const outputs = data.x.map(() => new Array<number>(width).fill(0));
+  const backward = () => graph.backward();
+  return {
+    mode: "compiled" as const,
+    run(): Pass {
+      graph.run();
+      outputs.forEach((row, s) => row.forEach((_, j) => (row[j] = graph.output(1 + s * width + j))));
+      return { loss: graph.output(0), outputs, targets: data.y, backward };
+    },
+  };
 }
 
 /** Hands out batches of row indices: all rows, or consecutive slices of a reshuffled order. */

@@ -1,0 +1,102 @@
+import { Value } from "@micrograd/engine";
+import { ExpressionError, parseExpression } from "./parse.js";
+import type { Expr } from "./parse.js";
+
+const UNARY = {
+  neg: (x: Value) => x.neg(),
+  exp: (x: Value) => x.exp(),
+  log: (x: Value) => x.log(),
+  tanh: (x: Value) => x.tanh(),
+  relu: (x: Value) => x.relu(),
+  sigmoid: (x: Value) => x.sigmoid(),
+} as const;
+
+const BINARY = {
+  add: (x: Value, y: Value) => x.add(y),
+  sub: (x: Value, y: Value) => x.sub(y),
+  mul: (x: Value, y: Value) => x.mul(y),
+  div: (x: Value, y: Value) => x.div(y),
+} as const;
+
+const FUNCTIONS = [...Object.keys(UNARY), ...Object.keys(BINARY), "pow"].sort();
+
+/** The names of the variables an expression reads, in order of first appearance. */
+export function expressionVariables(expr: Expr | string): string[] {
+  const tree = typeof expr === "string" ? parseExpression(expr) : expr;
+  const names: string[] = [];
+  const walk = (e: Expr): void => {
+    if (e.kind === "variable" && !names.includes(e.name)) names.push(e.name);
+    if (e.kind === "binary") [e.left, e.right].forEach(walk);
+    if (e.kind === "power") [e.base, e.exponent].forEach(walk);
+    if (e.kind === "call") e.args.forEach(walk);
+  };
+  walk(tree);
+  return names;
+}
+
+/** What {@link evaluateExpression} built. */
+export interface Evaluated {
+  /** The expression's result; call `backward()` on it to fill the variables' grads. */
+  output: Value;
+  /** One leaf per variable, labelled with its name; a name used twice is one Value. */
+  variables: Record<string, Value>;
+}
+
+/**
+ * Parses `text` and builds it from Values: one labelled leaf per variable, taking its value from
+ * `values`. Calls: `tanh exp log relu sigmoid neg` (one argument), `add sub mul div` (two) and
+ * `pow(x, k)`, also as methods: `x.tanh()`, `x.pow(2)`.
+ *
+ * @throws ExpressionError for bad syntax, unknown functions, wrong argument counts, a
+ * non-constant exponent, or variables missing from `values`.
+ * @example
+ * const { output, variables } = evaluateExpression("tanh(x1*w1 + b)", { x1: 2, w1: -3, b: 6.88 });
+ * output.backward();
+ * variables.w1!.grad;
+ */
+export function evaluateExpression(text: string, values: Readonly<Record<string, number>>): Evaluated {
+  const tree = parseExpression(text);
+  const missing = expressionVariables(tree).filter((name) => !Object.hasOwn(values, name));
+  if (missing.length > 0) {
+    throw new ExpressionError(`no value given for ${missing.join(", ")}`, 1);
+  }
+  const variables: Record<string, Value> = {};
+  const build = (e: Expr): Value => {
+    switch (e.kind) {
+      case "number":
+        return new Value(e.value);
+      case "variable":
+        return (variables[e.name] ??= new Value(values[e.name] as number, { label: e.name }));
+      case "binary":
+        return BINARY[({ "+": "add", "-": "sub", "*": "mul", "/": "div" } as const)[e.op]](build(e.left), build(e.right));
+      case "power":
+        return build(e.base).pow(constant(e.exponent, e.at));
+      case "call":
+        return call(e);
+    }
+  };
+  // The engine's pow takes a number, so an exponent must not read a variable.
+  const constant = (e: Expr, at: number): number => {
+    if (expressionVariables(e).length > 0) throw new ExpressionError("an exponent must be a constant number", at);
+    return build(e).data;
+  };
+  const call = (e: Extract<Expr, { kind: "call" }>): Value => {
+    const arity = (n: number) => {
+      if (e.args.length !== n) throw new ExpressionError(`${e.name} takes ${n} argument${n === 1 ? "" : "s"}, got ${e.args.length}`, e.at);
+    };
+    if (Object.hasOwn(UNARY, e.name)) {
+      arity(1);
+      return UNARY[e.name as keyof typeof UNARY](build(e.args[0] as Expr));
+    }
+    if (Object.hasOwn(BINARY, e.name)) {
+      arity(2);
+      return BINARY[e.name as keyof typeof BINARY](build(e.args[0] as Expr), build(e.args[1] as Expr));
+    }
+    if (e.name === "pow") {
+      arity(2);
+      return build(e.args[0] as Expr).pow(constant(e.args[1] as Expr, e.at));
+    }
+    throw new ExpressionError(`unknown function ${JSON.stringify(e.name)}; known: ${FUNCTIONS.join(", ")}`, e.at);
+  };
+  return { output: build(tree), variables };
+}

@@ -1,0 +1,9 @@
+/** A mistake in how the command was called (unknown flag, missing or bad value): exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** Input the command cannot use (missing file, bad CSV, corrupt model): exit code 2. */
+export class InputError extends Error {
+  override name = "InputError";
+}

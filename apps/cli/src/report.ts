@@ -1,0 +1,70 @@
+/** What the progress display shows after each epoch. */
+export interface EpochReport {
+  epoch: number;
+  epochs: number;
+  loss: number;
+  accuracy: number | null;
+}
+
+const percent = (a: number | null) => (a === null ? "—" : `${(a * 100).toFixed(1)}%`);
+
+/**
+ * Progress on stderr: a bar redrawn in place on a terminal, plain lines about every tenth of
+ * the run when stderr is not a terminal (CI logs), nothing with --quiet.
+ */
+export function progress(quiet: boolean, stream: NodeJS.WriteStream = process.stderr): { epoch(r: EpochReport): void; end(): void } {
+  if (quiet) return { epoch: () => undefined, end: () => undefined };
+  if (stream.isTTY) {
+    return {
+      epoch({ epoch, epochs, loss, accuracy }) {
+        const width = 24;
+        const filled = Math.round((width * epoch) / epochs);
+        stream.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] epoch ${epoch}/${epochs}  loss ${loss.toFixed(4)}  accuracy ${percent(accuracy)}   `);
+      },
+      end: () => stream.write("\n"),
+    };
+  }
+  return {
+    epoch({ epoch, epochs, loss, accuracy }) {
+      const every = Math.max(1, Math.round(epochs / 10));
+      if (epoch % every === 0 || epoch === epochs || epoch === 1) {
+        stream.write(`epoch ${epoch}/${epochs}  loss ${loss.toFixed(4)}  accuracy ${percent(accuracy)}\n`);
+      }
+    },
+    end: () => undefined,
+  };
+}
+
+/** A small ASCII chart of a curve (the loss per epoch), `height` rows by up to `width` columns. */
+export function chart(values: readonly number[], width = 60, height = 8): string {
+  if (values.length === 0) return "";
+  const columns = Math.min(width, values.length);
+  // Each column shows the mean of the epochs that fall into it.
+  const points = Array.from({ length: columns }, (_, c) => {
+    const from = Math.floor((c * values.length) / columns);
+    const to = Math.max(from + 1, Math.floor(((c + 1) * values.length) / columns));
+    const slice = values.slice(from, to);
+    return slice.reduce((s, v) => s + v, 0) / slice.length;
+  });
+  const max = Math.max(...points);
+  const min = Math.min(...points);
+  const span = max - min || 1;
+  const rows = Array.from({ length: height }, () => new Array<string>(columns).fill(" "));
+  points.forEach((p, c) => {
+    const r = Math.round(((max - p) / span) * (height - 1));
+    (rows[r] as string[])[c] = "*";
+  });
+  const label = (v: number) => v.toPrecision(3).padStart(9);
+  return rows
+    .map((row, r) => `${r === 0 ? label(max) : r === height - 1 ? label(min) : " ".repeat(9)} |${row.join("")}`)
+    .concat(`${" ".repeat(9)} +${"-".repeat(columns)}`, `${" ".repeat(11)}epoch 1${" ".repeat(Math.max(1, columns - 14))}${values.length}`)
+    .join("\n");
+}
+
+/** Two aligned columns: `name   value`. */
+export function table(rows: readonly [string, string][]): string {
+  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
+  return rows.map(([k, v]) => `${k.padEnd(width)}${v}`).join("\n");
+}
+
+export { percent };

@@ -1,5 +1,5 @@
-export { Value, dot, sum, topologicalOrder, zeroGrad } from "./value.js";
-export type { ValueOptions } from "./value.js";
+export { Value, backwardSteps, dot, sum, topologicalOrder, topologicalOrderOf, zeroGrad } from "./value.js";
+export type { BackwardStep, ValueOptions } from "./value.js";
 export { detectAnomaly, isDetectAnomalyEnabled, setDetectAnomaly } from "./anomaly.js";
 export { AnomalyError, ShapeError } from "./errors.js";
 export { gradCheck } from "./grad-check.js";

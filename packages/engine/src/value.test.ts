@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, Value, dot, sum, topologicalOrder, zeroGrad } from "./index.js";
+import { ShapeError, Value, backwardSteps, dot, sum, topologicalOrder, zeroGrad } from "./index.js";
 
 describe("the worked example of seed 002: o = tanh(x1*w1 + x2*w2 + b)", () => {
   const build = () => {
@@ -281,5 +281,41 @@ describe("bad input", () => {
 
   it("accepts infinite operands, as IEEE arithmetic does", () => {
     expect(new Value(1).add(Infinity).data).toBe(Infinity);
+  });
+});
+
+describe("backwardSteps", () => {
+  const neuron = () => {
+    const x1 = new Value(2, { label: "x1" });
+    const w1 = new Value(-3, { label: "w1" });
+    const b = new Value(6.8813735870195432, { label: "b" });
+    const o = x1.mul(w1).add(b).tanh();
+    return { x1, w1, b, o };
+  };
+
+  it("walks the ops in reverse topological order, reporting local derivatives and what each adds", () => {
+    const { x1, w1, o } = neuron();
+    const steps = [...backwardSteps(o)];
+    expect(steps.map((s) => s.node.op)).toEqual(["tanh", "+", "*"]);
+    expect(steps.map((s) => s.index)).toEqual([5, 4, 2]);
+    const [tanh, , mul] = steps;
+    expect(tanh?.contributions[0]?.local).toBeCloseTo(1 - o.data ** 2, 15);
+    expect(tanh?.contributions[0]?.added).toBeCloseTo(1 - o.data ** 2, 15);
+    expect(mul?.contributions.map((c) => c.child)).toEqual([x1, w1]);
+    expect(mul?.contributions.map((c) => c.local)).toEqual([-3, 2]);
+  });
+
+  it("ends with the grads of backward()", () => {
+    const a = neuron();
+    a.o.backward();
+    const b = neuron();
+    for (const step of backwardSteps(b.o)) expect(step.node).toBeDefined();
+    expect([b.x1.grad, b.w1.grad, b.b.grad]).toEqual([a.x1.grad, a.w1.grad, a.b.grad]);
+  });
+
+  it("reports a reused operand once, with its whole local derivative", () => {
+    const a = new Value(3);
+    const [step] = [...backwardSteps(a.mul(a))];
+    expect(step?.contributions).toEqual([{ child: a, local: 6, added: 6 }]);
   });
 });

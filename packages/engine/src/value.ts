@@ -316,3 +316,47 @@ export function dot(xs: readonly (Value | number)[], ys: readonly (Value | numbe
 export function zeroGrad(values: Iterable<Value>): void {
   for (const v of values) v.grad = 0;
 }
+
+/** One node's share of a backward pass, as {@link backwardSteps} reports it. */
+export interface BackwardStep {
+  /** The node whose grad is passed on to its operands in this step. */
+  node: Value;
+  /** Its position in `topologicalOrder(root)` (so also its id `v<index>` in `@micrograd/viz`). */
+  index: number;
+  /** For each distinct operand: ∂node/∂operand, and `node.grad × local` added to its grad. */
+  contributions: { child: Value; local: number; added: number }[];
+}
+
+/**
+ * `root.backward()` one node at a time, for teaching: the first call sets the grads as
+ * `backward()` does, then each step back-propagates through one more node, in reverse
+ * topological order, and says what it added. Running it to the end gives `backward()`'s grads.
+ *
+ * @example
+ * for (const { node, contributions } of backwardSteps(o)) console.log(node.op, contributions);
+ */
+export function* backwardSteps(root: Value): Generator<BackwardStep, void, undefined> {
+  const order = topologicalOrder(root);
+  for (const node of order) if (node._op !== LEAF) node.grad = 0;
+  root.grad = 1;
+  for (let index = order.length - 1; index >= 0; index--) {
+    const node = order[index] as Value;
+    if (node._op === LEAF) continue;
+    const children = [...new Set(node.children)];
+    const before = children.map((c) => c.grad);
+    // The local derivatives come from the op's own backward rule, run once with out.grad = 1.
+    const grad = node.grad;
+    children.forEach((c) => (c.grad = 0));
+    node.grad = 1;
+    node._op.backward(node, node._a, node._b, node._args);
+    const locals = children.map((c) => c.grad);
+    children.forEach((c, i) => (c.grad = before[i] as number));
+    node.grad = grad;
+    node._op.backward(node, node._a, node._b, node._args);
+    yield {
+      node,
+      index,
+      contributions: children.map((child, i) => ({ child, local: locals[i] as number, added: child.grad - (before[i] as number) })),
+    };
+  }
+}

@@ -3,5 +3,5 @@ export type { Dataset, ToyDatasetName, ToyOptions } from "./dataset.js";
 export { andGate, seed002Rows, seed003Rows } from "./tables.js";
 export { LOSS_NAMES, accuracy, batchLoss, predictedClass } from "./objective.js";
 export type { LossName } from "./objective.js";
-export { TrainingDivergedError, evaluate, train } from "./train.js";
-export type { StepInfo, TrainOptions, TrainResult } from "./train.js";
+export { Trainer, TrainingDivergedError, evaluate, train } from "./train.js";
+export type { StepInfo, TrainOptions, TrainResult, TrainerOptions } from "./train.js";

@@ -73,10 +73,74 @@ export class TrainingDivergedError extends Error {
   override name = "TrainingDivergedError";
 }
 
+/** Options for {@link Trainer}: everything {@link TrainOptions} has but the step count and callback. */
+export type TrainerOptions = Omit<TrainOptions, "steps" | "onStep">;
+
 /**
- * Trains `model` on `data`: each step takes a batch (the whole dataset, or `batchSize` samples in
- * a seeded shuffled order, reshuffled each epoch), computes the loss, back-propagates and lets the
- * optimizer update the parameters.
+ * Training one step at a time — for apps that play, pause and step (the demo's worker). Each
+ * `step()` takes a batch (the whole dataset, or `batchSize` samples in a seeded shuffled order,
+ * reshuffled each epoch), computes the loss, back-propagates and updates the parameters.
+ *
+ * @example
+ * const trainer = new Trainer({ model, data: moons(), loss: "hinge", optimizer: new SGD(model.parameters(), { lr: 0.1 }) });
+ * const { loss, accuracy } = trainer.step();
+ */
+export class Trainer {
+  /** How steps run: see {@link TrainResult.mode}. */
+  readonly mode: "compiled" | "graph";
+  /** Steps taken so far. */
+  steps = 0;
+  private readonly options: TrainerOptions;
+  private readonly pass: () => Pass;
+
+  /** @throws RangeError for an empty dataset or a bad batch size. */
+  constructor(options: TrainerOptions) {
+    const n = options.data.x.length;
+    if (n === 0) throw new RangeError("train: the dataset has no rows");
+    const batchSize = options.batchSize ?? n;
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new RangeError(`train: batchSize must be a positive integer, got ${batchSize}`);
+    }
+    const size = Math.min(batchSize, n);
+    const forward = options.compiled !== false && size === n && FIXED_STRUCTURE.includes(options.loss)
+      ? compiledPass(options)
+      : graphPass(options, batchOrder(n, size, options.seed ?? 0));
+    this.options = options;
+    this.mode = forward.mode;
+    this.pass = () => forward.run();
+  }
+
+  /**
+   * One step: forward, backward, update.
+   *
+   * @throws TrainingDivergedError if the loss stops being finite (the parameters are left as they were).
+   */
+  step(): StepInfo {
+    const { optimizer, schedule, loss } = this.options;
+    const started = performance.now();
+    if (schedule) optimizer.lr = schedule(this.steps);
+    const pass = this.pass();
+    if (!Number.isFinite(pass.loss)) {
+      throw new TrainingDivergedError(
+        `the loss became ${pass.loss} at step ${this.steps + 1}: lower the learning rate (now ${optimizer.lr}) or standardise the inputs`,
+      );
+    }
+    optimizer.zeroGrad();
+    pass.backward();
+    optimizer.step();
+    this.steps += 1;
+    return {
+      step: this.steps,
+      loss: pass.loss,
+      accuracy: accuracy(loss, pass.outputs, pass.targets),
+      lr: optimizer.lr,
+      ms: performance.now() - started,
+    };
+  }
+}
+
+/**
+ * Trains `model` on `data` for `steps` steps of a {@link Trainer}, calling `onStep` after each.
  *
  * @throws TrainingDivergedError if the loss stops being finite.
  * @example
@@ -84,53 +148,26 @@ export class TrainingDivergedError extends Error {
  *         optimizer: new SGD(model.parameters(), { lr: 1 }), schedule: linearDecay(1, 0.1, 100) });
  */
 export function train(options: TrainOptions): TrainResult {
-  const { data, optimizer, steps } = options;
-  const n = data.x.length;
-  if (n === 0) throw new RangeError("train: the dataset has no rows");
+  const { steps } = options;
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`train: steps must be an integer ≥ 0, got ${steps}`);
-  const batchSize = options.batchSize ?? n;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new RangeError(`train: batchSize must be a positive integer, got ${batchSize}`);
-  }
-  const size = Math.min(batchSize, n);
-  const forward = options.compiled !== false && size === n && FIXED_STRUCTURE.includes(options.loss)
-    ? compiledPass(options)
-    : graphPass(options, batchOrder(n, size, options.seed ?? 0));
+  const trainer = new Trainer(options);
   const history: StepInfo[] = [];
-
-  for (let step = 0; step < steps; step++) {
-    const started = performance.now();
-    if (options.schedule) optimizer.lr = options.schedule(step);
-    const pass = forward.run();
-    if (!Number.isFinite(pass.loss)) {
-      throw new TrainingDivergedError(
-        `the loss became ${pass.loss} at step ${step + 1}: lower the learning rate (now ${optimizer.lr}) or standardise the inputs`,
-      );
-    }
-    optimizer.zeroGrad();
-    pass.backward();
-    optimizer.step();
-    const info: StepInfo = {
-      step: step + 1,
-      loss: pass.loss,
-      accuracy: accuracy(options.loss, pass.outputs, pass.targets),
-      lr: optimizer.lr,
-      ms: performance.now() - started,
-    };
+  for (let k = 0; k < steps; k++) {
+    const info = trainer.step();
     history.push(info);
-    if (options.onStep?.(info) === false) return { history, last: info, stoppedEarly: step + 1 < steps, mode: forward.mode };
+    if (options.onStep?.(info) === false) return { history, last: info, stoppedEarly: k + 1 < steps, mode: trainer.mode };
   }
-  return { history, last: history.at(-1) ?? null, stoppedEarly: false, mode: forward.mode };
+  return { history, last: history.at(-1) ?? null, stoppedEarly: false, mode: trainer.mode };
 }
 
 /** The step's loss as a Value: the batch loss plus the L2 penalty. */
-function stepLoss(options: TrainOptions, outputs: Value[][], targets: number[]): Value {
+function stepLoss(options: TrainerOptions, outputs: Value[][], targets: number[]): Value {
   const loss = batchLoss(options.loss, outputs, targets);
   return options.l2 ? loss.add(l2(options.model.parameters(), options.l2)) : loss;
 }
 
 /** Builds the graph anew for every batch. */
-function graphPass(options: TrainOptions, batches: () => number[]) {
+function graphPass(options: TrainerOptions, batches: () => number[]) {
   const { model, data } = options;
   return {
     mode: "graph" as const,
@@ -145,7 +182,7 @@ function graphPass(options: TrainOptions, batches: () => number[]) {
 }
 
 /** Records the full-batch step once, then replays it: outputs 1… are the samples' outputs. */
-function compiledPass(options: TrainOptions) {
+function compiledPass(options: TrainerOptions) {
   const { model, data } = options;
   const width = model.nouts.at(-1) as number;
   const graph = compile(() => {

@@ -2,7 +2,7 @@ import { MLP } from "@micrograd/nn";
 import { SGD } from "@micrograd/optim";
 import { describe, expect, it } from "vitest";
 import {
-  TrainingDivergedError, accuracy, andGate, blobs, circles, evaluate, moons, predictedClass, seed002Rows, spiral, toyDatasets, train, xor,
+  Trainer, TrainingDivergedError, accuracy, andGate, blobs, circles, evaluate, moons, predictedClass, seed002Rows, spiral, toyDatasets, train, xor,
 } from "./index.js";
 
 describe("toy datasets", () => {
@@ -125,5 +125,23 @@ describe("train", () => {
     expect(outputs).toHaveLength(40);
     expect(acc).toBeGreaterThanOrEqual(0);
     expect(Number.isFinite(loss)).toBe(true);
+  });
+});
+
+describe("Trainer", () => {
+  it("steps one at a time and matches train() step for step", () => {
+    const make = () => {
+      const model = new MLP(2, [8, 1], { seed: 4 });
+      return { model, optimizer: new SGD(model.parameters(), { lr: 0.3 }), data: moons({ n: 30, seed: 2 }), loss: "hinge" as const };
+    };
+    const a = make();
+    const trainer = new Trainer(a);
+    const stepped = [trainer.step(), trainer.step(), trainer.step()];
+    expect(stepped.map((s) => s.step)).toEqual([1, 2, 3]);
+    expect(trainer.steps).toBe(3);
+    const b = make();
+    const { history } = train({ ...b, steps: 3 });
+    expect(stepped.map((s) => s.loss)).toEqual(history.map((s) => s.loss));
+    expect(a.model.parameters().map((p) => p.data)).toEqual(b.model.parameters().map((p) => p.data));
   });
 });

@@ -18,6 +18,38 @@ const BINARY = {
   div: (x: Value, y: Value) => x.div(y),
 } as const;
 
+/** Longer sub-expressions stay unlabelled, so graphs stay readable. */
+const MAX_LABEL = 24;
+
+const PRECEDENCE = { "+": 1, "-": 1, "*": 2, "/": 2 } as const;
+
+/** Canonical text for an expression: `x1*w1 + x2*w2`, parenthesised only where needed. */
+export function expressionText(e: Expr): string {
+  switch (e.kind) {
+    case "number":
+      return String(e.value);
+    case "variable":
+      return e.name;
+    case "binary": {
+      const side = (child: Expr, right: boolean) => {
+        const text = expressionText(child);
+        if (child.kind !== "binary") return text;
+        const inner = PRECEDENCE[child.op];
+        const outer = PRECEDENCE[e.op];
+        return inner < outer || (right && inner === outer && (e.op === "-" || e.op === "/")) ? `(${text})` : text;
+      };
+      const spaced = e.op === "+" || e.op === "-";
+      return `${side(e.left, false)}${spaced ? ` ${e.op} ` : e.op}${side(e.right, true)}`;
+    }
+    case "power": {
+      const atom = (x: Expr) => (x.kind === "number" || x.kind === "variable" || x.kind === "call" ? expressionText(x) : `(${expressionText(x)})`);
+      return `${atom(e.base)}**${atom(e.exponent)}`;
+    }
+    case "call":
+      return `${e.name}(${e.args.map(expressionText).join(", ")})`;
+  }
+}
+
 const FUNCTIONS = [...Object.keys(UNARY), ...Object.keys(BINARY), "pow"].sort();
 
 /** The names of the variables an expression reads, in order of first appearance. */
@@ -62,6 +94,15 @@ export function evaluateExpression(text: string, values: Readonly<Record<string,
   }
   const variables: Record<string, Value> = {};
   const build = (e: Expr): Value => {
+    const v = compute(e);
+    // Name each intermediate Value after the text it stands for, as the seeds label x1*w1.
+    if (v.label === "" && e.kind !== "number") {
+      const text = expressionText(e);
+      if (text.length <= MAX_LABEL) v.label = text;
+    }
+    return v;
+  };
+  const compute = (e: Expr): Value => {
     switch (e.kind) {
       case "number":
         return new Value(e.value);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ExpressionError, evaluateExpression, expressionVariables, parseExpression } from "./index.js";
+import { ExpressionError, evaluateExpression, expressionText, expressionVariables, parseExpression } from "./index.js";
 
 const SEED = { x1: 2, x2: 0, w1: -3, w2: 1, b: 6.8813735870195432 };
 
@@ -63,5 +63,25 @@ describe("evaluateExpression", () => {
     expect(parseExpression("a * 2")).toEqual({
       kind: "binary", op: "*", left: { kind: "variable", name: "a", at: 1 }, right: { kind: "number", value: 2 },
     });
+  });
+
+  it("labels each intermediate Value with its text, as the seeds do", () => {
+    const { output } = evaluateExpression("tanh(x1*w1 + x2*w2 + b)", SEED);
+    const labels: string[] = [];
+    const walk = (v: typeof output) => {
+      v.children.forEach(walk);
+      if (v.op !== "") labels.push(v.label);
+    };
+    walk(output);
+    expect(labels).toEqual(["x1*w1", "x2*w2", "x1*w1 + x2*w2", "x1*w1 + x2*w2 + b", "tanh(x1*w1 + x2*w2 + b)"]);
+  });
+
+  it("prints expressions with only the parentheses they need", () => {
+    const print = (text: string) => expressionText(parseExpression(text));
+    expect(print("(a*b) + (c)")).toBe("a*b + c");
+    expect(print("(a + b) * c")).toBe("(a + b)*c");
+    expect(print("a - (b - c)")).toBe("a - (b - c)");
+    expect(print("(a*b + c).relu()")).toBe("relu(a*b + c)");
+    expect(print("(a + 1) ** 2")).toBe("(a + 1)**2");
   });
 });

@@ -1,4 +1,4 @@
 export { ExpressionError, parseExpression } from "./parse.js";
 export type { Expr } from "./parse.js";
-export { evaluateExpression, expressionVariables } from "./evaluate.js";
+export { evaluateExpression, expressionText, expressionVariables } from "./evaluate.js";
 export type { Evaluated } from "./evaluate.js";

@@ -1,0 +1,179 @@
+import { backwardSteps, topologicalOrder, zeroGrad } from "@micrograd/engine";
+import type { BackwardStep, Value } from "@micrograd/engine";
+import { evaluateExpression, expressionVariables } from "@micrograd/expr";
+import { el, field, fixed } from "./dom.js";
+
+const SEED_EXPRESSION = "tanh(x1*w1 + x2*w2 + b)";
+const SEED_VALUES: Record<string, number> = { x1: 2, x2: 0, w1: -3, w2: 1, b: 6.8813735870195432 };
+
+/** The Backprop view: seed 002's neuron (or any expression) as a live graph, stepped node by node. */
+export function mountBackprop(root: HTMLElement): void {
+  const expression = el("input", { id: "bp-expression", type: "text", value: SEED_EXPRESSION, size: 34, spellcheck: false, autocomplete: "off" });
+  const build = el("button", { type: "button", id: "bp-build" }, "Build");
+  const variables = el("div", { class: "row", id: "bp-variables" });
+  const forward = el("button", { type: "button", id: "bp-forward" }, "Forward");
+  const backward = el("button", { type: "button", id: "bp-backward" }, "Backward");
+  const step = el("button", { type: "button", id: "bp-step" }, "Step back one node");
+  const reset = el("button", { type: "button", id: "bp-reset" }, "Reset grads");
+  const status = el("p", { class: "status", id: "bp-status", "aria-live": "polite" });
+  const explain = el("div", { class: "explain card", id: "bp-explain", "aria-live": "polite" }, "Press Backward to fill in every gradient, or Step back one node to watch the chain rule work one node at a time.");
+  const values = el("table", { id: "bp-values" });
+  const graph = el("div", { class: "graph", id: "bp-graph", role: "img", "aria-label": "computation graph" });
+
+  root.append(
+    el("h2", { id: "backprop-title" }, "Backprop, node by node"),
+    el("p", {}, "Each box is a Value: its label, its data (forward pass) and its grad, ∂o/∂value (backward pass). Each oval is the operation that made the Value to its right. Edit the inputs, or type another expression — infix like a*b + c, or method style like (a*b + c).relu()."),
+    el("div", { class: "row" }, field("Expression", expression), build),
+    variables,
+    el("div", { class: "row" }, forward, backward, step, reset),
+    status,
+    graph,
+    el("div", { class: "grid two" }, explain, el("div", {}, el("h3", {}, "Values"), values)),
+  );
+
+  const inputs = new Map<string, HTMLInputElement>();
+  let output: Value | null = null;
+  let stepper: Generator<BackwardStep, void, undefined> | null = null;
+  let current: BackwardStep | null = null;
+  let stepCount = 0;
+  let renders = 0;
+
+  // Labels are sub-expressions (x1*w1 + b): parenthesise them inside ∂…/∂… and before .grad.
+  const name = (v: Value, order: Value[]) => {
+    const label = v.label || `v${order.indexOf(v)}`;
+    return /^[A-Za-z_][A-Za-z_0-9]*$/.test(label) ? label : `(${label})`;
+  };
+
+  function readValues(): Record<string, number> {
+    return Object.fromEntries([...inputs].map(([k, input]) => [k, Number(input.value)]));
+  }
+
+  /** Re-reads the expression: one number input per variable, keeping values already typed. */
+  function rebuild(): void {
+    let names: string[];
+    try {
+      names = expressionVariables(expression.value);
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    const previous = readValues();
+    inputs.clear();
+    variables.replaceChildren();
+    for (const n of names) {
+      const input = el("input", { type: "number", step: "any", id: `bp-var-${n}`, value: String(previous[n] ?? SEED_VALUES[n] ?? 1) });
+      input.addEventListener("change", runForward);
+      inputs.set(n, input);
+      variables.append(field(n, input));
+    }
+    runForward();
+  }
+
+  function runForward(): void {
+    const given = readValues();
+    const bad = Object.entries(given).find(([, v]) => !Number.isFinite(v));
+    if (bad) {
+      fail(new Error(`${bad[0]} needs a number`));
+      return;
+    }
+    try {
+      output = evaluateExpression(expression.value, given).output;
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    output.label = "o";
+    stepper = null;
+    current = null;
+    explain.textContent = "Forward pass done: every Value holds its data; the grads are 0 until you go backward.";
+    void render();
+  }
+
+  function runBackward(): void {
+    if (!output) return;
+    stepper = null;
+    current = null;
+    zeroGrad(topologicalOrder(output));
+    output.backward();
+    explain.textContent = "Backward pass done: o.grad = 1, and every other grad is ∂o/∂value — the sum, over every path to o, of the products of local derivatives (the chain rule).";
+    void render();
+  }
+
+  function stepBack(): void {
+    if (!output) return;
+    const order = topologicalOrder(output);
+    if (!stepper) {
+      zeroGrad(order);
+      stepper = backwardSteps(output);
+      stepCount = 0;
+    }
+    const next = stepper.next();
+    if (next.done) {
+      stepper = null;
+      current = null;
+      explain.textContent = "Every node has passed its grad on: the backward pass is complete. Press Step again to start over.";
+    } else {
+      current = next.value;
+      stepCount += 1;
+      const total = order.filter((v) => v.op !== "").length;
+      const node = current.node;
+      const lines = [`Step ${stepCount} of ${total}: ${name(node, order)} = ${node.op}(…), its grad is ${fixed(node.grad)}`];
+      for (const c of current.contributions) {
+        lines.push(`  ∂${name(node, order)}/∂${name(c.child, order)} = ${fixed(c.local)} → adds ${fixed(node.grad)} × ${fixed(c.local)} = ${fixed(c.added)} to ${name(c.child, order)}.grad`);
+      }
+      explain.textContent = lines.join("\n");
+    }
+    void render();
+  }
+
+  function resetGrads(): void {
+    if (!output) return;
+    zeroGrad(topologicalOrder(output));
+    stepper = null;
+    current = null;
+    explain.textContent = "All grads are 0 again.";
+    void render();
+  }
+
+  function fail(e: unknown): void {
+    status.textContent = e instanceof Error ? e.message : String(e);
+    status.classList.add("error");
+  }
+
+  async function render(): Promise<void> {
+    if (!output) return;
+    const ticket = ++renders;
+    const order = topologicalOrder(output);
+    status.classList.remove("error");
+    status.textContent = `${output.label} = ${fixed(output.data)}`;
+    values.replaceChildren(
+      el("tr", {}, el("th", {}, "Value"), el("th", {}, "data"), el("th", {}, "grad")),
+      ...order.filter((v) => v.label !== "").map((v) => el("tr", { "data-label": v.label }, el("th", {}, v.label), el("td", {}, fixed(v.data)), el("td", {}, fixed(v.grad)))),
+    );
+    // Graphviz (WebAssembly) loads on first use, so the page itself appears at once.
+    const { toSvg } = await import("@micrograd/viz/svg");
+    const svg = await toSvg(output);
+    if (ticket !== renders) return;
+    // Parsed as SVG, never as HTML: Graphviz has escaped every label already.
+    const doc = new DOMParser().parseFromString(svg, "image/svg+xml");
+    graph.replaceChildren(document.importNode(doc.documentElement, true));
+    if (current) {
+      const ids = new Map([[`v${current.index}`, "current"], [`v${current.index}_op`, "current"]]);
+      for (const c of current.contributions) ids.set(`v${order.indexOf(c.child)}`, "operand");
+      for (const g of graph.querySelectorAll("g.node")) {
+        const cls = ids.get(g.querySelector("title")?.textContent ?? "");
+        if (cls) g.classList.add(cls);
+      }
+    }
+  }
+
+  build.addEventListener("click", rebuild);
+  expression.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") rebuild();
+  });
+  forward.addEventListener("click", runForward);
+  backward.addEventListener("click", runBackward);
+  step.addEventListener("click", stepBack);
+  reset.addEventListener("click", resetGrads);
+  rebuild();
+}

@@ -1,0 +1,72 @@
+import type { Activation } from "@micrograd/nn";
+import type { ToyDatasetName } from "@micrograd/training";
+
+/** Everything that defines a Train-view setup; it lives in the URL so a link reproduces it. */
+export interface TrainConfig {
+  dataset: ToyDatasetName;
+  n: number;
+  noise: number;
+  seed: number;
+  layers: number[];
+  activation: Activation;
+  loss: "hinge" | "bce" | "crossEntropy";
+  optimizer: "sgd" | "adam";
+  lr: number;
+  /** Rows per step; 0 for the whole dataset. */
+  batch: number;
+  l2: number;
+  /** Points added by clicking: x, y, class. */
+  extra: [number, number, number][];
+}
+
+export const DATASETS: readonly ToyDatasetName[] = ["moons", "circles", "xor", "spiral", "blobs"];
+export const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "sigmoid", "linear"];
+export const LOSSES: readonly TrainConfig["loss"][] = ["hinge", "bce", "crossEntropy"];
+export const OPTIMIZERS: readonly TrainConfig["optimizer"][] = ["adam", "sgd"];
+
+export const DEFAULTS: TrainConfig = {
+  dataset: "moons", n: 100, noise: 0.1, seed: 0, layers: [16, 16], activation: "relu",
+  loss: "hinge", optimizer: "adam", lr: 0.01, batch: 0, l2: 1e-4, extra: [],
+};
+
+const number = (raw: string | null, fallback: number, min: number, max: number, integer = false): number => {
+  const x = raw === null ? NaN : Number(raw);
+  return raw !== null && raw.trim() !== "" && Number.isFinite(x) && x >= min && x <= max && (!integer || Number.isInteger(x)) ? x : fallback;
+};
+const choice = <T extends string>(raw: string | null, choices: readonly T[], fallback: T): T =>
+  raw !== null && (choices as readonly string[]).includes(raw) ? (raw as T) : fallback;
+
+/** Reads a setup from URL parameters; anything missing or invalid takes its default. */
+export function readConfig(params: URLSearchParams): TrainConfig {
+  const layers = (params.get("layers") ?? "").split(",").map(Number);
+  const extra = (params.get("points") ?? "").split(";").filter(Boolean).map((p) => p.split(",").map(Number))
+    .filter((p): p is [number, number, number] => p.length === 3 && p.every(Number.isFinite) && [0, 1, 2].includes(p[2] as number));
+  return {
+    dataset: choice(params.get("dataset"), DATASETS, DEFAULTS.dataset),
+    n: number(params.get("n"), DEFAULTS.n, 10, 1000, true),
+    noise: number(params.get("noise"), DEFAULTS.noise, 0, 1),
+    seed: number(params.get("seed"), DEFAULTS.seed, 0, 2 ** 31, true),
+    layers: layers.length > 0 && layers.length <= 6 && layers.every((n) => Number.isInteger(n) && n >= 1 && n <= 64) ? layers : DEFAULTS.layers,
+    activation: choice(params.get("activation"), ACTIVATIONS, DEFAULTS.activation),
+    loss: choice(params.get("loss"), LOSSES, DEFAULTS.loss),
+    optimizer: choice(params.get("optimizer"), OPTIMIZERS, DEFAULTS.optimizer),
+    lr: number(params.get("lr"), DEFAULTS.lr, 1e-6, 10),
+    batch: number(params.get("batch"), DEFAULTS.batch, 0, 1000, true),
+    l2: number(params.get("l2"), DEFAULTS.l2, 0, 1),
+    extra,
+  };
+}
+
+/** Writes a setup into URL parameters (keeping others, such as the view). */
+export function writeConfig(config: TrainConfig, params: URLSearchParams): void {
+  const { extra, layers, ...rest } = config;
+  for (const [k, v] of Object.entries(rest)) params.set(k, String(v));
+  params.set("layers", layers.join(","));
+  if (extra.length > 0) params.set("points", extra.map((p) => p.map((x) => +x.toFixed(3)).join(",")).join(";"));
+  else params.delete("points");
+}
+
+/** The loss actually used: more than two classes need cross-entropy. */
+export function effectiveLoss(config: TrainConfig, classes: number): TrainConfig["loss"] {
+  return classes > 2 ? "crossEntropy" : config.loss;
+}

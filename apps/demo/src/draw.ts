@@ -1,0 +1,109 @@
+import { GRID } from "./protocol.js";
+import type { TrainState } from "./protocol.js";
+
+const CLASS_RGB: [number, number, number][] = [[230, 97, 0], [26, 95, 180], [46, 125, 50]];
+const css = ([r, g, b]: [number, number, number], a = 1) => `rgba(${r}, ${g}, ${b}, ${a})`;
+
+/** The decision boundary: each cell tinted by its predicted class, stronger where the model is sure; the points on top. */
+export function drawHeatmap(canvas: HTMLCanvasElement, state: TrainState): void {
+  const ctx = canvas.getContext("2d");
+  if (!ctx) return;
+  const { width, height } = canvas;
+  const cw = width / GRID;
+  const ch = height / GRID;
+  ctx.clearRect(0, 0, width, height);
+  for (let r = 0; r < GRID; r++) {
+    for (let c = 0; c < GRID; c++) {
+      const k = state.heat[2 * (r * GRID + c)] as number;
+      const confidence = state.heat[2 * (r * GRID + c) + 1] as number;
+      ctx.fillStyle = css(CLASS_RGB[k] ?? [128, 128, 128], 0.12 + 0.45 * confidence);
+      ctx.fillRect(c * cw, r * ch, cw + 1, ch + 1);
+    }
+  }
+  const { x0, x1, y0, y1 } = state.bounds;
+  for (const p of state.points) {
+    const px = ((p.x - x0) / (x1 - x0)) * width;
+    const py = ((y1 - p.y) / (y1 - y0)) * height;
+    ctx.beginPath();
+    ctx.arc(px, py, Math.max(3, width / 120), 0, 2 * Math.PI);
+    ctx.fillStyle = css(CLASS_RGB[p.c] ?? [0, 0, 0]);
+    ctx.fill();
+    ctx.strokeStyle = "#fff";
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
+  }
+}
+
+/** Loss (left scale) and accuracy (right scale, 0–100 %) per step. */
+export function drawCurves(canvas: HTMLCanvasElement, losses: readonly number[], accuracies: readonly (number | null)[]): void {
+  const ctx = canvas.getContext("2d");
+  if (!ctx) return;
+  const { width, height } = canvas;
+  const pad = 28;
+  ctx.clearRect(0, 0, width, height);
+  ctx.font = "12px system-ui, sans-serif";
+  ctx.fillStyle = "#5f6368";
+  ctx.fillText("loss", 4, 14);
+  ctx.fillText("accuracy", width - 62, 14);
+  if (losses.length < 2) return;
+  const max = Math.max(...losses.filter(Number.isFinite)) || 1;
+  const line = (values: readonly number[], top: number, colour: string) => {
+    ctx.beginPath();
+    values.forEach((v, i) => {
+      const x = pad + (i / (values.length - 1)) * (width - 2 * pad);
+      const y = height - pad - (v / top) * (height - 2 * pad);
+      if (i === 0) ctx.moveTo(x, y);
+      else ctx.lineTo(x, y);
+    });
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 2;
+    ctx.stroke();
+  };
+  line(losses, max, "#b00020");
+  line(accuracies.map((a) => a ?? 0), 1, "#2e7d32");
+  ctx.fillText(max.toPrecision(3), 4, pad);
+  ctx.fillText(`step ${losses.length}`, width / 2 - 20, height - 6);
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/** The network: neurons in columns, links coloured by the sign of their weight and as thick as its size. */
+export function drawNetwork(container: HTMLElement, state: TrainState): void {
+  const width = 420;
+  const height = 240;
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", `network with layers ${state.sizes.join(", ")}`);
+  const x = (layer: number) => 20 + (layer / (state.sizes.length - 1)) * (width - 40);
+  const y = (i: number, n: number) => (height * (i + 1)) / (n + 1);
+  state.weights.forEach((layer, l) => {
+    const nin = state.sizes[l] as number;
+    layer.forEach((neuron, j) => {
+      for (let i = 0; i < nin; i++) {
+        const w = neuron[i] as number;
+        const link = document.createElementNS(SVG, "line");
+        link.setAttribute("x1", String(x(l)));
+        link.setAttribute("y1", String(y(i, nin)));
+        link.setAttribute("x2", String(x(l + 1)));
+        link.setAttribute("y2", String(y(j, layer.length)));
+        link.setAttribute("stroke", w >= 0 ? "#1a5fb4" : "#e66100");
+        link.setAttribute("stroke-width", String(Math.min(4, 0.3 + Math.abs(w) * 1.2)));
+        link.setAttribute("stroke-opacity", "0.6");
+        svg.append(link);
+      }
+    });
+  });
+  state.sizes.forEach((n, l) => {
+    for (let i = 0; i < n; i++) {
+      const dot = document.createElementNS(SVG, "circle");
+      dot.setAttribute("cx", String(x(l)));
+      dot.setAttribute("cy", String(y(i, n)));
+      dot.setAttribute("r", String(Math.max(2.5, Math.min(7, 90 / n))));
+      dot.setAttribute("fill", "#fff");
+      dot.setAttribute("stroke", "#1d1d1f");
+      svg.append(dot);
+    }
+  });
+  container.replaceChildren(svg);
+}

@@ -1,0 +1,33 @@
+import type { TrainConfig } from "./config.js";
+
+/** Messages the page sends to the training worker. */
+export type ToWorker =
+  | { type: "configure"; config: TrainConfig; keepWeights: boolean }
+  | { type: "play" }
+  | { type: "pause" }
+  | { type: "step" }
+  | { type: "reset" };
+
+/** A snapshot the worker sends after a step or a burst of steps. */
+export interface TrainState {
+  type: "state";
+  step: number;
+  playing: boolean;
+  /** Loss and batch accuracy of each step since the previous snapshot. */
+  history: { step: number; loss: number; accuracy: number | null }[];
+  /** Accuracy on every point with the current weights. */
+  accuracy: number;
+  points: { x: number; y: number; c: number }[];
+  classes: number;
+  bounds: { x0: number; x1: number; y0: number; y1: number };
+  /** GRID × GRID cells, row by row from the top: predicted class and confidence in [0, 1]. */
+  heat: Float32Array;
+  /** Per layer, per neuron: its weights then its bias. */
+  weights: number[][][];
+  sizes: number[];
+}
+
+/** The worker's messages. */
+export type FromWorker = TrainState | { type: "error"; message: string };
+
+export const GRID = 48;

@@ -1,0 +1,133 @@
+import { DATASETS, ACTIVATIONS, LOSSES, OPTIMIZERS, readConfig, writeConfig } from "./config.js";
+import type { TrainConfig } from "./config.js";
+import { el, field, fixed, select } from "./dom.js";
+import { drawCurves, drawHeatmap, drawNetwork } from "./draw.js";
+import type { FromWorker, ToWorker, TrainState } from "./protocol.js";
+
+/** The Train view: a network learning a 2-D dataset in a Web Worker, with every setting in the URL. */
+export function mountTrain(root: HTMLElement): void {
+  let config = readConfig(new URL(location.href).searchParams);
+  const worker = new Worker(new URL("./train-worker.ts", import.meta.url), { type: "module" });
+  const send = (message: ToWorker) => worker.postMessage(message);
+
+  const controls = {
+    dataset: select("tr-dataset", DATASETS, config.dataset),
+    n: el("input", { id: "tr-n", type: "number", min: 10, max: 1000, step: 10, value: config.n }),
+    noise: el("input", { id: "tr-noise", type: "number", min: 0, max: 1, step: 0.05, value: config.noise }),
+    layers: el("input", { id: "tr-layers", type: "text", value: config.layers.join(","), size: 8, inputmode: "numeric" }),
+    activation: select("tr-activation", ACTIVATIONS, config.activation),
+    loss: select("tr-loss", LOSSES, config.loss),
+    optimizer: select("tr-optimizer", OPTIMIZERS, config.optimizer),
+    lr: el("input", { id: "tr-lr", type: "number", min: 0, step: "any", value: config.lr }),
+    batch: el("input", { id: "tr-batch", type: "number", min: 0, step: 1, value: config.batch }),
+    l2: el("input", { id: "tr-l2", type: "number", min: 0, step: "any", value: config.l2 }),
+    seed: el("input", { id: "tr-seed", type: "number", min: 0, step: 1, value: config.seed }),
+  };
+  const play = el("button", { type: "button", id: "tr-play" }, "Play");
+  const stepButton = el("button", { type: "button", id: "tr-step" }, "Step");
+  const reset = el("button", { type: "button", id: "tr-reset" }, "Reset");
+  const stepOut = el("strong", { id: "tr-step-count" }, "0");
+  const lossOut = el("strong", { id: "tr-loss" }, "—");
+  const accuracyOut = el("strong", { id: "tr-accuracy" }, "—");
+  const status = el("p", { class: "status", id: "tr-status", "aria-live": "polite" });
+  const heatmap = el("canvas", { class: "heatmap", id: "tr-heatmap", width: 480, height: 480, "aria-label": "decision boundary; click to add a point, shift-click for the other class" });
+  const curves = el("canvas", { id: "tr-curves", width: 480, height: 180, "aria-label": "loss and accuracy curves" });
+  const network = el("div", { class: "network", id: "tr-network" });
+
+  root.append(
+    el("h2", { id: "train-title" }, "Train a network"),
+    el("p", { class: "hint" }, "Pick a dataset and a network, then Play. The background shows what the network predicts everywhere; click to add a point, shift-click to add one of the other class. Links are blue for positive weights, orange for negative, thicker for larger. The whole setup is in the address bar: share the link to share the setup."),
+    el("div", { class: "row" },
+      field("Dataset", controls.dataset), field("Points", controls.n), field("Noise", controls.noise),
+      field("Hidden layers (neurons)", controls.layers), field("Activation", controls.activation), field("Loss", controls.loss),
+      field("Optimizer", controls.optimizer), field("Learning rate", controls.lr), field("Batch size (0 = all)", controls.batch),
+      field("L2", controls.l2), field("Seed", controls.seed)),
+    el("div", { class: "row" }, play, stepButton, reset),
+    el("div", { class: "metrics" }, el("div", {}, "step", stepOut), el("div", {}, "loss", lossOut), el("div", {}, "accuracy", accuracyOut)),
+    status,
+    el("div", { class: "grid two" }, heatmap, el("div", {}, curves, network)),
+  );
+
+  const losses: number[] = [];
+  const accuracies: (number | null)[] = [];
+  let latest: TrainState | null = null;
+  let playing = false;
+
+  function setPlaying(on: boolean): void {
+    playing = on;
+    play.textContent = on ? "Pause" : "Play";
+  }
+
+  function readControls(): TrainConfig {
+    const params = new URLSearchParams();
+    writeConfig({ ...config, dataset: controls.dataset.value as TrainConfig["dataset"] }, params);
+    for (const [name, control] of Object.entries(controls)) params.set(name, control.value);
+    return { ...readConfig(params), extra: config.extra };
+  }
+
+  function apply(next: TrainConfig, keepWeights: boolean): void {
+    config = next;
+    const url = new URL(location.href);
+    writeConfig(config, url.searchParams);
+    history.replaceState(null, "", url);
+    losses.length = 0;
+    accuracies.length = 0;
+    setPlaying(false);
+    status.textContent = "";
+    send({ type: "configure", config, keepWeights });
+  }
+
+  worker.onmessage = (event: MessageEvent<FromWorker>) => {
+    const message = event.data;
+    if (message.type === "error") {
+      setPlaying(false);
+      status.textContent = `Training stopped: ${message.message}.`;
+      status.classList.add("error");
+      return;
+    }
+    status.classList.remove("error");
+    latest = message;
+    if (message.step === 0) {
+      losses.length = 0;
+      accuracies.length = 0;
+    }
+    for (const h of message.history) {
+      losses.push(h.loss);
+      accuracies.push(h.accuracy);
+    }
+    stepOut.textContent = String(message.step);
+    lossOut.textContent = losses.length > 0 ? fixed(losses.at(-1) as number) : "—";
+    accuracyOut.textContent = `${(message.accuracy * 100).toFixed(1)}%`;
+    drawHeatmap(heatmap, message);
+    drawCurves(curves, losses, accuracies);
+    drawNetwork(network, message);
+  };
+  worker.onerror = (event) => {
+    status.textContent = `The training worker failed: ${event.message}`;
+    status.classList.add("error");
+  };
+
+  for (const control of Object.values(controls)) control.addEventListener("change", () => apply(readControls(), false));
+  play.addEventListener("click", () => {
+    setPlaying(!playing);
+    send({ type: playing ? "play" : "pause" });
+  });
+  stepButton.addEventListener("click", () => {
+    setPlaying(false);
+    send({ type: "step" });
+  });
+  reset.addEventListener("click", () => {
+    setPlaying(false);
+    send({ type: "reset" });
+  });
+  heatmap.addEventListener("click", (event) => {
+    if (!latest) return;
+    const box = heatmap.getBoundingClientRect();
+    const { x0, x1, y0, y1 } = latest.bounds;
+    const x = x0 + ((event.clientX - box.left) / box.width) * (x1 - x0);
+    const y = y1 - ((event.clientY - box.top) / box.height) * (y1 - y0);
+    apply({ ...config, extra: [...config.extra, [x, y, event.shiftKey ? 1 : 0]] }, true);
+  });
+
+  apply(config, false);
+}

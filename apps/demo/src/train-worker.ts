@@ -1,0 +1,141 @@
+/// <reference lib="webworker" />
+import { compile } from "@micrograd/engine";
+import type { CompiledGraph } from "@micrograd/engine";
+import { MLP } from "@micrograd/nn";
+import { Adam, SGD } from "@micrograd/optim";
+import { Trainer, toyDatasets } from "@micrograd/training";
+import type { Dataset } from "@micrograd/training";
+import { effectiveLoss } from "./config.js";
+import type { TrainConfig } from "./config.js";
+import { GRID } from "./protocol.js";
+import type { FromWorker, ToWorker, TrainState } from "./protocol.js";
+
+// Training runs here, off the main thread, so the page stays responsive while it plays.
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+let config: TrainConfig;
+let data: Dataset;
+let model: MLP;
+let trainer: Trainer;
+let predictor: CompiledGraph;
+let bounds: TrainState["bounds"];
+let playing = false;
+let pending: TrainState["history"] = [];
+
+function setup(next: TrainConfig, keepWeights: boolean): void {
+  config = next;
+  const base = toyDatasets[config.dataset]({ n: config.n, noise: config.noise, seed: config.seed });
+  const classes = base.classes;
+  const extra = config.extra.filter(([, , c]) => c < classes);
+  data = { ...base, x: [...base.x, ...extra.map(([x, y]) => [x, y])], y: [...base.y, ...extra.map(([, , c]) => c)] };
+  const loss = effectiveLoss(config, classes);
+  if (!keepWeights || !model) {
+    model = new MLP(2, [...config.layers, loss === "crossEntropy" ? classes : 1], {
+      activation: config.activation, outputActivation: loss === "bce" ? "sigmoid" : "linear", seed: config.seed,
+    });
+  }
+  const optimizer = config.optimizer === "sgd" ? new SGD(model.parameters(), { lr: config.lr }) : new Adam(model.parameters(), { lr: config.lr });
+  trainer = new Trainer({ model, data, loss, optimizer, l2: config.l2, seed: config.seed, ...(config.batch > 0 ? { batchSize: config.batch } : {}) });
+  predictor = compile(([x, y]) => model.forward([x!, y!]), [0, 0]);
+  const xs = data.x.map((p) => p[0] as number);
+  const ys = data.x.map((p) => p[1] as number);
+  const pad = 0.4;
+  bounds = { x0: Math.min(...xs) - pad, x1: Math.max(...xs) + pad, y0: Math.min(...ys) - pad, y1: Math.max(...ys) + pad };
+  pending = [];
+}
+
+/** The predicted class and a confidence in [0, 1] for one point. */
+function classify(x: number, y: number): [number, number] {
+  predictor.run([x, y]);
+  const loss = effectiveLoss(config, data.classes);
+  if (loss === "crossEntropy") {
+    const outs = Array.from({ length: predictor.outputCount }, (_, k) => predictor.output(k));
+    const max = Math.max(...outs);
+    const exps = outs.map((z) => Math.exp(z - max));
+    const k = outs.indexOf(max);
+    const p = (exps[k] as number) / exps.reduce((s, e) => s + e, 0);
+    return [k, (p - 1 / outs.length) / (1 - 1 / outs.length)];
+  }
+  const out = predictor.output(0);
+  if (loss === "bce") return [out > 0.5 ? 1 : 0, Math.abs(2 * out - 1)];
+  return [out > 0 ? 1 : 0, Math.tanh(Math.abs(out))];
+}
+
+function snapshot(): TrainState {
+  const heat = new Float32Array(GRID * GRID * 2);
+  for (let r = 0; r < GRID; r++) {
+    for (let c = 0; c < GRID; c++) {
+      const x = bounds.x0 + ((c + 0.5) / GRID) * (bounds.x1 - bounds.x0);
+      const y = bounds.y1 - ((r + 0.5) / GRID) * (bounds.y1 - bounds.y0);
+      const [k, confidence] = classify(x, y);
+      heat[2 * (r * GRID + c)] = k;
+      heat[2 * (r * GRID + c) + 1] = confidence;
+    }
+  }
+  const right = data.x.filter((p, i) => classify(p[0] as number, p[1] as number)[0] === data.y[i]).length;
+  const history = pending;
+  pending = [];
+  return {
+    type: "state", step: trainer.steps, playing, history, accuracy: right / data.x.length,
+    points: data.x.map((p, i) => ({ x: p[0] as number, y: p[1] as number, c: data.y[i] as number })),
+    classes: data.classes, bounds, heat,
+    weights: model.layers.map((l) => l.neurons.map((n) => [...n.w.map((w) => w.data), n.b.data])),
+    sizes: [2, ...model.nouts],
+  };
+}
+
+function post(message: FromWorker): void {
+  if (message.type === "state") scope.postMessage(message, [message.heat.buffer]);
+  else scope.postMessage(message);
+}
+
+function step(): boolean {
+  try {
+    const info = trainer.step();
+    pending.push({ step: info.step, loss: info.loss, accuracy: info.accuracy });
+    return true;
+  } catch (e) {
+    playing = false;
+    post({ type: "error", message: (e as Error).message });
+    return false;
+  }
+}
+
+/** While playing: a burst of steps for about 30 ms, a snapshot, then yield to messages. */
+function loop(): void {
+  if (!playing) return;
+  const start = performance.now();
+  while (playing && performance.now() - start < 30) if (!step()) break;
+  post(snapshot());
+  setTimeout(loop, 0);
+}
+
+scope.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  switch (message.type) {
+    case "configure":
+      setup(message.config, message.keepWeights);
+      post(snapshot());
+      break;
+    case "play":
+      if (!playing) {
+        playing = true;
+        loop();
+      }
+      break;
+    case "pause":
+      playing = false;
+      post(snapshot());
+      break;
+    case "step":
+      playing = false;
+      step();
+      post(snapshot());
+      break;
+    case "reset":
+      playing = false;
+      setup(config, false);
+      post(snapshot());
+      break;
+  }
+};

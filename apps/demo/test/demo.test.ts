@@ -1,0 +1,162 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { preview } from "vite";
+import type { PreviewServer } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const DEMO = fileURLToPath(new URL("..", import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL("../test-artifacts/", import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+let server: PreviewServer;
+let browser: Browser;
+let base: string;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  if (!existsSync(`${DEMO}/dist/index.html`)) throw new Error("the demo is not built: run pnpm --filter @micrograd/demo build");
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await preview({ root: DEMO, logLevel: "silent", preview: { host: "127.0.0.1", port: 0, strictPort: false, open: false } });
+  base = server.resolvedUrls?.local[0] ?? "";
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the demo, recording every console error or warning and uncaught exception. */
+async function open(query: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`${query}: console ${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`${query}: ${e.message}`));
+  await page.goto(`${base}${query}`);
+  return page;
+}
+
+const gradOf = (page: Page, label: string) => page.locator(`#bp-values tr[data-label="${label}"] td`).nth(1).textContent();
+
+describe("Backprop view", () => {
+  it("shows o = 0.7071 and, after Backward, the seed's gradients", async () => {
+    const page = await open("?view=backprop");
+    await expect.poll(() => page.locator("#bp-status").textContent()).toBe("o = 0.7071");
+    await page.locator("#bp-graph svg").waitFor();
+    await page.click("#bp-backward");
+    await expect.poll(() => gradOf(page, "w1")).toBe("1.0000");
+    expect(await gradOf(page, "x1")).toBe("-1.5000");
+    expect(await gradOf(page, "x2")).toBe("0.5000");
+    expect(await gradOf(page, "w2")).toBe("0.0000");
+    expect(await gradOf(page, "b")).toBe("0.5000");
+    expect(await gradOf(page, "o")).toBe("1.0000");
+    await expect.poll(() => page.locator("#bp-graph").textContent()).toContain("grad -1.5000");
+    await page.screenshot({ path: `${ARTIFACTS}backprop.png`, fullPage: true });
+    await page.close();
+  });
+
+  it("steps back one node at a time, highlighting it and explaining the chain rule", async () => {
+    const page = await open("?view=backprop");
+    await expect.poll(() => page.locator("#bp-status").textContent()).toBe("o = 0.7071");
+    await page.click("#bp-step");
+    await expect.poll(() => page.locator("#bp-explain").textContent()).toContain("Step 1 of 5: o = tanh(…), its grad is 1.0000");
+    expect(await page.locator("#bp-explain").textContent()).toContain("adds 1.0000 × 0.5000 = 0.5000");
+    await page.locator("#bp-graph g.node.current").first().waitFor();
+    for (let k = 0; k < 4; k++) await page.click("#bp-step");
+    await expect.poll(() => page.locator("#bp-explain").textContent()).toContain("Step 5 of 5");
+    expect(await gradOf(page, "x1")).toBe("-1.5000");
+    await page.screenshot({ path: `${ARTIFACTS}backprop-step.png`, fullPage: true });
+    await page.click("#bp-reset");
+    await expect.poll(() => gradOf(page, "x1")).toBe("0.0000");
+    await page.close();
+  });
+
+  it("takes other expressions, and shows user text as text, never as HTML", async () => {
+    const page = await open("?view=backprop");
+    await page.fill("#bp-expression", "(a*b + c).relu()");
+    await page.click("#bp-build");
+    await page.locator("#bp-var-c").waitFor();
+    for (const [name, value] of [["a", "2"], ["b", "-3"], ["c", "10"]]) {
+      await page.fill(`#bp-var-${name}`, value as string);
+      await page.dispatchEvent(`#bp-var-${name}`, "change");
+    }
+    await expect.poll(() => page.locator("#bp-status").textContent()).toBe("o = 4.0000");
+    await page.click("#bp-backward");
+    await expect.poll(() => gradOf(page, "a")).toBe("-3.0000");
+    await page.fill("#bp-expression", "<img src=x onerror=alert(1)>");
+    await page.click("#bp-build");
+    await expect.poll(() => page.locator("#bp-status").textContent()).toContain("unexpected character \"<\"");
+    expect(await page.locator("img").count()).toBe(0);
+    await page.close();
+  });
+});
+
+describe("Train view", () => {
+  it("Step advances exactly one step, Reset resets, and Play reaches 95 % on moons within 30 s", async () => {
+    const page = await open("?view=train");
+    await expect.poll(() => page.locator("#tr-accuracy").textContent()).toMatch(/%$/);
+    expect(await page.locator("#tr-step-count").textContent()).toBe("0");
+    await page.click("#tr-step");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("1");
+    await page.click("#tr-step");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("2");
+    await page.click("#tr-reset");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
+
+    await page.click("#tr-play");
+    await expect.poll(async () => parseFloat((await page.locator("#tr-accuracy").textContent()) ?? "0"), { timeout: 30_000, interval: 250 }).toBeGreaterThanOrEqual(95);
+    await page.click("#tr-play");
+    expect(await page.locator("#tr-play").textContent()).toBe("Play");
+    await page.screenshot({ path: `${ARTIFACTS}train.png`, fullPage: true });
+    expect(new URL(page.url()).searchParams.get("dataset")).toBe("moons");
+    await page.close();
+  });
+
+  it("reads its setup from the URL and adds points where the user clicks", async () => {
+    const page = await open("?view=train&dataset=circles&layers=8,8&activation=tanh&lr=0.03");
+    await expect.poll(() => page.locator("#tr-accuracy").textContent()).toMatch(/%$/);
+    expect(await page.locator("#tr-dataset").inputValue()).toBe("circles");
+    expect(await page.locator("#tr-layers").inputValue()).toBe("8,8");
+    expect(await page.locator("#tr-activation").inputValue()).toBe("tanh");
+    await page.click("#tr-heatmap", { position: { x: 40, y: 40 }, modifiers: ["Shift"] });
+    await expect.poll(() => new URL(page.url()).searchParams.get("points")).toMatch(/^-?[\d.]+,-?[\d.]+,1$/);
+    await page.close();
+  });
+});
+
+describe("Lessons", () => {
+  it("the AND-gate lesson reaches its stated result", async () => {
+    const page = await open("?view=lessons");
+    await page.click("#lesson-and-train");
+    await expect.poll(() => page.locator("#lesson-and-result").textContent(), { timeout: 30_000 }).toContain("Reached: all 4 rows right");
+    await page.click("#lesson-perceptron-train");
+    await expect.poll(() => page.locator("#lesson-perceptron-result").textContent(), { timeout: 30_000 }).toContain("Reached");
+    await page.screenshot({ path: `${ARTIFACTS}lessons.png`, fullPage: true });
+    await page.close();
+  });
+});
+
+describe("quality", () => {
+  it("labels every control and fits a phone's width", async () => {
+    for (const view of ["backprop", "train", "lessons"]) {
+      const page = await open(`?view=${view}`, { width: 390, height: 844 });
+      await page.waitForTimeout(500);
+      const unlabelled = await page.$$eval("input, select", (els) => els.filter((e) => !e.closest("label")).length);
+      expect(unlabelled).toBe(0);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await page.close();
+    }
+  });
+
+  it("logged no console errors or warnings", () => {
+    expect(problems).toEqual([]);
+  });
+});

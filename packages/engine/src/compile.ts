@@ -56,6 +56,7 @@ export class CompiledGraph {
       if (v._op.arity < 0) {
         this.argStart[i] = args.length;
         for (const arg of v._args) args.push(at(arg));
+        for (const arg of v._args2) args.push(at(arg));
         this.argEnd[i] = args.length;
       } else {
         this.a[i] = at(v._a);

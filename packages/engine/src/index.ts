@@ -1,4 +1,6 @@
-export { Value, backwardSteps, dot, sum, topologicalOrder, topologicalOrderOf, zeroGrad } from "./value.js";
+export { Value, backwardSteps, topologicalOrder, topologicalOrderOf, zeroGrad } from "./value.js";
+export { dot, sum } from "./nary.js";
+export { Vector } from "./vector.js";
 export type { BackwardStep, ValueOptions } from "./value.js";
 export { detectAnomaly, isDetectAnomalyEnabled, setDetectAnomaly } from "./anomaly.js";
 export { AnomalyError, ShapeError } from "./errors.js";

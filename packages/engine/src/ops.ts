@@ -17,7 +17,7 @@ export interface Op {
   readonly exponent: number;
   /** How many operands the op reads from `a`, `b`; -1 for n-ary ops that read `args`. */
   readonly arity: -1 | 0 | 1 | 2;
-  readonly backward: (out: Value, a: Value, b: Value, args: readonly Value[]) => void;
+  readonly backward: (out: Value, a: Value, b: Value, args: readonly Value[], args2: readonly Value[]) => void;
 }
 
 /** Numbers for the ops, so compiled graphs can store them in a typed array. */
@@ -174,13 +174,12 @@ export const DOT: Op = {
   code: OpCode.Dot,
   exponent: 0,
   arity: -1,
-  backward: (out, _a, _b, args) => {
-    // args holds [x₀…xₙ₋₁, y₀…yₙ₋₁]; ∂(Σ xᵢyᵢ)/∂xᵢ = yᵢ and ∂/∂yᵢ = xᵢ.
-    const n = args.length / 2;
+  backward: (out, _a, _b, xs, ys) => {
+    // ∂(Σ xᵢyᵢ)/∂xᵢ = yᵢ and ∂/∂yᵢ = xᵢ.
     const g = out.grad;
-    for (let i = 0; i < n; i++) {
-      const x = args[i] as Value;
-      const y = args[n + i] as Value;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i] as Value;
+      const y = ys[i] as Value;
       x.grad += g * y.data;
       y.grad += g * x.data;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, Value, backwardSteps, dot, sum, topologicalOrder, zeroGrad } from "./index.js";
+import { ShapeError, Value, Vector, backwardSteps, dot, sum, topologicalOrder, zeroGrad } from "./index.js";
 
 describe("the worked example of seed 002: o = tanh(x1*w1 + x2*w2 + b)", () => {
   const build = () => {
@@ -217,6 +217,32 @@ describe("sum and dot", () => {
     const a = new Value(3);
     dot([a, a], [a, 2]).backward(); // a² + 2a
     expect(a.grad).toBe(8);
+  });
+
+  it("cannot be changed by mutating the caller's arrays afterwards", () => {
+    const xs = [new Value(1), new Value(2)];
+    const ys = [new Value(3), new Value(4)];
+    const d = dot(xs, ys);
+    const s = sum(xs);
+    xs[0] = new Value(100);
+    expect(d.children.map((v) => v.data)).toEqual([1, 2, 3, 4]);
+    expect(s.children.map((v) => v.data)).toEqual([1, 2]);
+    d.add(s).backward();
+    expect(ys.map((v) => v.grad)).toEqual([1, 2]);
+  });
+
+  it("takes Vectors, which copy their list once and can be shared by many nodes", () => {
+    const list = [new Value(1), new Value(2)];
+    const w = new Vector(list);
+    list[0] = new Value(100);
+    const x = new Vector([3, 4]);
+    expect([w.length, w.at(0)?.data, [...x].map((v) => v.data)]).toEqual([2, 1, [3, 4]]);
+    const a = dot(w, x);
+    const b = dot(w, [5, 6]);
+    sum([a, b]).backward();
+    expect(w.toArray().map((v) => v.grad)).toEqual([3 + 5, 4 + 6]);
+    expect(x.toArray().map((v) => v.grad)).toEqual([1, 2]);
+    expect(sum(x).data).toBe(7);
   });
 
   it("dot of different lengths throws a ShapeError naming both", () => {

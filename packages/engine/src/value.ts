@@ -1,8 +1,6 @@
 import { anomaly } from "./anomaly.js";
-import { AnomalyError, ShapeError, describe } from "./errors.js";
-import {
-  ADD, DIV, DOT, EXP, LEAF, LOG, MUL, NEG, RELU, SIGMOID, SUB, SUM, TANH, powOp,
-} from "./ops.js";
+import { AnomalyError, describe } from "./errors.js";
+import { ADD, DIV, EXP, LEAF, LOG, MUL, NEG, RELU, SIGMOID, SUB, TANH, powOp } from "./ops.js";
 import type { Op } from "./ops.js";
 
 /** Options for a leaf {@link Value}. */
@@ -39,8 +37,10 @@ export class Value {
   _a: Value = this;
   /** @internal Second operand of a binary op. */
   _b: Value = this;
-  /** @internal Operands of an n-ary op (`sum`, `dot`). */
+  /** @internal Operands of an n-ary op (`sum`; the first vector of `dot`). */
   _args: readonly Value[] = NO_ARGS;
+  /** @internal The second vector of `dot`. */
+  _args2: readonly Value[] = NO_ARGS;
   /** @internal Traversal stamp: equal to the current traversal's number once visited. */
   _mark = 0;
 
@@ -76,7 +76,7 @@ export class Value {
       case 2:
         return [this._a, this._b];
       default:
-        return [...this._args];
+        return [...this._args, ...this._args2];
     }
   }
 
@@ -168,7 +168,7 @@ export class Value {
     }
     for (let i = order.length - 1; i >= 0; i--) {
       const node = order[i] as Value;
-      node._op.backward(node, node._a, node._b, node._args);
+      node._op.backward(node, node._a, node._b, node._args, node._args2);
     }
   }
 
@@ -178,21 +178,22 @@ export class Value {
   }
 }
 
-/** The Value an operand stands for: itself, or a constant leaf for a number. */
-function operand(x: Value | number, method: string): Value {
+/** @internal The Value an operand stands for: itself, or a constant leaf for a number. */
+export function operand(x: Value | number, method: string): Value {
   if (x instanceof Value) return x;
   if (typeof x === "number" && !Number.isNaN(x)) return new Value(x);
   throw new TypeError(`Value.${method}(other): other must be a Value or a number, got ${describe(x)}`);
 }
 
-/** Makes the Value an op produced; the one place the anomaly check watches forward values. */
-function result(data: number, op: Op, a: Value, b: Value, args: readonly Value[] = NO_ARGS): Value {
+/** @internal Makes the Value an op produced; the one place the anomaly check watches forward values. */
+export function result(data: number, op: Op, a: Value, b: Value, args: readonly Value[] = NO_ARGS, args2: readonly Value[] = NO_ARGS): Value {
   const out = new Value(0);
   out.data = data;
   out._op = op;
   out._a = a;
   out._b = b;
   out._args = args;
+  out._args2 = args2;
   if (anomaly.enabled && !Number.isFinite(data)) {
     throw new AnomalyError(`${op.name} produced ${data} from (${out.children.join(", ")})`);
   }
@@ -202,7 +203,7 @@ function result(data: number, op: Op, a: Value, b: Value, args: readonly Value[]
 function backwardChecked(order: readonly Value[]): void {
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i] as Value;
-    node._op.backward(node, node._a, node._b, node._args);
+    node._op.backward(node, node._a, node._b, node._args, node._args2);
     node.children.forEach((child, k) => {
       if (!Number.isFinite(child.grad)) {
         throw new AnomalyError(
@@ -214,8 +215,8 @@ function backwardChecked(order: readonly Value[]): void {
   }
 }
 
-/** Stands in for the unused operand slots of n-ary nodes, which never read them. */
-const ZERO = new Value(0);
+/** @internal Stands in for the unused operand slots of n-ary nodes, which never read them. */
+export const ZERO = new Value(0);
 
 let traversal = 0;
 
@@ -253,9 +254,10 @@ function visit(nodes: Value[], next: number[], order: Value[], mark: number): vo
     const node = nodes[top] as Value;
     const i = next[top] as number;
     const arity = node._op.arity;
-    if (i < (arity >= 0 ? arity : node._args.length)) {
+    const first = node._args.length;
+    if (i < (arity >= 0 ? arity : first + node._args2.length)) {
       next[top] = i + 1;
-      const child = arity < 0 ? (node._args[i] as Value) : i === 0 ? node._a : node._b;
+      const child = arity >= 0 ? (i === 0 ? node._a : node._b) : ((i < first ? node._args[i] : node._args2[i - first]) as Value);
       if (child._mark !== mark) {
         child._mark = mark;
         nodes.push(child);
@@ -267,43 +269,6 @@ function visit(nodes: Value[], next: number[], order: Value[], mark: number): vo
       order.push(node);
     }
   }
-}
-
-/**
- * The sum of `values` as one node (not a chain of additions), so its backward is one loop.
- *
- * @example
- * sum([a, b, 3]).data; // a.data + b.data + 3
- */
-export function sum(values: readonly (Value | number)[]): Value {
-  const args = values.map((v) => operand(v, "sum"));
-  let total = 0;
-  for (const v of args) total += v.data;
-  return result(total, SUM, ZERO, ZERO, args);
-}
-
-/**
- * The dot product `Σ xs[i]·ys[i]` as one node — what a neuron computes before its activation.
- *
- * @throws ShapeError if the two lists differ in length.
- * @example
- * dot([w1, w2], [2, 0]).data; // 2·w1.data
- */
-export function dot(xs: readonly (Value | number)[], ys: readonly (Value | number)[]): Value {
-  if (xs.length !== ys.length) {
-    throw new ShapeError(`dot(xs, ys): xs has ${xs.length} entries but ys has ${ys.length}`);
-  }
-  const n = xs.length;
-  const args: Value[] = new Array<Value>(2 * n);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const x = operand(xs[i] as Value | number, "dot");
-    const y = operand(ys[i] as Value | number, "dot");
-    args[i] = x;
-    args[n + i] = y;
-    total += x.data * y.data;
-  }
-  return result(total, DOT, ZERO, ZERO, args);
 }
 
 /**
@@ -348,11 +313,11 @@ export function* backwardSteps(root: Value): Generator<BackwardStep, void, undef
     const grad = node.grad;
     children.forEach((c) => (c.grad = 0));
     node.grad = 1;
-    node._op.backward(node, node._a, node._b, node._args);
+    node._op.backward(node, node._a, node._b, node._args, node._args2);
     const locals = children.map((c) => c.grad);
     children.forEach((c, i) => (c.grad = before[i] as number));
     node.grad = grad;
-    node._op.backward(node, node._a, node._b, node._args);
+    node._op.backward(node, node._a, node._b, node._args, node._args2);
     yield {
       node,
       index,

@@ -1,4 +1,5 @@
-import { Random, ShapeError, Value } from "@micrograd/engine";
+import { Random, ShapeError, Vector } from "@micrograd/engine";
+import type { Value } from "@micrograd/engine";
 import type { Activation, Init } from "./activation.js";
 import { Module } from "./module.js";
 import { Neuron, checkSize } from "./neuron.js";
@@ -46,10 +47,10 @@ export class Layer extends Module {
    *
    * @throws ShapeError if `x` has the wrong length.
    */
-  forward(x: readonly (Value | number)[]): Value[] {
+  forward(x: readonly (Value | number)[] | Vector): Value[] {
     if (x.length !== this.nin) throw new ShapeError(`Layer expects ${this.nin} inputs, got ${x.length}`);
-    // Every neuron reads the same inputs: make each number a Value once, not once per neuron.
-    const inputs = x.map((v) => (v instanceof Value ? v : new Value(v)));
+    // Every neuron reads the same inputs: one Vector, shared by every neuron's dot.
+    const inputs = new Vector(x);
     return this.neurons.map((n) => n.forward(inputs));
   }
 

@@ -1,4 +1,4 @@
-import { Random, ShapeError, Value, dot } from "@micrograd/engine";
+import { Random, ShapeError, Value, Vector, dot } from "@micrograd/engine";
 import { activate, activationName, checkActivation, checkInit, initScale } from "./activation.js";
 import type { Activation, Init } from "./activation.js";
 import { Module } from "./module.js";
@@ -27,9 +27,11 @@ export interface NeuronOptions {
  */
 export class Neuron extends Module {
   /** One weight per input, in input order. */
-  readonly w: Value[];
+  readonly w: readonly Value[];
   readonly b: Value;
   readonly activation: Activation;
+  /** The same weights as a Vector, which every forward pass shares instead of copying. */
+  private readonly weights: Vector;
 
   constructor(nin: number, options: NeuronOptions = {}) {
     super();
@@ -37,7 +39,9 @@ export class Neuron extends Module {
     this.activation = checkActivation(options.activation ?? "relu", "Neuron");
     const scale = initScale(checkInit(options.init ?? "uniform", "Neuron"), nin, options.nout ?? 1);
     const random = options.random ?? new Random(options.seed ?? 0);
-    this.w = Array.from({ length: nin }, () => new Value(random.uniform(-scale, scale)));
+    // Frozen: the weights Vector below holds these same Values, so the list must not change.
+    this.w = Object.freeze(Array.from({ length: nin }, () => new Value(random.uniform(-scale, scale))));
+    this.weights = new Vector(this.w);
     this.b = new Value(0);
   }
 
@@ -46,11 +50,11 @@ export class Neuron extends Module {
    *
    * @throws ShapeError if `x` does not have one entry per weight.
    */
-  forward(x: readonly (Value | number)[]): Value {
+  forward(x: readonly (Value | number)[] | Vector): Value {
     if (x.length !== this.w.length) {
       throw new ShapeError(`Neuron expects ${this.w.length} inputs, got ${x.length}`);
     }
-    return activate(dot(this.w, x).add(this.b), this.activation);
+    return activate(dot(this.weights, x).add(this.b), this.activation);
   }
 
   /** Its weights in input order, then its bias. */

@@ -1,0 +1,39 @@
+import { Value, operand } from "./value.js";
+
+/**
+ * An immutable list of Values. `dot` and `sum` keep a Vector by reference instead of copying it,
+ * which is what lets a layer's sixteen neurons share one list of inputs and each neuron reuse its
+ * own weights step after step — the copies would otherwise dominate a graph's memory.
+ *
+ * @example
+ * const w = new Vector([w1, w2]);
+ * dot(w, new Vector([2, 0]));
+ */
+export class Vector {
+  /** @internal The Values, copied once when the Vector is made; never changed afterwards. */
+  readonly _items: readonly Value[];
+
+  /** Copies `values`, making each number a constant Value. */
+  constructor(values: readonly (Value | number)[] | Vector) {
+    this._items = values instanceof Vector ? values._items : values.map((v) => operand(v, "Vector"));
+  }
+
+  /** Number of Values. */
+  get length(): number {
+    return this._items.length;
+  }
+
+  /** The Value at `index` (negative counts from the end), or undefined. */
+  at(index: number): Value | undefined {
+    return this._items.at(index);
+  }
+
+  /** The Values as a new array. */
+  toArray(): Value[] {
+    return [...this._items];
+  }
+
+  [Symbol.iterator](): Iterator<Value> {
+    return this._items[Symbol.iterator]();
+  }
+}

@@ -31,6 +31,55 @@ describe("compile", () => {
     );
   });
 
+  it("fuses neurons (dot, +bias, activation) without changing a bit of the result", () => {
+    const activations: ((v: Value) => Value)[] = [(v) => v.relu(), (v) => v.tanh(), (v) => v.sigmoid(), (v) => v];
+    for (const activate of activations) {
+      const w = [new Value(0.3), new Value(-0.7), new Value(1.1)];
+      const b = new Value(0.05);
+      const neuron = (x: number[]) => activate(dot(w, x).add(b));
+      const build = () => sum([neuron([1, 2, 3]), neuron([-1, 0.5, 2]).mul(2)]);
+      const f = compile(build);
+      w[0]!.data = 0.4;
+      f.run().backward();
+      const compiled = [...w, b].map((p) => p.grad);
+      [...w, b].forEach((p) => (p.grad = 0));
+      const out = build();
+      out.backward();
+      expect(f.output()).toBe(out.data);
+      expect(compiled).toEqual([...w, b].map((p) => p.grad));
+    }
+  });
+
+  it("does not fuse away a dot or a sum that something else reads or that is an output", () => {
+    const w = [new Value(0.5), new Value(-1)];
+    const b = new Value(0.2);
+    const d = dot(w, [2, 3]);
+    const z = d.add(b);
+    const f = compile(() => [z.relu().add(d.mul(3)), z]);
+    w[1]!.data = 1;
+    f.run().backward();
+    expect(f.output(0)).toBe(Math.max(0, 1 + 3 + 0.2) + 3 * 4);
+    expect(f.output(1)).toBe(4.2);
+    expect(w.map((p) => p.grad)).toEqual([2 + 6, 3 + 9]);
+  });
+
+  it("skips dead neurons only when that changes nothing: an infinite input still spreads NaN", () => {
+    const w = [new Value(1), new Value(1)];
+    const x = [new Value(-1), new Value(-2)];
+    const build = () => dot(w, x).add(0).relu().add(w[0]!);
+    const f = compile(build);
+    f.run().backward();
+    expect(w.map((p) => p.grad)).toEqual([1, 0]); // relu is dead: only the direct path counts
+    w.forEach((p) => (p.grad = 0));
+    x[1]!.data = -Infinity;
+    f.run().backward();
+    const compiled = [...w, ...x].map((p) => p.grad);
+    [...w, ...x].forEach((p) => (p.grad = 0));
+    build().backward();
+    expect(compiled).toEqual([...w, ...x].map((p) => p.grad));
+    expect(Number.isNaN(w[1]!.grad)).toBe(true); // 0 · (-Infinity), as graph mode (and PyTorch) give
+  });
+
   it("takes inputs at replay and reports their gradients", () => {
     const w = new Value(3);
     const f = compile(([x, y]) => (x as Value).mul(w).add((y as Value).tanh()), [1, 0]);

@@ -28,6 +28,20 @@ export const COMMON_FLAGS: Record<string, Flag> = {
   debug: { type: "boolean", description: "print stack traces on errors" },
 };
 
+/** `--model FILE`, shared by the commands that read a saved model. */
+export const MODEL_FLAG: Flag = { type: "string", value: "FILE", description: "a model saved by micrograd train" };
+
+/** `--drop-missing`, shared by the commands that read CSV rows. */
+export const DROP_MISSING_FLAG: Flag = { type: "boolean", description: "skip rows with missing values (NA or empty) instead of failing" };
+
+/** `--out FILE` and `--force`, shared by the commands that write a file. */
+export function outputFlags(what: string): Record<"out" | "force", Flag> {
+  return {
+    out: { type: "string", value: "FILE", description: what },
+    force: { type: "boolean", description: "overwrite --out if it exists" },
+  };
+}
+
 /** Parses `argv` against a command's flags; unknown flags suggest the nearest valid one. */
 export function parseFlags(command: Command, argv: string[]): Flags {
   const flags = { ...command.flags, ...COMMON_FLAGS };

@@ -59,23 +59,17 @@ export function parseExpression(text: string): Expr {
     if (t.text !== text || t.type !== "op") fail(t, JSON.stringify(text));
   };
 
-  function sum(): Expr {
-    let left = product();
-    while (peek().type === "op" && (peek().text === "+" || peek().text === "-")) {
-      const op = next().text as "+" | "-";
-      left = { kind: "binary", op, left, right: product() };
+  /** One level of left-associative binary operators, over the level that binds tighter. */
+  const level = (ops: readonly ("+" | "-" | "*" | "/")[], tighter: () => Expr) => (): Expr => {
+    let left = tighter();
+    while (peek().type === "op" && (ops as readonly string[]).includes(peek().text)) {
+      const op = next().text as (typeof ops)[number];
+      left = { kind: "binary", op, left, right: tighter() };
     }
     return left;
-  }
-
-  function product(): Expr {
-    let left = unary();
-    while (peek().type === "op" && (peek().text === "*" || peek().text === "/")) {
-      const op = next().text as "*" | "/";
-      left = { kind: "binary", op, left, right: unary() };
-    }
-    return left;
-  }
+  };
+  const product = level(["*", "/"], () => unary());
+  const sum = level(["+", "-"], product);
 
   function unary(): Expr {
     const t = peek();

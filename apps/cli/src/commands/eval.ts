@@ -1,5 +1,5 @@
 import { evaluate } from "@micrograd/training";
-import { requireString } from "../args.js";
+import { DROP_MISSING_FLAG, MODEL_FLAG, requireString } from "../args.js";
 import type { Command } from "../args.js";
 import { encodeForModel } from "../data.js";
 import { loadModel } from "../model-file.js";
@@ -10,9 +10,9 @@ export const evalCommand: Command = {
   name: "eval",
   summary: "loss, accuracy and per-class counts of a saved model on a CSV file",
   flags: {
-    model: { type: "string", value: "FILE", description: "a model saved by micrograd train" },
+    model: MODEL_FLAG,
     data: { type: "string", value: "FILE", description: "CSV with the feature columns and the target column" },
-    "drop-missing": { type: "boolean", description: "skip rows with missing values instead of failing" },
+    "drop-missing": DROP_MISSING_FLAG,
     json: { type: "boolean", description: "print the results as JSON" },
   },
   examples: ["micrograd eval --model iris.json --data iris-test.csv", "micrograd eval --model iris.json --data iris-test.csv --json"],

@@ -2,7 +2,7 @@ import type { Value } from "@micrograd/engine";
 import { evaluateExpression } from "@micrograd/expr";
 import { toDot } from "@micrograd/viz";
 import { dotToSvg } from "@micrograd/viz/svg";
-import { choiceFlag } from "../args.js";
+import { choiceFlag, outputFlags } from "../args.js";
 import type { Command, Flags } from "../args.js";
 import { encodeInput } from "../data.js";
 import { UsageError } from "../errors.js";
@@ -19,8 +19,7 @@ export const graph: Command = {
     input: { type: "string", value: "A,B,…", description: "…on this input" },
     format: { type: "string", value: "dot|svg", description: "output format (default dot)" },
     rankdir: { type: "string", value: "LR|TB", description: "layout direction (default LR)" },
-    out: { type: "string", value: "FILE", description: "write here instead of stdout" },
-    force: { type: "boolean", description: "overwrite --out if it exists" },
+    ...outputFlags("write here instead of stdout"),
   },
   examples: [
     'micrograd graph --expr "tanh(x1*w1 + x2*w2 + b)" --set x1=2,x2=0,w1=-3,w2=1,b=6.8813735870195432',

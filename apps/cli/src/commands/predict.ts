@@ -1,4 +1,4 @@
-import { requireString } from "../args.js";
+import { DROP_MISSING_FLAG, MODEL_FLAG, outputFlags, requireString } from "../args.js";
 import type { Command } from "../args.js";
 import { encodeForModel, encodeInput } from "../data.js";
 import { UsageError } from "../errors.js";
@@ -13,12 +13,11 @@ export const predict: Command = {
   name: "predict",
   summary: "predict with a saved model, from a CSV file or one input",
   flags: {
-    model: { type: "string", value: "FILE", description: "a model saved by micrograd train" },
+    model: MODEL_FLAG,
     data: { type: "string", value: "FILE", description: "CSV with the model's feature columns (a target column is ignored)" },
     input: { type: "string", value: "A,B,…", description: "one input, the feature values in training order" },
-    "drop-missing": { type: "boolean", description: "skip rows with missing values instead of failing" },
-    out: { type: "string", value: "FILE", description: "write the predictions here instead of stdout" },
-    force: { type: "boolean", description: "overwrite --out if it exists" },
+    "drop-missing": DROP_MISSING_FLAG,
+    ...outputFlags("write the predictions here instead of stdout"),
   },
   examples: [
     "micrograd predict --model iris.json --data new-flowers.csv > predictions.csv",

@@ -4,7 +4,7 @@ import type { Activation } from "@micrograd/nn";
 import { Adam, SGD } from "@micrograd/optim";
 import { LOSS_NAMES, evaluate, train as runTraining } from "@micrograd/training";
 import type { Dataset, LossName } from "@micrograd/training";
-import { choiceFlag, numberFlag, sizesFlag } from "../args.js";
+import { DROP_MISSING_FLAG, choiceFlag, numberFlag, outputFlags, sizesFlag } from "../args.js";
 import type { Command, Flags } from "../args.js";
 import { CLASSIFICATION, prepareTraining } from "../data.js";
 import type { Prepared } from "../data.js";
@@ -23,7 +23,7 @@ export const train: Command = {
     data: { type: "string", value: "FILE", description: "CSV file with a header row" },
     target: { type: "string", value: "COLUMN", description: "the column to predict (with --data)" },
     features: { type: "string", value: "A,B,…", description: "feature columns (default: all but the target)" },
-    "drop-missing": { type: "boolean", description: "skip rows with missing values (NA or empty) instead of failing" },
+    "drop-missing": DROP_MISSING_FLAG,
     dataset: { type: "string", value: "NAME", description: "built-in dataset instead of --data (see micrograd datasets)" },
     samples: { type: "string", value: "N", description: "points in a built-in dataset (default 100)" },
     noise: { type: "string", value: "X", description: "noise of a built-in dataset" },
@@ -36,8 +36,7 @@ export const train: Command = {
     "batch-size": { type: "string", value: "N", description: "rows per step (default: all)" },
     seed: { type: "string", value: "N", description: "seed of weights, split and batches (default 0)" },
     "val-split": { type: "string", value: "X", description: "fraction of rows held out for validation (default 0)" },
-    out: { type: "string", value: "FILE", description: "where to save the model (default model.json)" },
-    force: { type: "boolean", description: "overwrite --out if it exists" },
+    ...outputFlags("where to save the model (default model.json)"),
     json: { type: "boolean", description: "print the results as JSON" },
   },
   examples: [

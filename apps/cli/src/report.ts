@@ -6,7 +6,8 @@ export interface EpochReport {
   accuracy: number | null;
 }
 
-const percent = (a: number | null) => (a === null ? "—" : `${(a * 100).toFixed(1)}%`);
+/** A fraction as a percentage with one decimal, or a dash when there is none. */
+export const percent = (a: number | null) => (a === null ? "—" : `${(a * 100).toFixed(1)}%`);
 
 /**
  * Progress on stderr: a bar redrawn in place on a terminal, plain lines about every tenth of
@@ -67,4 +68,3 @@ export function table(rows: readonly [string, string][]): string {
   return rows.map(([k, v]) => `${k.padEnd(width)}${v}`).join("\n");
 }
 
-export { percent };

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { MLP } from "@micrograd/nn";
 import { chromium } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
 import { preview } from "vite";
@@ -139,6 +140,25 @@ describe("Lessons", () => {
     await page.click("#lesson-perceptron-train");
     await expect.poll(() => page.locator("#lesson-perceptron-result").textContent(), { timeout: 30_000 }).toContain("Reached");
     await page.screenshot({ path: `${ARTIFACTS}lessons.png`, fullPage: true });
+    await page.close();
+  });
+});
+
+describe("determinism", () => {
+  it("gives bit-identical weights in Chromium and in Node for the same seed", async () => {
+    const built = (pkg: string) => readFileSync(fileURLToPath(new URL(`../../../packages/${pkg}/dist/index.js`, import.meta.url)), "utf8");
+    const url = (code: string) => `data:text/javascript;base64,${Buffer.from(code).toString("base64")}`;
+    const page = await browser.newPage();
+    await page.setContent(`
+      <script type="importmap">${JSON.stringify({ imports: { "@micrograd/engine": url(built("engine")) } })}</script>
+      <script type="module">
+        import { MLP } from "${url(built("nn"))}";
+        window.weights = ["uniform", "xavier", "he"].map((init) => new MLP(2, [16, 16, 1], { seed: 42, init }).parameters().map((p) => p.data));
+      </script>`);
+    await page.waitForFunction(() => "weights" in window);
+    const inBrowser = await page.evaluate(() => (window as unknown as { weights: number[][] }).weights);
+    const inNode = (["uniform", "xavier", "he"] as const).map((init) => new MLP(2, [16, 16, 1], { seed: 42, init }).parameters().map((p) => p.data));
+    expect(inBrowser).toEqual(inNode);
     await page.close();
   });
 });

@@ -2,6 +2,9 @@ import { ShapeError } from "./errors.js";
 import { OpCode } from "./ops.js";
 import { Value, topologicalOrderOf } from "./value.js";
 
+/** The default of `run()`, shared so that a replay allocates nothing. */
+const NO_INPUTS: ArrayLike<number> = Object.freeze([]);
+
 /** The instruction of a fused neuron: `activation(dot(…) + bias)`; beyond the engine's op codes. */
 const FUSED_NEURON = 100;
 const ACT_NONE = 0;
@@ -115,7 +118,7 @@ export class CompiledGraph {
    *
    * @throws ShapeError if `inputs` has a different length from the recorded inputs.
    */
-  run(inputs: ArrayLike<number> = []): this {
+  run(inputs: ArrayLike<number> = NO_INPUTS): this {
     if (inputs.length !== this.inputCount) {
       throw new ShapeError(`CompiledGraph.run: the graph was recorded with ${this.inputCount} inputs, got ${inputs.length}`);
     }

@@ -33,6 +33,7 @@ export class Vector {
     return [...this._items];
   }
 
+  /** Iterates over the Values, so a Vector works with `for…of` and spread. */
   [Symbol.iterator](): Iterator<Value> {
     return this._items[Symbol.iterator]();
   }

@@ -6,12 +6,14 @@ import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const CLI = join(ROOT, "apps/cli/dist/cli.js");
+// The command as `pnpm exec micrograd` finds it: the bin that pnpm linked at install time.
+const BIN = join(ROOT, "node_modules/.bin/micrograd");
 
 /** Splits a shell line into words, honouring double quotes (all the README uses). */
 const words = (line: string) => [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? "");
 
-it("runs the README's CLI session as written", () => {
+it("runs the README's CLI session as written, through the linked micrograd bin", () => {
+  expect(existsSync(BIN)).toBe(true);
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
   const block = /<!-- cli-session -->\s*```sh\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(block).toBeDefined();
@@ -21,7 +23,7 @@ it("runs the README's CLI session as written", () => {
     expect([pnpm, exec, bin]).toEqual(["pnpm", "exec", "micrograd"]);
     // The session's paths are relative to the repository root.
     const resolved = args.map((a) => (a.startsWith("apps/") ? join(ROOT, a) : a));
-    const r = spawnSync(process.execPath, [CLI, ...resolved], { cwd, encoding: "utf8" });
+    const r = spawnSync(BIN, resolved, { cwd, encoding: "utf8" });
     expect(r.stderr.split("\n").filter((l) => l.startsWith("micrograd:"))).toEqual([]);
     expect(r.status).toBe(0);
   }

@@ -67,12 +67,12 @@ export function featureIndexes(table: Table, list: string | boolean | undefined,
 }
 
 /** Encodes every row of a table with a fitted encoding. */
-export function encodeTable(table: Table, features: FeatureSpec[], featureColumns: number[], target: TargetSpec, targetColumn: number): Dataset {
+export function encodeTable(table: Table, features: FeatureSpec[], featureColumns: number[], target: TargetSpec, targetColumn: number | null): Dataset {
   const where = (r: number) => `${table.file}: line ${table.lines[r]}`;
   return {
     name: table.file,
     x: table.rows.map((row, r) => encodeFeatures(features, featureColumns.map((c) => row[c] as string), where(r))),
-    y: table.rows.map((row, r) => encodeTarget(target, row[targetColumn] as string, where(r))),
+    y: targetColumn === null ? [] : table.rows.map((row, r) => encodeTarget(target, row[targetColumn] as string, where(r))),
     classes: target.kind === "classes" ? target.classes.length : 0,
   };
 }
@@ -86,13 +86,9 @@ export function encodeForModel(
 ): { data: Dataset; dropped: number } {
   const raw = readTable(path);
   const featureColumns = file.features.map((f) => columnIndex(raw, f.column));
-  const targetColumn = withTarget ? columnIndex(raw, file.target.column) : -1;
-  const needed = withTarget ? [...featureColumns, targetColumn] : featureColumns;
-  const { table, dropped } = handleMissing(raw, needed, dropMissing);
-  const where = (r: number) => `${table.file}: line ${table.lines[r]}`;
-  const x = table.rows.map((row, r) => encodeFeatures(file.features, featureColumns.map((c) => row[c] as string), where(r)));
-  const y = withTarget ? table.rows.map((row, r) => encodeTarget(file.target, row[targetColumn] as string, where(r))) : [];
-  return { data: { name: path, x, y, classes: file.target.kind === "classes" ? file.target.classes.length : 0 }, dropped };
+  const targetColumn = withTarget ? columnIndex(raw, file.target.column) : null;
+  const { table, dropped } = handleMissing(raw, targetColumn === null ? featureColumns : [...featureColumns, targetColumn], dropMissing);
+  return { data: encodeTable(table, file.features, featureColumns, file.target, targetColumn), dropped };
 }
 
 /** One input given on the command line (`--input 1.5,red`), encoded for the model. */

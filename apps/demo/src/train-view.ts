@@ -58,10 +58,9 @@ export function mountTrain(root: HTMLElement): void {
     play.textContent = on ? "Pause" : "Play";
   }
 
+  /** The setup the controls show, read the way a URL is read (so bad values fall back to defaults). */
   function readControls(): TrainConfig {
-    const params = new URLSearchParams();
-    writeConfig({ ...config, dataset: controls.dataset.value as TrainConfig["dataset"] }, params);
-    for (const [name, control] of Object.entries(controls)) params.set(name, control.value);
+    const params = new URLSearchParams(Object.entries(controls).map(([name, control]) => [name, control.value]));
     return { ...readConfig(params), extra: config.extra };
   }
 

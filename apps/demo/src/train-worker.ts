@@ -3,7 +3,7 @@ import { compile } from "@micrograd/engine";
 import type { CompiledGraph } from "@micrograd/engine";
 import { MLP } from "@micrograd/nn";
 import { Adam, SGD } from "@micrograd/optim";
-import { Trainer, toyDatasets } from "@micrograd/training";
+import { Trainer, prediction, toyDatasets } from "@micrograd/training";
 import type { Dataset } from "@micrograd/training";
 import { effectiveLoss } from "./config.js";
 import type { TrainConfig } from "./config.js";
@@ -44,21 +44,15 @@ function setup(next: TrainConfig, keepWeights: boolean): void {
   pending = [];
 }
 
-/** The predicted class and a confidence in [0, 1] for one point. */
+/** The predicted class and a confidence in [0, 1] for one point (0 = a coin toss, 1 = certain). */
 function classify(x: number, y: number): [number, number] {
   predictor.run([x, y]);
-  const loss = effectiveLoss(config, data.classes);
-  if (loss === "crossEntropy") {
-    const outs = Array.from({ length: predictor.outputCount }, (_, k) => predictor.output(k));
-    const max = Math.max(...outs);
-    const exps = outs.map((z) => Math.exp(z - max));
-    const k = outs.indexOf(max);
-    const p = (exps[k] as number) / exps.reduce((s, e) => s + e, 0);
-    return [k, (p - 1 / outs.length) / (1 - 1 / outs.length)];
-  }
-  const out = predictor.output(0);
-  if (loss === "bce") return [out > 0.5 ? 1 : 0, Math.abs(2 * out - 1)];
-  return [out > 0 ? 1 : 0, Math.tanh(Math.abs(out))];
+  const outputs = Array.from({ length: predictor.outputCount }, (_, k) => predictor.output(k));
+  const { class: k, probability } = prediction(effectiveLoss(config, data.classes), outputs);
+  // Hinge gives a margin, not a probability: squash its size instead.
+  if (probability === null) return [k ?? 0, Math.tanh(Math.abs(outputs[0] as number))];
+  const chance = 1 / Math.max(2, outputs.length);
+  return [k ?? 0, (probability - chance) / (1 - chance)];
 }
 
 function snapshot(): TrainState {

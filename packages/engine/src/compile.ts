@@ -13,6 +13,21 @@ const ACT_TANH = 2;
 const ACT_SIGMOID = 3;
 const ACTIVATION_OF: Partial<Record<number, number>> = { [OpCode.Relu]: ACT_RELU, [OpCode.Tanh]: ACT_TANH, [OpCode.Sigmoid]: ACT_SIGMOID };
 
+/** A fused neuron's activation of `z`, with the same formulas as the ops. */
+function activate(kind: number, z: number): number {
+  if (kind === ACT_RELU) return Math.max(0, z);
+  if (kind === ACT_TANH) return Math.tanh(z);
+  if (kind === ACT_SIGMOID) return 1 / (1 + Math.exp(-z));
+  return z;
+}
+
+/** The gradient `g` takes back through a fused neuron's activation, from its output `r`, as the ops compute it. */
+function activationBackward(kind: number, r: number, g: number): number {
+  if (kind === ACT_RELU) return r > 0 ? g : 0;
+  if (kind === ACT_TANH) return g * (1 - r * r);
+  if (kind === ACT_SIGMOID) return g * (1 - r) * r;
+  return g;
+}
 
 /**
  * A computation recorded once by {@link compile} and replayed over typed arrays: forward and
@@ -152,8 +167,7 @@ export class CompiledGraph {
           break;
         case FUSED_NEURON: {
           const z = (pre[i] = this.dotAt(i) + x);
-          const kind = act[i];
-          data[i] = kind === ACT_RELU ? Math.max(0, z) : kind === ACT_TANH ? Math.tanh(z) : kind === ACT_SIGMOID ? 1 / (1 + Math.exp(-z)) : z;
+          data[i] = activate(act[i] as number, z);
           break;
         }
       }
@@ -211,9 +225,7 @@ export class CompiledGraph {
           break;
         case FUSED_NEURON: {
           // The activation's, the +'s and the dot's backward rules in turn, as graph mode applies them.
-          const r = data[i] as number;
-          const kind = act[i];
-          const gz = kind === ACT_RELU ? (r > 0 ? g : 0) : kind === ACT_TANH ? g * (1 - r * r) : kind === ACT_SIGMOID ? g * (1 - r) * r : g;
+          const gz = activationBackward(act[i] as number, data[i] as number, g);
           if (passesNothing(gz, pre[i] as number)) break;
           grad[ai]! += gz;
           this.dotBackward(i, gz);
@@ -235,8 +247,6 @@ export class CompiledGraph {
     let total = 0;
     if (xb >= 0 && yb >= 0) {
       for (let k = 0; k < half; k++) total += (data[xb + k] as number) * (data[yb + k] as number);
-    } else if (xb >= 0) {
-      for (let k = 0; k < half; k++) total += (data[xb + k] as number) * (data[args[start + half + k] as number] as number);
     } else {
       for (let j = start; j < start + half; j++) total += (data[args[j] as number] as number) * (data[args[j + half] as number] as number);
     }
@@ -301,18 +311,19 @@ function findNeurons(order: readonly Value[], outputs: readonly Value[]): { at: 
   outputs.forEach(use);
   for (const v of order) v.children.forEach(use);
   const single = (v: Value) => uses.get(v) === 1;
-  const affine = (v: Value) => v._op.code === OpCode.Add && single(v) && v._a._op.code === OpCode.Dot && single(v._a);
+  // `dot + bias`, where the dot feeds nothing else.
+  const affine = (v: Value) => v._op.code === OpCode.Add && v._a._op.code === OpCode.Dot && single(v._a);
   const at = new Map<Value, Neuron>();
   const absorbed = new Set<Value>();
   for (const v of order) {
     const activation = ACTIVATION_OF[v._op.code];
-    if (activation !== undefined && affine(v._a)) {
+    if (activation !== undefined && affine(v._a) && single(v._a)) {
       at.set(v, { dot: v._a._a, bias: v._a._b, activation });
       absorbed.add(v._a).add(v._a._a);
     }
   }
   for (const v of order) {
-    if (!absorbed.has(v) && !at.has(v) && v._op.code === OpCode.Add && v._a._op.code === OpCode.Dot && single(v._a)) {
+    if (!absorbed.has(v) && affine(v)) {
       at.set(v, { dot: v._a, bias: v._b, activation: ACT_NONE });
       absorbed.add(v._a);
     }

@@ -159,17 +159,12 @@ export class Value {
    * loss.backward();
    */
   backward(): void {
-    const order = topologicalOrder(this);
-    for (const node of order) if (node._op !== LEAF) node.grad = 0;
-    this.grad = 1;
+    const order = startBackward(this);
     if (anomaly.enabled) {
       backwardChecked(order);
       return;
     }
-    for (let i = order.length - 1; i >= 0; i--) {
-      const node = order[i] as Value;
-      node._op.backward(node, node._a, node._b, node._args, node._args2);
-    }
+    for (let i = order.length - 1; i >= 0; i--) passBack(order[i] as Value);
   }
 
   /** `Value(data=…, grad=…)`, as micrograd prints it. */
@@ -200,10 +195,26 @@ export function result(data: number, op: Op, a: Value, b: Value, args: readonly 
   return out;
 }
 
+/**
+ * The start of every backward pass: the graph in topological order, with the grads of the
+ * intermediate Values cleared (leaves keep accumulating, as in PyTorch) and the root's set to 1.
+ */
+function startBackward(root: Value): Value[] {
+  const order = topologicalOrder(root);
+  for (const node of order) if (node._op !== LEAF) node.grad = 0;
+  root.grad = 1;
+  return order;
+}
+
+/** Adds `node.grad ×` its op's local derivative to each operand's grad (nothing for a leaf). */
+function passBack(node: Value): void {
+  node._op.backward(node, node._a, node._b, node._args, node._args2);
+}
+
 function backwardChecked(order: readonly Value[]): void {
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i] as Value;
-    node._op.backward(node, node._a, node._b, node._args, node._args2);
+    passBack(node);
     node.children.forEach((child, k) => {
       if (!Number.isFinite(child.grad)) {
         throw new AnomalyError(
@@ -301,9 +312,7 @@ export interface BackwardStep {
  * for (const { node, contributions } of backwardSteps(o)) console.log(node.op, contributions);
  */
 export function* backwardSteps(root: Value): Generator<BackwardStep, void, undefined> {
-  const order = topologicalOrder(root);
-  for (const node of order) if (node._op !== LEAF) node.grad = 0;
-  root.grad = 1;
+  const order = startBackward(root);
   for (let index = order.length - 1; index >= 0; index--) {
     const node = order[index] as Value;
     if (node._op === LEAF) continue;
@@ -313,11 +322,11 @@ export function* backwardSteps(root: Value): Generator<BackwardStep, void, undef
     const grad = node.grad;
     children.forEach((c) => (c.grad = 0));
     node.grad = 1;
-    node._op.backward(node, node._a, node._b, node._args, node._args2);
+    passBack(node);
     const locals = children.map((c) => c.grad);
     children.forEach((c, i) => (c.grad = before[i] as number));
     node.grad = grad;
-    node._op.backward(node, node._a, node._b, node._args, node._args2);
+    passBack(node);
     yield {
       node,
       index,

@@ -2,6 +2,11 @@ import { Value, sum } from "@micrograd/engine";
 import { pairs } from "./inputs.js";
 import type { Values } from "./inputs.js";
 
+/** `Σ (p - t)²` over lists already paired and converted. */
+function squaredErrors(p: readonly Value[], t: readonly Value[]): Value {
+  return sum(p.map((pi, i) => pi.sub(t[i] as Value).pow(2)));
+}
+
 /**
  * Sum of squared errors `Σ (p - t)²` — the loss of seed 002's training loop.
  *
@@ -9,8 +14,7 @@ import type { Values } from "./inputs.js";
  * sumSquaredError(ypred, [1, -1, -1, 1]);
  */
 export function sumSquaredError(predictions: Values, targets: Values): Value {
-  const [p, t] = pairs("sumSquaredError", predictions, targets);
-  return sum(p.map((pi, i) => pi.sub(t[i] as Value).pow(2)));
+  return squaredErrors(...pairs("sumSquaredError", predictions, targets));
 }
 
 /**
@@ -20,6 +24,6 @@ export function sumSquaredError(predictions: Values, targets: Values): Value {
  * mse(model.forward(x)[0], 3.5);
  */
 export function mse(predictions: Values, targets: Values): Value {
-  const [p] = pairs("mse", predictions, targets);
-  return sumSquaredError(predictions, targets).div(p.length);
+  const [p, t] = pairs("mse", predictions, targets);
+  return squaredErrors(p, t).div(p.length);
 }

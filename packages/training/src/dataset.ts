@@ -30,7 +30,7 @@ function setup(options: ToyOptions, defaultNoise: number) {
   if (!Number.isInteger(classes) || classes < 2) throw new RangeError(`classes must be an integer ≥ 2, got ${classes}`);
   const random = new Random(options.seed ?? 0);
   const jitter = (v: number) => v + random.normal(0, noise);
-  return { n, classes, random, jitter };
+  return { n, noise, classes, random, jitter };
 }
 
 /** Points on a grid of `count` evenly spaced values from `start` (inclusive) to `stop`. */
@@ -91,8 +91,7 @@ export function xor(options: ToyOptions = {}): Dataset {
 
 /** Interleaved spiral arms, one per class (CS231n's spiral); noise perturbs the angle. */
 export function spiral(options: ToyOptions = {}): Dataset {
-  const { n, classes, random } = setup(options, 0.2);
-  const noise = options.noise ?? 0.2;
+  const { n, noise, classes, random } = setup(options, 0.2);
   const x: number[][] = [];
   const y: number[] = [];
   for (let k = 0; k < classes; k++) {

@@ -51,6 +51,43 @@ export function predictedClass(loss: LossName, outputs: readonly (Value | number
   }
 }
 
+/** A model's answer for one sample under a loss: its class, and how probable it finds that class. */
+export interface Prediction {
+  /** The predicted class; `null` for a regression loss. */
+  class: number | null;
+  /** The model's probability for that class; `null` where the loss gives none (hinge, regression). */
+  probability: number | null;
+}
+
+/**
+ * The class a model's outputs stand for under `loss` (see {@link predictedClass}), with its
+ * probability: the softmax for cross-entropy, the sigmoid of a logit, or the output itself for
+ * `bce`. What the CLI prints and the demo shades, written once.
+ *
+ * @example
+ * prediction("crossEntropy", [2, 0, 0]); // { class: 0, probability: 0.787… }
+ */
+export function prediction(loss: LossName, outputs: readonly (Value | number)[]): Prediction {
+  const data = outputs.map((o) => (o instanceof Value ? o.data : o));
+  const k = predictedClass(loss, data);
+  const first = data[0] as number;
+  switch (loss) {
+    case "crossEntropy": {
+      const max = Math.max(...data);
+      const total = data.reduce((s, z) => s + Math.exp(z - max), 0);
+      return { class: k, probability: 1 / total };
+    }
+    case "bce":
+      return { class: k, probability: k === 1 ? first : 1 - first };
+    case "bceWithLogits": {
+      const p = 1 / (1 + Math.exp(-first));
+      return { class: k, probability: k === 1 ? p : 1 - p };
+    }
+    default:
+      return { class: k, probability: null };
+  }
+}
+
 /** Fraction of samples whose predicted class equals the target; `null` for regression losses. */
 export function accuracy(loss: LossName, outputs: readonly (readonly (Value | number)[])[], targets: readonly number[]): number | null {
   if (outputs.length === 0) return null;

@@ -91,7 +91,7 @@ export class Trainer {
   /** Steps taken so far. */
   steps = 0;
   private readonly options: TrainerOptions;
-  private readonly pass: () => Pass;
+  private readonly forward: { run(): Pass };
 
   /** @throws RangeError for an empty dataset or a bad batch size. */
   constructor(options: TrainerOptions) {
@@ -107,7 +107,7 @@ export class Trainer {
       : graphPass(options, batchOrder(n, size, options.seed ?? 0));
     this.options = options;
     this.mode = forward.mode;
-    this.pass = () => forward.run();
+    this.forward = forward;
   }
 
   /**
@@ -119,7 +119,7 @@ export class Trainer {
     const { optimizer, schedule, loss } = this.options;
     const started = performance.now();
     if (schedule) optimizer.lr = schedule(this.steps);
-    const pass = this.pass();
+    const pass = this.forward.run();
     if (!Number.isFinite(pass.loss)) {
       throw new TrainingDivergedError(
         `the loss became ${pass.loss} at step ${this.steps + 1}: lower the learning rate (now ${optimizer.lr}) or standardise the inputs`,

@@ -2,7 +2,7 @@ import { MLP } from "@micrograd/nn";
 import { SGD } from "@micrograd/optim";
 import { describe, expect, it } from "vitest";
 import {
-  Trainer, TrainingDivergedError, accuracy, andGate, blobs, circles, evaluate, moons, predictedClass, seed002Rows, spiral, toyDatasets, train, xor,
+  Trainer, TrainingDivergedError, accuracy, andGate, prediction, blobs, circles, evaluate, moons, predictedClass, seed002Rows, spiral, toyDatasets, train, xor,
 } from "./index.js";
 
 describe("toy datasets", () => {
@@ -61,6 +61,18 @@ describe("predictions and accuracy", () => {
     expect(predictedClass("bce", [0.4])).toBe(0);
     expect(predictedClass("crossEntropy", [0.1, 3, -2])).toBe(1);
     expect(predictedClass("mse", [0.1])).toBeNull();
+  });
+
+  it("gives the probability each loss implies for the predicted class", () => {
+    const softmax = Math.exp(2) / (Math.exp(2) + 2);
+    const ce = prediction("crossEntropy", [2, 0, 0]);
+    expect(ce.class).toBe(0);
+    expect(ce.probability).toBeCloseTo(softmax, 15);
+    expect(prediction("bce", [0.2])).toEqual({ class: 0, probability: 0.8 });
+    expect(prediction("bceWithLogits", [0])).toEqual({ class: 0, probability: 0.5 });
+    expect(prediction("bceWithLogits", [2]).probability).toBeCloseTo(1 / (1 + Math.exp(-2)), 15);
+    expect(prediction("hinge", [-0.3])).toEqual({ class: 0, probability: null });
+    expect(prediction("mse", [4.2])).toEqual({ class: null, probability: null });
   });
 
   it("counts the right answers", () => {

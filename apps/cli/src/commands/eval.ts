@@ -3,7 +3,7 @@ import { DROP_MISSING_FLAG, MODEL_FLAG, requireString } from "../args.js";
 import type { Command } from "../args.js";
 import { encodeForModel } from "../data.js";
 import { loadModel } from "../model-file.js";
-import { predictRow } from "../predict-row.js";
+import { describeOutputs } from "../predict-row.js";
 import { percent, table } from "../report.js";
 
 export const evalCommand: Command = {
@@ -19,12 +19,12 @@ export const evalCommand: Command = {
   run(flags) {
     const { file, model } = loadModel(requireString(flags, "model", "the model file to evaluate"));
     const { data, dropped } = encodeForModel(file, requireString(flags, "data", "a CSV with the target column"), true, flags["drop-missing"] === true);
-    const { loss, accuracy } = evaluate(model, data, file.loss);
+    const { loss, accuracy, outputs } = evaluate(model, data, file.loss);
     const target = file.target;
     const perClass = target.kind === "classes"
       ? target.classes.map((name, k) => {
           const rows = data.y.map((y, i) => [y, i] as const).filter(([y]) => y === k);
-          const right = rows.filter(([, i]) => predictRow(file, model, data.x[i] as number[]).prediction === name).length;
+          const right = rows.filter(([, i]) => describeOutputs(file, outputs[i] as number[]).prediction === name).length;
           return { class: name, rows: rows.length, correct: right };
         })
       : null;

@@ -11,6 +11,8 @@ export const packageTests = defineConfig({
   ssr: { resolve: { conditions: ["@micrograd/source", ...defaultServerConditions] } },
   test: {
     include: ["src/**/*.test.ts", "examples/**/*.test.ts"],
+    // `*.test-d.ts` files hold type tests (expectTypeOf) of each package's public API, run through tsc.
+    typecheck: { enabled: true, include: ["src/**/*.test-d.ts"], tsconfig: "tsconfig.json" },
     reporters: ["default", "json"],
     outputFile: { json: "test-results.json" },
     testTimeout: 60_000,

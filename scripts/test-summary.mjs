@@ -6,22 +6,19 @@ import { join } from "node:path";
 
 let passed = 0;
 let failed = 0;
-for (const group of ["packages", "apps"]) {
-  if (!existsSync(group)) continue;
-  for (const name of readdirSync(group)) {
-    const dir = join(group, name);
-    const manifest = join(dir, "package.json");
-    if (!existsSync(manifest)) continue;
-    if (!JSON.parse(readFileSync(manifest, "utf8")).scripts?.test) continue;
-    const report = join(dir, "test-results.json");
-    if (!existsSync(report)) {
-      console.error(`${dir}: no test-results.json (its tests did not run to the end)`);
-      failed += 1;
-      continue;
-    }
-    const results = JSON.parse(readFileSync(report, "utf8"));
-    passed += results.numPassedTests;
-    failed += results.numFailedTests;
+const workspaces = [...["packages", "apps"].flatMap((group) => (existsSync(group) ? readdirSync(group).map((name) => join(group, name)) : [])), "checks"];
+for (const dir of workspaces) {
+  const manifest = join(dir, "package.json");
+  if (!existsSync(manifest)) continue;
+  if (!JSON.parse(readFileSync(manifest, "utf8")).scripts?.test) continue;
+  const report = join(dir, "test-results.json");
+  if (!existsSync(report)) {
+    console.error(`${dir}: no test-results.json (its tests did not run to the end)`);
+    failed += 1;
+    continue;
   }
+  const results = JSON.parse(readFileSync(report, "utf8"));
+  passed += results.numPassedTests;
+  failed += results.numFailedTests;
 }
 console.log(`${passed} passed, ${failed} failed`);

@@ -1,5 +1,11 @@
-/** Whether the anomaly check runs; read by every op, so it lives in one small mutable cell. */
-export const anomaly = { enabled: false };
+/**
+ * Whether the anomaly check runs; read by every op, so it lives in one small mutable cell. The
+ * cell is shared through the symbol registry by every copy of the engine in the process, so
+ * `setDetectAnomaly` also reaches the Values that a dependency's copy makes.
+ */
+export const anomaly: { enabled: boolean } = ((globalThis as Record<symbol, { enabled: boolean } | undefined>)[
+  Symbol.for("@micrograd/engine/anomaly")
+] ??= { enabled: false });
 
 /**
  * Turns the anomaly check on or off for everything that follows, like PyTorch's

@@ -1,4 +1,4 @@
-export { Value, backwardSteps, topologicalOrder, topologicalOrderOf, zeroGrad } from "./value.js";
+export { Value, backwardSteps, isValue, topologicalOrder, topologicalOrderOf, zeroGrad } from "./value.js";
 export { dot, sum } from "./nary.js";
 export { Vector } from "./vector.js";
 export type { BackwardStep, ValueOptions } from "./value.js";

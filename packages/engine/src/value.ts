@@ -1,6 +1,7 @@
 import { anomaly } from "./anomaly.js";
 import { AnomalyError, describe } from "./errors.js";
 import { ADD, DIV, EXP, LEAF, LOG, MUL, NEG, RELU, SIGMOID, SUB, TANH, powOp } from "./ops.js";
+import { PROTOCOL, VALUE_BRAND, checkBrand } from "./brand.js";
 import type { Op } from "./ops.js";
 
 /** Options for a leaf {@link Value}. */
@@ -41,8 +42,23 @@ export class Value {
   _args: readonly Value[] = NO_ARGS;
   /** @internal The second vector of `dot`. */
   _args2: readonly Value[] = NO_ARGS;
-  /** @internal Traversal stamp: equal to the current traversal's number once visited. */
-  _mark = 0;
+  /**
+   * @internal Traversal stamp: the current traversal's token once visited. A fresh object per
+   * traversal rather than a module-level counter, so that two copies of the engine walking the
+   * same graph can never mistake each other's stamps.
+   */
+  _mark: object | undefined = undefined;
+
+  /**
+   * Whether `value` is a Value — from this copy of `@micrograd/engine` or from any other
+   * compatible one (an ESM and a CJS copy, or two installed versions), so `instanceof Value`
+   * works across copies.
+   *
+   * @throws TypeError if `value` is a Value from an incompatible copy, saying how to dedupe.
+   */
+  static [Symbol.hasInstance](value: unknown): value is Value {
+    return isValue(value);
+  }
 
   /**
    * Makes a leaf.
@@ -173,9 +189,21 @@ export class Value {
   }
 }
 
+Object.defineProperty(Value.prototype, VALUE_BRAND, { value: PROTOCOL });
+
+/**
+ * Whether `value` is a Value from any compatible copy of `@micrograd/engine` (see
+ * {@link Value} — `instanceof Value` gives the same answer).
+ *
+ * @throws TypeError if `value` is a Value from an incompatible copy, saying how to dedupe.
+ */
+export function isValue(value: unknown): value is Value {
+  return checkBrand(value, VALUE_BRAND, "Value");
+}
+
 /** @internal The Value an operand stands for: itself, or a constant leaf for a number. */
 export function operand(x: Value | number, method: string): Value {
-  if (x instanceof Value) return x;
+  if (isValue(x)) return x;
   if (typeof x === "number" && !Number.isNaN(x)) return new Value(x);
   throw new TypeError(`Value.${method}(other): other must be a Value or a number, got ${describe(x)}`);
 }
@@ -201,7 +229,7 @@ export function result(data: number, op: Op, a: Value, b: Value, args: readonly 
  */
 function startBackward(root: Value): Value[] {
   const order = topologicalOrder(root);
-  for (const node of order) if (node._op !== LEAF) node.grad = 0;
+  for (const node of order) if (node._op.arity !== 0) node.grad = 0;
   root.grad = 1;
   return order;
 }
@@ -229,8 +257,6 @@ function backwardChecked(order: readonly Value[]): void {
 /** @internal Stands in for the unused operand slots of n-ary nodes, which never read them. */
 export const ZERO = new Value(0);
 
-let traversal = 0;
-
 /**
  * Every Value that `root` depends on (itself included), each once, operands before results —
  * the order in which a forward pass computes them. Reverse it for backprop. Iterative.
@@ -244,7 +270,7 @@ export function topologicalOrder(root: Value): Value[] {
 
 /** {@link topologicalOrder} of several roots at once: each Value once, operands first. */
 export function topologicalOrderOf(roots: readonly Value[]): Value[] {
-  const mark = ++traversal;
+  const mark = {};
   const order: Value[] = [];
   // An explicit stack of (node, index of the next operand to visit) replaces recursion.
   const nodes: Value[] = [];
@@ -259,7 +285,7 @@ export function topologicalOrderOf(roots: readonly Value[]): Value[] {
   return order;
 }
 
-function visit(nodes: Value[], next: number[], order: Value[], mark: number): void {
+function visit(nodes: Value[], next: number[], order: Value[], mark: object): void {
   while (nodes.length > 0) {
     const top = nodes.length - 1;
     const node = nodes[top] as Value;
@@ -315,7 +341,7 @@ export function* backwardSteps(root: Value): Generator<BackwardStep, void, undef
   const order = startBackward(root);
   for (let index = order.length - 1; index >= 0; index--) {
     const node = order[index] as Value;
-    if (node._op === LEAF) continue;
+    if (node._op.arity === 0) continue;
     const children = [...new Set(node.children)];
     const before = children.map((c) => c.grad);
     // The local derivatives come from the op's own backward rule, run once with out.grad = 1.

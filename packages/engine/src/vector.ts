@@ -1,3 +1,4 @@
+import { PROTOCOL, VECTOR_BRAND, checkBrand } from "./brand.js";
 import { Value, operand } from "./value.js";
 
 /**
@@ -16,6 +17,11 @@ export class Vector {
   /** Copies `values`, making each number a constant Value. */
   constructor(values: readonly (Value | number)[] | Vector) {
     this._items = values instanceof Vector ? values._items : values.map((v) => operand(v, "Vector"));
+  }
+
+  /** Whether `value` is a Vector from this or any compatible copy of `@micrograd/engine`. */
+  static [Symbol.hasInstance](value: unknown): value is Vector {
+    return checkBrand(value, VECTOR_BRAND, "Vector");
   }
 
   /** Number of Values. */
@@ -38,3 +44,5 @@ export class Vector {
     return this._items[Symbol.iterator]();
   }
 }
+
+Object.defineProperty(Vector.prototype, VECTOR_BRAND, { value: PROTOCOL });

@@ -1,20 +1,35 @@
 import type { Value } from "@micrograd/engine";
-import { instance } from "@viz-js/viz";
+import type { Viz } from "@viz-js/viz";
 import { toDot } from "./dot.js";
 import type { DotOptions } from "./dot.js";
 
-let graphviz: ReturnType<typeof instance> | undefined;
+let graphviz: Promise<Viz> | undefined;
 
 /**
- * Renders DOT text to an SVG string with Graphviz compiled to WebAssembly (`@viz-js/viz`), in
- * Node or in a browser. The WebAssembly module loads once, on the first call.
+ * Graphviz compiled to WebAssembly, loaded on first use. `@viz-js/viz` (about 5 MB) is an
+ * optional peer dependency, so that users who only want `toDot` never download it.
+ */
+async function loadGraphviz(): Promise<Viz> {
+  let module: typeof import("@viz-js/viz");
+  try {
+    module = await import("@viz-js/viz");
+  } catch (cause) {
+    throw new Error("@micrograd/viz/svg needs Graphviz: install the optional peer dependency with `npm install @viz-js/viz`", { cause });
+  }
+  return module.instance();
+}
+
+/**
+ * Renders DOT text to an SVG string with Graphviz compiled to WebAssembly (`@viz-js/viz`, an
+ * optional peer dependency that must be installed), in Node or in a browser. The WebAssembly
+ * module loads once, on the first call.
  *
- * @throws Error with Graphviz's message if the DOT text does not parse.
+ * @throws Error if `@viz-js/viz` is not installed, or with Graphviz's message if the DOT text does not parse.
  * @example
  * const svg = await dotToSvg("digraph { a -> b }");
  */
 export async function dotToSvg(dot: string): Promise<string> {
-  graphviz ??= instance();
+  graphviz ??= loadGraphviz();
   return (await graphviz).renderString(dot, { format: "svg" });
 }
 

@@ -1,0 +1,80 @@
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ROOT, output, run, scratchRepo } from "./repo.js";
+
+// Turbo's cache keys and the changesets flow, checked on a scratch copy of the repository so the
+// edits they need never touch the working tree.
+let repo: string;
+const bin = (name: string) => join(ROOT, "node_modules/.bin", name);
+const git = (...args: string[]) => output("git", ["-c", "user.name=checks", "-c", "user.email=checks@example.com", ...args], repo);
+
+/** The cache key of each task of `pkg` that `turbo run tasks` would run, as turbo's dry run reports it. */
+function hashes(pkg: string, tasks: readonly string[]): Record<string, string> {
+  const dry = JSON.parse(output(bin("turbo"), ["run", ...tasks, `--filter=${pkg}`, "--dry=json"], repo)) as { tasks: { package: string; task: string; hash: string }[] };
+  return Object.fromEntries(dry.tasks.filter((t) => t.package === pkg).map((t) => [t.task, t.hash]));
+}
+
+beforeAll(() => {
+  repo = scratchRepo();
+});
+
+describe("turbo's cache", () => {
+  const tasks = ["lint", "typecheck", "test", "build"];
+
+  it("misses for every task of a package when a dependency's source changes", () => {
+    const before = hashes("@micrograd/nn", tasks);
+    const index = join(repo, "packages/engine/src/index.ts");
+    const source = readFileSync(index, "utf8");
+    writeFileSync(index, source.replace(/^export \{ Random \} from .*$/m, ""));
+    const after = hashes("@micrograd/nn", tasks);
+    writeFileSync(index, source);
+    for (const task of tasks) expect(after[task], task).not.toBe(before[task]);
+  });
+
+  it("misses for lint, typecheck, test and build when the shared TypeScript settings change", () => {
+    const before = hashes("@micrograd/engine", tasks);
+    const file = join(repo, "tsconfig.base.json");
+    const settings = readFileSync(file, "utf8");
+    writeFileSync(file, settings.replace('"strict": true', '"strict": false'));
+    const after = hashes("@micrograd/engine", tasks);
+    writeFileSync(file, settings);
+    for (const task of tasks) expect(after[task], task).not.toBe(before[task]);
+  });
+
+  it("still hits when only an unrelated package changes", () => {
+    const before = hashes("@micrograd/nn", tasks);
+    appendFileSync(join(repo, "packages/expr/src/index.ts"), "\n");
+    const after = hashes("@micrograd/nn", tasks);
+    git("checkout", "--", "packages/expr/src/index.ts");
+    expect(after).toEqual(before);
+  });
+});
+
+describe("the release flow", () => {
+  it("fails a change to a package that carries no changeset, and passes once it has one", () => {
+    git("checkout", "--quiet", "-b", "feature");
+    appendFileSync(join(repo, "packages/optim/src/index.ts"), "\n// a change a user could notice\n");
+    git("commit", "--quiet", "--all", "--message", "optim: a change");
+    const missing = run(bin("changeset"), ["status", "--since=main"], repo);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stdout + missing.stderr).toContain("no changesets were found");
+    writeFileSync(join(repo, ".changeset/optim-change.md"), '---\n"@micrograd/optim": patch\n---\n\nA change a user could notice.\n');
+    git("add", "--all");
+    git("commit", "--quiet", "--message", "optim: changeset");
+    expect(run(bin("changeset"), ["status", "--since=main"], repo).code).toBe(0);
+  });
+
+  it("writes one initial-release entry per package, with changelog lines that link to their commits", () => {
+    output(bin("changeset"), ["version"], repo);
+    const commit = git("log", "--format=%H", "-1", "--", ".changeset/optim-change.md").trim();
+    const changelog = readFileSync(join(repo, "packages/optim/CHANGELOG.md"), "utf8");
+    expect(changelog).toContain(`[${commit.slice(0, 7)}](https://github.com/micrograd-ts/micrograd-ts/commit/${commit})`);
+    for (const dir of ["engine", "expr", "losses", "nn", "optim", "training", "viz"]) {
+      const log = readFileSync(join(repo, "packages", dir, "CHANGELOG.md"), "utf8");
+      expect(log.match(/Initial release/g), dir).toHaveLength(1);
+      expect(log, dir).toMatch(/^## 0\.1\.0$/m);
+    }
+    rmSync(join(repo, ".changeset/optim-change.md"), { force: true });
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * How Values and Vectors are recognised across copies of this package.
+ *
+ * An app can end up with several copies of `@micrograd/engine`: its ESM build next to a CJS
+ * dependency's `require()` of the CJS build, or a nested older version under `@micrograd/nn`.
+ * `instanceof` against one copy's class would reject the others' objects, so each class carries
+ * a brand under a registry symbol (`Symbol.for`, shared by every copy in the process) whose value
+ * is the version of the internal layout that the copies read from each other's objects.
+ */
+import { describe } from "./errors.js";
+
+/** The layout version: raise it whenever a field or op code the copies share changes. */
+export const PROTOCOL = 1;
+
+/** The brand of a {@link Value}. */
+export const VALUE_BRAND: unique symbol = Symbol.for("@micrograd/engine/Value");
+
+/** The brand of a {@link Vector}. */
+export const VECTOR_BRAND: unique symbol = Symbol.for("@micrograd/engine/Vector");
+
+/**
+ * Whether `value` carries `brand` at this copy's {@link PROTOCOL}: true for this copy's objects
+ * and any compatible copy's, false for anything else.
+ *
+ * @throws TypeError for an object of an incompatible copy, naming it and how to dedupe.
+ */
+export function checkBrand(value: unknown, brand: symbol, kind: string): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const protocol = (value as Record<symbol, unknown>)[brand];
+  if (protocol === PROTOCOL) return true;
+  if (protocol === undefined) return false;
+  throw new TypeError(
+    `Got a ${kind} from another copy of @micrograd/engine that this copy cannot read (its layout ` +
+      `version is ${describe(protocol)}, this one's is ${PROTOCOL}). Install one version of ` +
+      `@micrograd/engine for every @micrograd package: \`npm ls @micrograd/engine\` shows the copies, ` +
+      `\`npm dedupe\` (or aligned versions) merges them.`,
+  );
+}

@@ -1,0 +1,33 @@
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+
+/**
+ * What an app downloads for `Value` alone: the engine bundled from its entry point, minified and
+ * tree-shaken as an app's bundler would do it. The budget keeps the teaching core small.
+ */
+async function bundledBytes(names: string): Promise<number> {
+  const result = await build({
+    stdin: { contents: `export { ${names} } from "./src/index.ts";`, resolveDir: fileURLToPath(new URL("..", import.meta.url)), loader: "ts" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    target: "es2022",
+    write: false,
+  });
+  return result.outputFiles[0]?.contents.length ?? Number.POSITIVE_INFINITY;
+}
+
+describe("the engine's size budget", () => {
+  it("keeps Value alone within 6 KB minified", async () => {
+    const bytes = await bundledBytes("Value");
+    console.log(`Value alone: ${bytes} bytes minified`);
+    expect(bytes).toBeLessThanOrEqual(6 * 1024);
+  });
+
+  it("leaves compiled mode out of a bundle that only uses Value", async () => {
+    const value = await bundledBytes("Value");
+    const withCompile = await bundledBytes("Value, compile");
+    expect(withCompile - value).toBeGreaterThan(2000);
+  });
+});

@@ -1,34 +1,122 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { INPUTS, build, exprArbitrary } from "../test/expressions.js";
-import { ShapeError, Value, compile, dot, sum } from "./index.js";
+import { INPUTS, build, rawExprArbitrary } from "../test/expressions.js";
+import { AnomalyError, ShapeError, Value, compile, detectAnomaly, dot, sum } from "./index.js";
 
-const closeTo = (actual: number, expected: number) => {
-  if (Number.isNaN(expected)) expect(actual).toBeNaN();
-  else expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)));
-};
+/** Leaf values for the fuzzers: mostly moderate, sometimes large enough to overflow exp or make NaN. */
+const leafValue = fc.oneof(
+  { weight: 8, arbitrary: fc.double({ min: -2, max: 2, noNaN: true }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, -0, 800, -800, 1e4) },
+);
+/** Starting grads: what an earlier backward left behind (never -0, which an optimizer never leaves). */
+const startGrad = fc.oneof(fc.constant(0), fc.double({ min: -3, max: 3, noNaN: true }).map((g) => g + 0));
+const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
 
 describe("compile", () => {
-  it("replays random expressions with the values and gradients of graph mode", () => {
+  it("replays random programs with several outputs, starting grads and computed biases with graph mode's bits", () => {
     fc.assert(
-      fc.property(exprArbitrary, fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 2 * INPUTS, maxLength: 2 * INPUTS }), (expr, xs) => {
-        const first = xs.slice(0, INPUTS);
-        const second = xs.slice(INPUTS);
-        // Leaves closed over by the recording, changed between replays as an optimizer would.
-        const params = first.map((x) => new Value(x));
-        const compiled = compile(() => build(expr, params, []));
-        params.forEach((p, i) => (p.data = second[i] as number));
-        compiled.run().backward();
-        const compiledGrads = params.map((p) => p.grad);
+      fc.property(
+        fc.array(rawExprArbitrary, { minLength: 1, maxLength: 3 }),
+        fc.array(leafValue, { minLength: 2 * INPUTS, maxLength: 2 * INPUTS }),
+        fc.array(startGrad, { minLength: INPUTS, maxLength: INPUTS }),
+        (exprs, xs, grads) => {
+          const first = xs.slice(0, INPUTS);
+          const second = xs.slice(INPUTS);
+          // Leaves closed over by the recording, changed between replays as an optimizer would.
+          const params = first.map((x) => new Value(x));
+          let compiled;
+          try {
+            compiled = compile(() => exprs.map((e) => build(e, params, [])));
+          } catch {
+            return; // a bce whose probability rounded outside [0, 1] while recording
+          }
+          params.forEach((p, i) => ((p.data = second[i] as number), (p.grad = grads[i] as number)));
+          compiled.run().backward();
+          const fresh = second.map((x, i) => Object.assign(new Value(x), { grad: grads[i] as number }));
+          let outputs;
+          try {
+            outputs = exprs.map((e) => build(e, fresh, []));
+          } catch {
+            return; // graph mode stops at a bce whose probability left [0, 1]; a replay gives NaN there
+          }
+          outputs[0]!.backward();
+          expect(same(outputs.map((_, k) => compiled.output(k)), outputs.map((o) => o.data))).toBe(true);
+          expect(same(params.map((p) => p.grad), fresh.map((v) => v.grad))).toBe(true);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
 
-        const fresh = second.map((x) => new Value(x));
-        const out = build(expr, fresh, []);
-        out.backward();
-        closeTo(compiled.output(), out.data);
-        fresh.forEach((v, i) => closeTo(compiledGrads[i] as number, v.grad));
-      }),
+  it("replays a batch of rows with graph mode's bits for one graph over all the rows", () => {
+    // Leaf 0 is the row's input; leaves 1 and 2 are parameters shared by every row.
+    fc.assert(
+      fc.property(
+        rawExprArbitrary,
+        rawExprArbitrary,
+        fc.array(leafValue, { minLength: 1, maxLength: 6 }),
+        fc.array(leafValue, { minLength: 2, maxLength: 2 }),
+        fc.array(startGrad, { minLength: 2, maxLength: 2 }),
+        fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 6, maxLength: 6 }),
+        (term, extra, rows, weights, grads, seeds) => {
+          const params = weights.map((w, i) => Object.assign(new Value(w), { grad: grads[i] as number }));
+          const row = (x: Value) => [build(term, [x, ...params], []), build(extra, [x, ...params], [])];
+          let graph;
+          try {
+            graph = compile(([x]) => row(x as Value), [0.5]);
+          } catch {
+            return;
+          }
+          graph.runBatch(rows, rows.length).backwardBatch(seeds.slice(0, rows.length));
+          const compiledGrads = params.map((p) => p.grad);
+          params.forEach((p, i) => (p.grad = grads[i] as number));
+          let outputs;
+          try {
+            outputs = rows.map((x) => row(new Value(x)));
+          } catch {
+            return;
+          }
+          dot(outputs.map((o) => o[0] as Value), seeds.slice(0, rows.length)).backward();
+          expect(same(compiledGrads, params.map((p) => p.grad))).toBe(true);
+          rows.forEach((_, r) => {
+            expect(same([graph.outputAt(0, r), graph.outputAt(1, r)], outputs[r]!.map((o) => o.data))).toBe(true);
+          });
+        },
+      ),
       { numRuns: 300 },
     );
+  });
+
+  it("back-propagates only through what output 0 depends on (0·∞ in another output stays out)", () => {
+    const w = new Value(1);
+    compile(() => [w.mul(2), w.mul(1000).exp()]).run().backward();
+    expect(w.grad).toBe(2);
+  });
+
+  it("adds into a leaf's grad term by term, as graph mode does, when it starts non-zero", () => {
+    const w = new Value(5 / 7);
+    w.grad = 0.1;
+    compile(() => w.mul(w)).run().backward();
+    const v = new Value(5 / 7);
+    v.grad = 0.1;
+    v.mul(v).backward();
+    expect(Object.is(w.grad, v.grad)).toBe(true);
+  });
+
+  it("keeps graph mode's order when a neuron's bias is computed from a Value its dot reads", () => {
+    const make = () => {
+      const w = new Value(0.592305875466308);
+      const build = () => dot([w], [0.35455389021489925]).add(w.mul(0.37)).tanh().add(w.mul(1.3));
+      return { w, build };
+    };
+    const a = make();
+    const f = compile(a.build);
+    f.run().backward();
+    const b = make();
+    const out = b.build();
+    out.backward();
+    expect(Object.is(f.output(), out.data)).toBe(true);
+    expect(Object.is(a.w.grad, b.w.grad)).toBe(true);
   });
 
   it("fuses neurons (dot, +bias, activation) without changing a bit of the result", () => {
@@ -111,11 +199,38 @@ describe("compile", () => {
     expect(() => f.output(2)).toThrow("there are 2 outputs, asked for 2");
   });
 
-  it("refuses a replay with a different number of inputs", () => {
+  it("refuses replays that do not fit the recording, with errors that say what was expected", () => {
     const f = compile(([x]) => (x as Value).exp(), [0]);
     expect(() => f.run([1, 2])).toThrow(ShapeError);
-    expect(() => f.run([1, 2])).toThrow("the graph was recorded with 1 inputs, got 2");
+    expect(() => f.run([1, 2])).toThrow("the graph was recorded with 1 inputs, expected 1 inputs, got 2 numbers");
+    expect(() => f.run(["a"] as unknown as number[])).toThrow('CompiledGraph.run(inputs): inputs[0] must be a number, got "a" (string)');
+    expect(() => f.run("ab" as unknown as number[])).toThrow('CompiledGraph.run(inputs): inputs must be an array of numbers, got "ab" (string)');
+    expect(() => f.runBatch([1, 2, 3], 2)).toThrow("expected 2 rows × 1 inputs, got 3 numbers");
+    expect(() => f.runBatch([1], 0)).toThrow("rows must be an integer ≥ 1, got 0");
+    expect(() => compile(([x]) => (x as Value).exp(), [0]).backward()).toThrow("CompiledGraph.backward: call run() (or runBatch()) first");
+    expect(() => f.outputAt(0, 3)).toThrow(RangeError);
+  });
+
+  it("refuses builds that do not return Values", () => {
+    const v = new Value(1);
     expect(() => compile(() => [])).toThrow("compile: build returned no Values");
+    expect(() => compile(() => 3 as unknown as Value)).toThrow("compile: build must return a Value or an array of Values, got 3");
+    expect(() => compile(() => [v, 3 as unknown as Value])).toThrow("compile: build must return Values, got 3 at index 1");
+    expect(() => compile(3 as unknown as () => Value)).toThrow("compile(build, inputs): build must be a function, got 3");
+    expect(() => compile(() => v, ["1"] as unknown as number[])).toThrow('compile(build, inputs): inputs[0] must be a number, got "1" (string)');
+  });
+
+  it("checks for anomalies in a replay, as graph mode does", () => {
+    const x = new Value(1);
+    const f = compile(() => x.log());
+    x.data = -1;
+    f.run();
+    expect(f.output()).toBeNaN();
+    expect(() => detectAnomaly(() => f.run())).toThrow(AnomalyError);
+    expect(() => detectAnomaly(() => f.run())).toThrow("log produced NaN (compiled replay, row 0)");
+    x.data = 0;
+    const g = compile(() => x.pow(0.5)).run();
+    expect(() => detectAnomaly(() => g.backward())).toThrow("backward made the grad of");
   });
 
   it("keeps the branch taken while recording (the documented limit of a trace)", () => {

@@ -1,6 +1,7 @@
-import { ShapeError } from "./errors.js";
-import { OpCode } from "./ops.js";
-import { Value, topologicalOrderOf } from "./value.js";
+import { anomaly } from "./anomaly.js";
+import { AnomalyError, ShapeError, describe } from "./errors.js";
+import { OpCode, bceBackward, bceForward, logSumExpShift, reluForward, softplusBackward, softplusForward, tanhBackward } from "./ops.js";
+import { Value, isValue, topologicalOrderOf } from "./value.js";
 
 /** The default of `run()`, shared so that a replay allocates nothing. */
 const NO_INPUTS: ArrayLike<number> = Object.freeze([]);
@@ -13,20 +14,35 @@ const ACT_TANH = 2;
 const ACT_SIGMOID = 3;
 const ACTIVATION_OF: Partial<Record<number, number>> = { [OpCode.Relu]: ACT_RELU, [OpCode.Tanh]: ACT_TANH, [OpCode.Sigmoid]: ACT_SIGMOID };
 
+
 /** A fused neuron's activation of `z`, with the same formulas as the ops. */
 function activate(kind: number, z: number): number {
-  if (kind === ACT_RELU) return Math.max(0, z);
+  if (kind === ACT_RELU) return reluForward(z);
   if (kind === ACT_TANH) return Math.tanh(z);
   if (kind === ACT_SIGMOID) return 1 / (1 + Math.exp(-z));
   return z;
 }
 
-/** The gradient `g` takes back through a fused neuron's activation, from its output `r`, as the ops compute it. */
-function activationBackward(kind: number, r: number, g: number): number {
-  if (kind === ACT_RELU) return r > 0 ? g : 0;
-  if (kind === ACT_TANH) return g * (1 - r * r);
-  if (kind === ACT_SIGMOID) return g * (1 - r) * r;
+/**
+ * The grad that reaches a fused neuron's `dot + bias` from `g` at its output `r` (input `z`),
+ * as the ops compute it. The `0 +` is graph mode's accumulation into the fresh grad of the `+`
+ * node (it turns -0 into +0), so that even signed zeros match.
+ */
+function activationBackward(kind: number, z: number, r: number, g: number): number {
+  if (kind === ACT_RELU) return z <= 0 ? 0 : 0 + g;
+  if (kind === ACT_TANH) return 0 + tanhBackward(r, g);
+  if (kind === ACT_SIGMOID) return 0 + g * (1 - r) * r;
   return g;
+}
+
+/**
+ * Whether a dot (or neuron) with incoming gradient `g` and pre-activation `z` would only add
+ * zeros: `g` is 0 and `z` is finite, so every factor in it is finite and each `0·x` is ±0 —
+ * which leaves a grad unchanged unless the grad is -0 (see `exactZeros`). The same skip as a
+ * hand-written loop's; a non-finite `z` still runs, to spread NaN as graph mode does.
+ */
+function passesNothing(g: number, z: number): boolean {
+  return g === 0 && z - z === 0;
 }
 
 /**
@@ -37,13 +53,18 @@ function activationBackward(kind: number, r: number, g: number): number {
  * {@link CompiledGraph.run} reads their current `data`, {@link CompiledGraph.backward} adds into
  * their `grad` — so an optimizer works on them unchanged. Results are read with
  * {@link CompiledGraph.output}; the Values made while recording are not updated.
+ *
+ * One recording also serves a whole batch: {@link CompiledGraph.runBatch} replays it for many
+ * rows of inputs at once (each instruction loops over the rows), and
+ * {@link CompiledGraph.backwardBatch} back-propagates every row's output 0 into the leaves —
+ * exactly, to the bit, what graph mode gives for one graph holding all the rows.
  */
 export class CompiledGraph {
   /** How many inputs `run` expects. */
   readonly inputCount: number;
   private readonly leaves: Value[];
-  private readonly outputSlots: Int32Array;
-  private readonly firstOp: number;
+  /** Instructions in topological order (slot numbers), and per slot: */
+  private readonly program: Int32Array;
   private readonly code: Uint8Array;
   private readonly a: Int32Array;
   private readonly b: Int32Array;
@@ -53,13 +74,33 @@ export class CompiledGraph {
   private readonly exponent: Float64Array;
   /** For fused neurons: the activation applied after `dot + bias` (one of the ACT_ codes). */
   private readonly act: Uint8Array;
-  /** For dots: the first slot of each operand list when its slots are consecutive, else -1. */
+  /** For dots: the address of the first operand of each list when the list is consecutive, else -1. */
   private readonly xBase: Int32Array;
   private readonly yBase: Int32Array;
+  /** Whether slot i is needed by output 0, so backward runs through it. */
+  private readonly live: Uint8Array;
+  /**
+   * Where slot i lives: row r of it is at `addr[i] + r·stride[i]`. Leaves are the same for every
+   * row (stride 0, packed first); inputs and ops have one value per row (stride = `rowSize`), so
+   * each row's slots lie side by side — a row's dot reads its inputs consecutively.
+   */
+  private readonly addr: Int32Array;
+  private readonly stride: Int32Array;
+  private readonly rowSize: number;
+  private readonly uniformSize: number;
+  private readonly outputSlots: Int32Array;
+  /**
+   * Whether every leaf is read by at most one instruction: then backward may run instruction by
+   * instruction over all rows and still add into each leaf in graph mode's order (row by row,
+   * last row first). Otherwise it runs row by row, last first.
+   */
+  private readonly instructionMajor: boolean;
+  private capacity = 0;
+  private rows = 0;
+  private data = new Float64Array(0);
+  private grad = new Float64Array(0);
   /** For dots and fused neurons: the value before the activation, kept for the backward pass. */
-  private readonly pre: Float64Array;
-  private readonly data: Float64Array;
-  private readonly grad: Float64Array;
+  private pre = new Float64Array(0);
 
   /** @internal Use {@link compile}. */
   constructor(inputs: readonly Value[], outputs: readonly Value[]) {
@@ -67,14 +108,17 @@ export class CompiledGraph {
     const inputSet = new Set(inputs);
     this.leaves = order.filter((v) => v.op === "" && !inputSet.has(v));
     const neurons = findNeurons(order, outputs);
-    // Only what is computed gets a slot, so a layer's outputs (like a neuron's weights) sit side by side.
     const ops = order.filter((v) => v.op !== "" && !neurons.absorbed.has(v));
-    const nodes = [...inputs, ...this.leaves, ...ops];
+    const nodes = [...this.leaves, ...inputs, ...ops];
     const slot = new Map(nodes.map((v, i) => [v, i]));
     const at = (v: Value) => slot.get(v) as number;
     const n = nodes.length;
     this.inputCount = inputs.length;
-    this.firstOp = n - ops.length;
+    this.uniformSize = this.leaves.length;
+    this.rowSize = n - this.uniformSize;
+    this.addr = Int32Array.from(nodes, (_, i) => i);
+    this.stride = Int32Array.from(nodes, (_, i) => (i < this.uniformSize ? 0 : this.rowSize));
+    this.program = Int32Array.from(ops, at);
     this.outputSlots = Int32Array.from(outputs, at);
     this.code = new Uint8Array(n);
     this.act = new Uint8Array(n);
@@ -85,19 +129,21 @@ export class CompiledGraph {
     this.xBase = new Int32Array(n).fill(-1);
     this.yBase = new Int32Array(n).fill(-1);
     this.exponent = new Float64Array(n);
-    this.pre = new Float64Array(n);
-    this.data = new Float64Array(n);
-    this.grad = new Float64Array(n);
     const args: number[] = [];
-    /** Records the operand lists of a dot; a list of consecutive slots is also kept as its first slot. */
+    const reads = new Int32Array(n);
+    /** Records a list of operand slots; a list of consecutive addresses with one stride also keeps its first address. */
+    const list = (values: readonly Value[]): number => {
+      const first = args.length;
+      for (const v of values) args.push(at(v));
+      const slots = args.slice(first);
+      const s0 = slots[0];
+      const consecutive = s0 !== undefined && slots.every((s, k) => s === s0 + k && this.stride[s] === this.stride[s0]);
+      return consecutive ? s0 : -1;
+    };
     const operands = (i: number, xs: readonly Value[], ys: readonly Value[]) => {
       this.argStart[i] = args.length;
-      for (const list of [xs, ys]) {
-        const first = args.length;
-        for (const v of list) args.push(at(v));
-        const consecutive = list.length > 0 && args.slice(first).every((s, k) => s === (args[first] as number) + k);
-        if (consecutive) (list === xs ? this.xBase : this.yBase)[i] = args[first] as number;
-      }
+      this.xBase[i] = list(xs);
+      this.yBase[i] = list(ys);
       this.argEnd[i] = args.length;
     };
     for (const v of ops) {
@@ -108,17 +154,27 @@ export class CompiledGraph {
         this.act[i] = neuron.activation;
         this.a[i] = at(neuron.bias);
         operands(i, neuron.dot._args, neuron.dot._args2);
-        continue;
+      } else {
+        this.code[i] = v._op.code;
+        this.exponent[i] = v._op.exponent;
+        if (v._op.arity < 0) operands(i, v._args, v._args2);
+        else {
+          this.a[i] = at(v._a);
+          this.b[i] = at(v._op.arity === 2 ? v._b : v._a);
+        }
       }
-      this.code[i] = v._op.code;
-      this.exponent[i] = v._op.exponent;
-      if (v._op.arity < 0) operands(i, v._args, v._args2);
-      else {
-        this.a[i] = at(v._a);
-        this.b[i] = v._op.arity === 2 ? at(v._b) : 0;
-      }
+      const read = new Set<number>(v._op.arity < 0 || neuron ? args.slice(this.argStart[i], this.argEnd[i]) : [this.a[i] as number, this.b[i] as number]);
+      if (neuron) read.add(this.a[i] as number);
+      for (const s of read) reads[s]! += 1;
     }
     this.args = Int32Array.from(args);
+    this.instructionMajor = this.leaves.every((_, s) => (reads[s] as number) <= 1);
+    this.live = new Uint8Array(n);
+    const root = this.outputSlots[0] as number;
+    const live = new Set(topologicalOrderOf([outputs[0] as Value]));
+    nodes.forEach((v, i) => (this.live[i] = live.has(v) ? 1 : 0));
+    this.live[root] = 1;
+    this.ensureCapacity(1);
     nodes.forEach((v, i) => (this.data[i] = v.data));
   }
 
@@ -128,169 +184,373 @@ export class CompiledGraph {
   }
 
   /**
-   * Replays the forward pass: takes `inputs` (as many as were recorded) and the current `data`
-   * of every leaf Value, and recomputes every node.
+   * Replays the forward pass for one row: takes `inputs` (as many as were recorded) and the
+   * current `data` of every leaf Value, and recomputes every node.
    *
-   * @throws ShapeError if `inputs` has a different length from the recorded inputs.
+   * @throws TypeError if `inputs` is not a list of numbers; ShapeError if its length differs from the recorded inputs.
    */
   run(inputs: ArrayLike<number> = NO_INPUTS): this {
-    if (inputs.length !== this.inputCount) {
-      throw new ShapeError(`CompiledGraph.run: the graph was recorded with ${this.inputCount} inputs, got ${inputs.length}`);
-    }
-    const { data, leaves, code, a, b, args, argStart, argEnd, exponent, act, pre } = this;
-    for (let i = 0; i < inputs.length; i++) data[i] = inputs[i] as number;
-    const offset = this.inputCount;
-    for (let i = 0; i < leaves.length; i++) data[offset + i] = (leaves[i] as Value).data;
-    for (let i = this.firstOp; i < data.length; i++) {
-      const x = data[a[i] as number] as number;
-      const y = data[b[i] as number] as number;
-      switch (code[i]) {
-        case OpCode.Add: data[i] = x + y; break;
-        case OpCode.Sub: data[i] = x - y; break;
-        case OpCode.Mul: data[i] = x * y; break;
-        case OpCode.Div: data[i] = x / y; break;
-        case OpCode.Neg: data[i] = -x; break;
-        case OpCode.Exp: data[i] = Math.exp(x); break;
-        case OpCode.Log: data[i] = Math.log(x); break;
-        case OpCode.Tanh: data[i] = Math.tanh(x); break;
-        case OpCode.Sigmoid: data[i] = 1 / (1 + Math.exp(-x)); break;
-        case OpCode.Relu: data[i] = Math.max(0, x); break;
-        case OpCode.Pow: data[i] = x ** (exponent[i] as number); break;
-        case OpCode.Sum: {
-          let total = 0;
-          for (let j = argStart[i] as number; j < (argEnd[i] as number); j++) total += data[args[j] as number] as number;
-          data[i] = total;
-          break;
-        }
-        case OpCode.Dot:
-          data[i] = pre[i] = this.dotAt(i);
-          break;
-        case FUSED_NEURON: {
-          const z = (pre[i] = this.dotAt(i) + x);
-          data[i] = activate(act[i] as number, z);
-          break;
-        }
-      }
-    }
+    this.checkInputs(inputs, 1, "run");
+    this.load(inputs, 1);
+    this.forward(1);
     return this;
   }
 
-  /** The value of output `k` (default 0) after the last `run`. */
+  /**
+   * Replays the forward pass for `rows` rows at once: `inputs` holds the rows one after
+   * another (`rows × inputCount` numbers, row-major). Leaf Values are read once, for all rows.
+   *
+   * @throws TypeError or ShapeError for inputs that do not fit the recording.
+   * @example
+   * step.runBatch(Float64Array.of(0.1, 0.2, 0.3, 0.4), 2); // two rows of two inputs
+   * step.outputAt(0, 1); // output 0 of the second row
+   */
+  runBatch(inputs: ArrayLike<number>, rows: number): this {
+    if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`CompiledGraph.runBatch: rows must be an integer ≥ 1, got ${describe(rows)}`);
+    this.checkInputs(inputs, rows, "runBatch");
+    this.ensureCapacity(rows);
+    this.load(inputs, rows);
+    this.forward(rows);
+    return this;
+  }
+
+  /** The value of output `k` (default 0) after the last `run` (row 0 after a `runBatch`). */
   output(k = 0): number {
+    return this.outputAt(k, 0);
+  }
+
+  /** The value of output `k` of row `row` after the last `runBatch`. */
+  outputAt(k: number, row: number): number {
     const s = this.outputSlots[k];
-    if (s === undefined) throw new RangeError(`CompiledGraph.output: there are ${this.outputCount} outputs, asked for ${k}`);
-    return this.data[s] as number;
+    if (s === undefined) throw new RangeError(`CompiledGraph.output: there are ${this.outputCount} outputs, asked for ${describe(k)}`);
+    this.checkRow(row, "outputAt");
+    return this.data[(this.addr[s] as number) + row * (this.stride[s] as number)] as number;
   }
 
   /**
    * Back-propagates from output 0 with the values of the last `run`, exactly as
-   * `Value.backward` does: leaf Values accumulate into their `grad`.
+   * `Value.backward` does: leaf Values accumulate into their `grad`, in graph mode's order, and
+   * only through what output 0 depends on.
+   *
+   * @throws Error if nothing has been run yet.
    */
   backward(): void {
-    const { data, grad, leaves, code, a, b, args, argStart, argEnd, exponent, act, pre } = this;
-    grad.fill(0);
-    grad[this.outputSlots[0] as number] = 1;
-    // The same local derivatives as ops.ts, in PyTorch's formulas, on array slots.
-    for (let i = data.length - 1; i >= this.firstOp; i--) {
-      const g = grad[i] as number;
-      const ai = a[i] as number;
-      const bi = b[i] as number;
-      switch (code[i]) {
-        case OpCode.Add: grad[ai]! += g; grad[bi]! += g; break;
-        case OpCode.Sub: grad[ai]! += g; grad[bi]! += -g; break;
-        case OpCode.Mul: grad[ai]! += g * (data[bi] as number); grad[bi]! += g * (data[ai] as number); break;
-        case OpCode.Div: {
-          const x = data[ai] as number;
-          const y = data[bi] as number;
-          grad[ai]! += g / y;
-          grad[bi]! += -g * (x / y / y);
-          break;
-        }
-        case OpCode.Neg: grad[ai]! += -g; break;
-        case OpCode.Exp: grad[ai]! += g * (data[i] as number); break;
-        case OpCode.Log: grad[ai]! += g / (data[ai] as number); break;
-        case OpCode.Tanh: grad[ai]! += g * (1 - (data[i] as number) * (data[i] as number)); break;
-        case OpCode.Sigmoid: grad[ai]! += g * (1 - (data[i] as number)) * (data[i] as number); break;
-        case OpCode.Relu: if ((data[i] as number) > 0) grad[ai]! += g; break;
-        case OpCode.Pow: {
-          const k = exponent[i] as number;
-          if (k !== 0) grad[ai]! += g * (k * (data[ai] as number) ** (k - 1));
-          break;
-        }
-        case OpCode.Sum:
-          for (let j = argStart[i] as number; j < (argEnd[i] as number); j++) grad[args[j] as number]! += g;
-          break;
-        case OpCode.Dot:
-          if (!passesNothing(g, pre[i] as number)) this.dotBackward(i, g);
-          break;
+    this.backwardRows(1, null, "backward");
+  }
+
+  /**
+   * Back-propagates from output 0 of every row of the last `runBatch`, row `r` seeded with
+   * `seeds[r]` (or 1 for every row): what `Value.backward` gives on one graph whose root passes
+   * `seeds[r]` to each row's output 0 — e.g. the sum of the rows' losses, whose gradient is 1
+   * for each. Leaf Values accumulate into their `grad` in graph mode's order, to the bit.
+   *
+   * @throws Error if nothing has been run yet; ShapeError if `seeds` has the wrong length.
+   */
+  backwardBatch(seeds?: ArrayLike<number>): void {
+    if (seeds !== undefined && seeds.length !== this.rows) {
+      throw new ShapeError(`CompiledGraph.backwardBatch: the last runBatch had ${this.rows} rows, got ${seeds.length} seeds`);
+    }
+    this.backwardRows(this.rows, seeds ?? null, "backwardBatch");
+  }
+
+  /** ∂output₀/∂input `i` from the last `backward` (row 0 after a `backwardBatch`). */
+  inputGrad(i: number): number {
+    return this.inputGradAt(i, 0);
+  }
+
+  /** ∂(row's output₀)/∂input `i` of row `row` from the last `backwardBatch`. */
+  inputGradAt(i: number, row: number): number {
+    if (!(Number.isInteger(i) && i >= 0 && i < this.inputCount)) {
+      throw new RangeError(`CompiledGraph.inputGrad: there are ${this.inputCount} inputs, asked for ${describe(i)}`);
+    }
+    this.checkRow(row, "inputGradAt");
+    const s = this.uniformSize + i;
+    return this.grad[(this.addr[s] as number) + row * (this.stride[s] as number)] as number;
+  }
+
+  private checkRow(row: number, method: string): void {
+    if (!(Number.isInteger(row) && row >= 0 && row < Math.max(this.rows, 1))) {
+      throw new RangeError(`CompiledGraph.${method}: the last run had ${this.rows} rows, asked for row ${describe(row)}`);
+    }
+  }
+
+  private checkInputs(inputs: ArrayLike<number>, rows: number, method: string): void {
+    const given: unknown = inputs;
+    if (typeof given !== "object" || given === null || typeof (given as { length?: unknown }).length !== "number") {
+      throw new TypeError(`CompiledGraph.${method}(inputs): inputs must be an array of numbers, got ${describe(given)}`);
+    }
+    if (inputs.length !== rows * this.inputCount) {
+      const expected = rows === 1 ? `${this.inputCount} inputs` : `${rows} rows × ${this.inputCount} inputs`;
+      throw new ShapeError(`CompiledGraph.${method}: the graph was recorded with ${this.inputCount} inputs, expected ${expected}, got ${inputs.length} numbers`);
+    }
+    for (let j = 0; j < inputs.length; j++) {
+      if (typeof inputs[j] !== "number") throw new TypeError(`CompiledGraph.${method}(inputs): inputs[${j}] must be a number, got ${describe(inputs[j])}`);
+    }
+  }
+
+  private ensureCapacity(rows: number): void {
+    if (rows <= this.capacity) return;
+    const size = this.uniformSize + rows * this.rowSize;
+    this.data = new Float64Array(size);
+    this.grad = new Float64Array(size);
+    this.pre = new Float64Array(size);
+    this.capacity = rows;
+  }
+
+  /** Copies the leaves' current values and the rows' inputs into place. */
+  private load(inputs: ArrayLike<number>, rows: number): void {
+    const { data, leaves, uniformSize, rowSize, inputCount } = this;
+    for (let i = 0; i < leaves.length; i++) data[i] = (leaves[i] as Value).data;
+    for (let r = 0; r < rows; r++) {
+      const row = uniformSize + r * rowSize;
+      for (let j = 0; j < inputCount; j++) data[row + j] = inputs[r * inputCount + j] as number;
+    }
+    this.rows = rows;
+  }
+
+  /** Runs every instruction over rows 0…rows-1, instruction by instruction. */
+  private forward(rows: number): void {
+    const { program } = this;
+    for (let p = 0; p < program.length; p++) this.forwardInstruction(program[p] as number, rows);
+    if (anomaly.enabled) this.checkForward(rows);
+  }
+
+  private forwardInstruction(i: number, rows: number): void {
+    const { data, pre, addr, stride, code, a, b, exponent } = this;
+    const o = addr[i] as number;
+    const so = stride[i] as number;
+    const ai = addr[a[i] as number] as number;
+    const sa = stride[a[i] as number] as number;
+    const bi = addr[b[i] as number] as number;
+    const sb = stride[b[i] as number] as number;
+    const c = code[i];
+    for (let r = 0; r < rows; r++) {
+      const x = data[ai + r * sa] as number;
+      const y = data[bi + r * sb] as number;
+      const out = o + r * so;
+      switch (c) {
+        case OpCode.Add: data[out] = x + y; break;
+        case OpCode.Sub: data[out] = x - y; break;
+        case OpCode.Mul: data[out] = x * y; break;
+        case OpCode.Div: data[out] = x / y; break;
+        case OpCode.Neg: data[out] = -x; break;
+        case OpCode.Exp: data[out] = Math.exp(x); break;
+        case OpCode.Log: data[out] = Math.log(x); break;
+        case OpCode.Tanh: data[out] = Math.tanh(x); break;
+        case OpCode.Sigmoid: data[out] = 1 / (1 + Math.exp(-x)); break;
+        case OpCode.Relu: data[out] = reluForward(x); break;
+        case OpCode.Pow: data[out] = x ** (exponent[i] as number); break;
+        case OpCode.Softplus: data[out] = softplusForward(x); break;
+        case OpCode.Bce: data[out] = bceForward(x, y); break;
+        case OpCode.Sum: data[out] = this.sumAt(i, r); break;
+        case OpCode.LogSumExp: data[out] = this.logSumExpAt(i, r); break;
+        case OpCode.Dot: data[out] = pre[out] = this.dotAt(i, r); break;
         case FUSED_NEURON: {
-          // The activation's, the +'s and the dot's backward rules in turn, as graph mode applies them.
-          const gz = activationBackward(act[i] as number, data[i] as number, g);
-          if (passesNothing(gz, pre[i] as number)) break;
-          grad[ai]! += gz;
-          this.dotBackward(i, gz);
+          const z = (pre[out] = this.dotAt(i, r) + x);
+          data[out] = activate(this.act[i] as number, z);
           break;
         }
       }
     }
-    const offset = this.inputCount;
-    for (let i = 0; i < leaves.length; i++) (leaves[i] as Value).grad += grad[offset + i] as number;
   }
 
-  /** `Σ x·y` of the dot at slot `i`, reading consecutive slots directly when it can. */
-  private dotAt(i: number): number {
-    const { data, args } = this;
+  private backwardRows(rows: number, seeds: ArrayLike<number> | null, method: string): void {
+    if (this.rows === 0 || rows === 0) throw new Error(`CompiledGraph.${method}: call run() (or runBatch()) first`);
+    const { grad, leaves, program, live, addr, stride, uniformSize, rowSize } = this;
+    let exactZeros = false;
+    for (let i = 0; i < leaves.length; i++) {
+      const g = (leaves[i] as Value).grad;
+      grad[i] = g;
+      if (g === 0 && 1 / g < 0) exactZeros = true;
+    }
+    grad.fill(0, uniformSize, uniformSize + rows * rowSize);
+    const root = this.outputSlots[0] as number;
+    for (let r = 0; r < rows; r++) grad[(addr[root] as number) + r * (stride[root] as number)]! += seeds ? (seeds[r] as number) : 1;
+    if (this.instructionMajor) {
+      for (let p = program.length - 1; p >= 0; p--) {
+        const i = program[p] as number;
+        if (live[i]) this.backwardInstruction(i, 0, rows, exactZeros);
+      }
+    } else {
+      for (let r = rows - 1; r >= 0; r--) {
+        for (let p = program.length - 1; p >= 0; p--) {
+          const i = program[p] as number;
+          if (live[i]) this.backwardInstruction(i, r, r + 1, exactZeros);
+        }
+      }
+    }
+    if (anomaly.enabled) this.checkBackward(rows);
+    for (let i = 0; i < leaves.length; i++) (leaves[i] as Value).grad = grad[i] as number;
+  }
+
+  /** One instruction's backward for rows `lo…hi-1`, last row first (graph mode's order for a leaf). */
+  private backwardInstruction(i: number, lo: number, hi: number, exactZeros: boolean): void {
+    const { data, grad, pre, addr, stride, code, a, b, exponent } = this;
+    const o = addr[i] as number;
+    const so = stride[i] as number;
+    const ai = addr[a[i] as number] as number;
+    const sa = stride[a[i] as number] as number;
+    const bi = addr[b[i] as number] as number;
+    const sb = stride[b[i] as number] as number;
+    const c = code[i];
+    // The same local derivatives as ops.ts, in PyTorch's formulas, on array slots.
+    for (let r = hi - 1; r >= lo; r--) {
+      const out = o + r * so;
+      const g = grad[out] as number;
+      const ax = ai + r * sa;
+      const by = bi + r * sb;
+      switch (c) {
+        case OpCode.Add: grad[ax]! += g; grad[by]! += g; break;
+        case OpCode.Sub: grad[ax]! += g; grad[by]! += -g; break;
+        case OpCode.Mul: grad[ax]! += g * (data[by] as number); grad[by]! += g * (data[ax] as number); break;
+        case OpCode.Div: {
+          const x = data[ax] as number;
+          const y = data[by] as number;
+          grad[ax]! += g / y;
+          grad[by]! += -g * (x / y / y);
+          break;
+        }
+        case OpCode.Neg: grad[ax]! += -g; break;
+        case OpCode.Exp: grad[ax]! += g * (data[out] as number); break;
+        case OpCode.Log: grad[ax]! += g / (data[ax] as number); break;
+        case OpCode.Tanh: grad[ax]! += tanhBackward(data[out] as number, g); break;
+        case OpCode.Sigmoid: grad[ax]! += g * (1 - (data[out] as number)) * (data[out] as number); break;
+        case OpCode.Relu: if (!((data[ax] as number) <= 0)) grad[ax]! += g; break;
+        case OpCode.Pow: {
+          const k = exponent[i] as number;
+          if (k !== 0) grad[ax]! += g * (k * (data[ax] as number) ** (k - 1));
+          break;
+        }
+        case OpCode.Softplus: grad[ax]! += softplusBackward(data[ax] as number, g); break;
+        case OpCode.Bce: grad[ax]! += bceBackward(data[ax] as number, data[by] as number, g); break;
+        case OpCode.Sum: this.sumBackward(i, r, g); break;
+        case OpCode.LogSumExp: this.logSumExpBackward(i, r, g, data[out] as number); break;
+        case OpCode.Dot:
+          if (exactZeros || !passesNothing(g, pre[out] as number)) this.dotBackward(i, r, g);
+          break;
+        case FUSED_NEURON: {
+          // The activation's, the +'s and the dot's backward rules in turn, as graph mode applies them.
+          const z = pre[out] as number;
+          const gz = activationBackward(this.act[i] as number, z, data[out] as number, g);
+          if (!exactZeros && passesNothing(gz, z)) break;
+          grad[ax]! += gz;
+          this.dotBackward(i, r, gz);
+          break;
+        }
+      }
+    }
+  }
+
+  /** The address of operand `j` (an index into `args`) in row `r`. */
+  private argAt(j: number, r: number): number {
+    const s = this.args[j] as number;
+    return (this.addr[s] as number) + r * (this.stride[s] as number);
+  }
+
+  private sumAt(i: number, r: number): number {
+    let total = 0;
+    for (let j = this.argStart[i] as number; j < (this.argEnd[i] as number); j++) total += this.data[this.argAt(j, r)] as number;
+    return total;
+  }
+
+  private sumBackward(i: number, r: number, g: number): void {
+    for (let j = this.argStart[i] as number; j < (this.argEnd[i] as number); j++) this.grad[this.argAt(j, r)]! += g;
+  }
+
+  /** PyTorch's logsumexp of the operands in row `r`, with the same steps as `logsumexp` in nary.ts. */
+  private logSumExpAt(i: number, r: number): number {
+    const { data } = this;
+    const start = this.argStart[i] as number;
+    const end = this.argEnd[i] as number;
+    let max = -Infinity;
+    for (let j = start; j < end; j++) {
+      const v = data[this.argAt(j, r)] as number;
+      max = v > max || Number.isNaN(v) ? v : max;
+    }
+    const shift = logSumExpShift(max);
+    let total = 0;
+    for (let j = start; j < end; j++) total += Math.exp((data[this.argAt(j, r)] as number) - shift);
+    return Math.log(total) + shift;
+  }
+
+  private logSumExpBackward(i: number, r: number, g: number, result: number): void {
+    for (let j = this.argStart[i] as number; j < (this.argEnd[i] as number); j++) {
+      const at = this.argAt(j, r);
+      this.grad[at]! += g * Math.exp((this.data[at] as number) - result);
+    }
+  }
+
+  /** `Σ x·y` of the dot at slot `i` in row `r`, reading consecutive operands directly when it can. */
+  private dotAt(i: number, r: number): number {
+    const { data } = this;
     const start = this.argStart[i] as number;
     const half = ((this.argEnd[i] as number) - start) / 2;
-    const xb = this.xBase[i] as number;
-    const yb = this.yBase[i] as number;
+    const xs = this.xBase[i] as number;
+    const ys = this.yBase[i] as number;
     let total = 0;
-    if (xb >= 0 && yb >= 0) {
-      for (let k = 0; k < half; k++) total += (data[xb + k] as number) * (data[yb + k] as number);
+    if (xs >= 0 && ys >= 0) {
+      const x = (this.addr[xs] as number) + r * (this.stride[xs] as number);
+      const y = (this.addr[ys] as number) + r * (this.stride[ys] as number);
+      for (let k = 0; k < half; k++) total += (data[x + k] as number) * (data[y + k] as number);
     } else {
-      for (let j = start; j < start + half; j++) total += (data[args[j] as number] as number) * (data[args[j + half] as number] as number);
+      for (let j = start; j < start + half; j++) total += (data[this.argAt(j, r)] as number) * (data[this.argAt(j + half, r)] as number);
     }
     return total;
   }
 
-  /** The dot's backward: `g·y` into each x's grad and `g·x` into each y's, in graph mode's order. */
-  private dotBackward(i: number, g: number): void {
-    const { data, grad, args } = this;
+  /** The dot's backward in row `r`: `g·y` into each x's grad and `g·x` into each y's, in graph mode's order. */
+  private dotBackward(i: number, r: number, g: number): void {
+    const { data, grad } = this;
     const start = this.argStart[i] as number;
     const half = ((this.argEnd[i] as number) - start) / 2;
-    const xb = this.xBase[i] as number;
-    const yb = this.yBase[i] as number;
-    if (xb >= 0 && yb >= 0 && (xb + half <= yb || yb + half <= xb)) {
-      // Disjoint runs of slots: no slot is both an x and a y, so each update reads what graph mode reads.
+    const xs = this.xBase[i] as number;
+    const ys = this.yBase[i] as number;
+    if (xs >= 0 && ys >= 0) {
+      const x = (this.addr[xs] as number) + r * (this.stride[xs] as number);
+      const y = (this.addr[ys] as number) + r * (this.stride[ys] as number);
       for (let k = 0; k < half; k++) {
-        grad[xb + k]! += g * (data[yb + k] as number);
-        grad[yb + k]! += g * (data[xb + k] as number);
+        grad[x + k]! += g * (data[y + k] as number);
+        grad[y + k]! += g * (data[x + k] as number);
       }
       return;
     }
     for (let j = start; j < start + half; j++) {
-      const x = args[j] as number;
-      const y = args[j + half] as number;
+      const x = this.argAt(j, r);
+      const y = this.argAt(j + half, r);
       grad[x]! += g * (data[y] as number);
       grad[y]! += g * (data[x] as number);
     }
   }
 
-  /** ∂output₀/∂input `i` from the last `backward`. */
-  inputGrad(i: number): number {
-    if (!(i >= 0 && i < this.inputCount)) throw new RangeError(`CompiledGraph.inputGrad: there are ${this.inputCount} inputs, asked for ${i}`);
-    return this.grad[i] as number;
+  /** The anomaly check of graph mode, after a compiled forward pass: the first op to give NaN/±Infinity. */
+  private checkForward(rows: number): void {
+    for (const i of this.program) {
+      for (let r = 0; r < rows; r++) {
+        const v = this.data[(this.addr[i] as number) + r * (this.stride[i] as number)] as number;
+        if (!Number.isFinite(v)) throw new AnomalyError(`${this.opName(i)} produced ${v} (compiled replay, row ${r})`);
+      }
+    }
   }
-}
 
-/**
- * Whether a dot (or neuron) with incoming gradient `g` and pre-activation `z` would only add
- * zeros: `g` is 0 and `z` is finite, so every factor in it is finite and each `0·x` is ±0 —
- * which leaves a grad unchanged. The same skip as a hand-written loop's, with graph mode's
- * results to the bit (a non-finite `z` still runs, to spread NaN as graph mode does).
- */
-function passesNothing(g: number, z: number): boolean {
-  return g === 0 && z - z === 0;
+  /** The anomaly check after a compiled backward pass: the first grad that became NaN/±Infinity. */
+  private checkBackward(rows: number): void {
+    for (let p = this.program.length - 1; p >= 0; p--) {
+      const i = this.program[p] as number;
+      if (!this.live[i]) continue;
+      for (let r = 0; r < rows; r++) {
+        const g = this.grad[(this.addr[i] as number) + r * (this.stride[i] as number)] as number;
+        if (!Number.isFinite(g)) throw new AnomalyError(`backward made the grad of a ${this.opName(i)} node ${g} (compiled replay, row ${r})`);
+      }
+    }
+    this.leaves.forEach((leaf, s) => {
+      const g = this.grad[s] as number;
+      if (!Number.isFinite(g)) throw new AnomalyError(`backward made the grad of ${String(leaf)} ${g} (compiled replay)`);
+    });
+  }
+
+  private opName(i: number): string {
+    return this.code[i] === FUSED_NEURON ? "neuron (dot + bias, activation)" : (OpCode[this.code[i] as number] ?? "op").toLowerCase();
+  }
 }
 
 /** A neuron fused into one instruction at its last node: `activation(dot + bias)`. */
@@ -301,9 +561,12 @@ interface Neuron {
 }
 
 /**
- * Finds each neuron's chain `dot → + bias → activation` whose `dot` and `+` feed nothing else
- * and are not outputs, so it can run as one instruction — a third of the dispatches, with the
- * same float operations in the same order. A linear neuron (`dot + bias`) fuses at its `+`.
+ * Finds each neuron's chain `dot → + bias → activation` that can run as one instruction — a
+ * third of the dispatches, with the same float operations in the same order. A chain fuses only
+ * when its `dot` and `+` feed nothing else and are not outputs, and when graph mode's backward
+ * would run its three nodes one after another (only leaves, which do nothing, between them in
+ * topological order) — so no other node adds into a shared operand in between. A linear neuron
+ * (`dot + bias`) fuses at its `+`.
  */
 function findNeurons(order: readonly Value[], outputs: readonly Value[]): { at: Map<Value, Neuron>; absorbed: Set<Value> } {
   const uses = new Map<Value, number>();
@@ -311,19 +574,27 @@ function findNeurons(order: readonly Value[], outputs: readonly Value[]): { at: 
   outputs.forEach(use);
   for (const v of order) v.children.forEach(use);
   const single = (v: Value) => uses.get(v) === 1;
-  // `dot + bias`, where the dot feeds nothing else.
-  const affine = (v: Value) => v._op.code === OpCode.Add && v._a._op.code === OpCode.Dot && single(v._a);
+  const position = new Map(order.map((v, i) => [v, i]));
+  /** Whether only leaves lie between `first` and `second` in the topological order. */
+  const adjacent = (first: Value, second: Value) => {
+    const from = position.get(first) as number;
+    const to = position.get(second) as number;
+    for (let k = from + 1; k < to; k++) if ((order[k] as Value).op !== "") return false;
+    return from < to;
+  };
+  // `dot + bias`, where the dot feeds nothing else and runs just before the +.
+  const affine = (v: Value) => v._op.code === OpCode.Add && v._a._op.code === OpCode.Dot && single(v._a) && adjacent(v._a, v);
   const at = new Map<Value, Neuron>();
   const absorbed = new Set<Value>();
   for (const v of order) {
     const activation = ACTIVATION_OF[v._op.code];
-    if (activation !== undefined && affine(v._a) && single(v._a)) {
+    if (activation !== undefined && affine(v._a) && single(v._a) && adjacent(v._a, v)) {
       at.set(v, { dot: v._a._a, bias: v._a._b, activation });
       absorbed.add(v._a).add(v._a._a);
     }
   }
   for (const v of order) {
-    if (!absorbed.has(v) && affine(v)) {
+    if (!absorbed.has(v) && !at.has(v) && affine(v)) {
       at.set(v, { dot: v._a, bias: v._b, activation: ACT_NONE });
       absorbed.add(v._a);
     }
@@ -333,22 +604,38 @@ function findNeurons(order: readonly Value[], outputs: readonly Value[]): { at: 
 
 /**
  * Records `build` once — called with one leaf per entry of `inputs` — and returns a
- * {@link CompiledGraph} that replays it over typed arrays.
+ * {@link CompiledGraph} that replays it over typed arrays, for one row of inputs (`run`) or for
+ * many at once (`runBatch`).
  *
  * A recording is one path through the code: if `build` branches on a value (an `if` on
  * `x.data`, a loop whose length depends on the data, a class index chosen from a target), the
  * replay keeps the branch taken while recording. Only the input count can be checked at replay
- * (a different count throws). Record again when the structure changes.
+ * (a different count throws). Record again when the structure changes — or pass what varies
+ * as inputs (a one-hot target instead of a class index).
  *
+ * @throws TypeError if `build` is not a function, `inputs` are not numbers, or `build` returns
+ *   anything but a Value or a non-empty array of Values.
  * @example
  * const step = compile(([x, y]) => model.forward([x!, y!])[0]!, [0.5, -1]);
  * step.run([0.2, 0.3]).output(); // the model's output at (0.2, 0.3)
  * step.backward();               // model parameters' grads, as with Value.backward
  */
 export function compile(build: (inputs: Value[]) => Value | readonly Value[], inputs: readonly number[] = []): CompiledGraph {
-  const leaves = inputs.map((x) => new Value(x));
-  const result = build(leaves);
-  const outputs = result instanceof Value ? [result] : result;
+  if (typeof build !== "function") throw new TypeError(`compile(build, inputs): build must be a function, got ${describe(build)}`);
+  const given: unknown = inputs;
+  if (!Array.isArray(given)) throw new TypeError(`compile(build, inputs): inputs must be an array of numbers, got ${describe(given)}`);
+  const leaves = inputs.map((x, i) => {
+    if (typeof x !== "number" || Number.isNaN(x)) throw new TypeError(`compile(build, inputs): inputs[${i}] must be a number, got ${describe(x)}`);
+    return new Value(x);
+  });
+  const result: unknown = build(leaves);
+  const outputs = isValue(result) ? [result] : result;
+  if (!Array.isArray(outputs)) {
+    throw new TypeError(`compile: build must return a Value or an array of Values, got ${describe(result)}`);
+  }
   if (outputs.length === 0) throw new ShapeError("compile: build returned no Values");
-  return new CompiledGraph(leaves, outputs);
+  outputs.forEach((v: unknown, i) => {
+    if (!isValue(v)) throw new TypeError(`compile: build must return Values, got ${describe(v)} at index ${i}`);
+  });
+  return new CompiledGraph(leaves, outputs as Value[]);
 }

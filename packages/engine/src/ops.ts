@@ -20,11 +20,15 @@ export interface Op {
   readonly backward: (out: Value, a: Value, b: Value, args: readonly Value[], args2: readonly Value[]) => void;
 }
 
-/** Numbers for the ops, so compiled graphs can store them in a typed array. */
-export const OpCode = {
-  Leaf: 0, Add: 1, Sub: 2, Mul: 3, Div: 4, Neg: 5, Exp: 6, Log: 7, Tanh: 8, Sigmoid: 9, Relu: 10, Pow: 11, Sum: 12, Dot: 13,
-} as const;
-export type OpCode = (typeof OpCode)[keyof typeof OpCode];
+/**
+ * Numbers for the ops, so compiled graphs can store them in a typed array. An enum, because the
+ * bundler inlines its members: the op objects below then read no property, so a bundle drops
+ * the ones it does not use.
+ */
+export enum OpCode {
+  Leaf = 0, Add = 1, Sub = 2, Mul = 3, Div = 4, Neg = 5, Exp = 6, Log = 7, Tanh = 8, Sigmoid = 9, Relu = 10, Pow = 11, Sum = 12, Dot = 13,
+  Softplus = 14, LogSumExp = 15, Bce = 16,
+}
 
 /** What a leaf (a Value made by the user, not by an op) has for an op. */
 export const LEAF: Op = { name: "", code: OpCode.Leaf, exponent: 0, arity: 0, backward: () => undefined };
@@ -105,14 +109,23 @@ export const LOG: Op = {
   },
 };
 
+/**
+ * The grad tanh passes back for `g` when its result is `t`: `g·(1 - t²)`, from the result so it
+ * never overflows, with `1 - t²` computed as `(1 - t)(1 + t)`: near |t| = 1, where `t²` would
+ * round away most of the digits, this is within an ulp of the correctly rounded value (what
+ * PyTorch gets for one element, where the compiler fuses `1 - t·t` into an FMA).
+ */
+export function tanhBackward(t: number, g: number): number {
+  return g * ((1 - t) * (1 + t));
+}
+
 export const TANH: Op = {
   name: "tanh",
   code: OpCode.Tanh,
   exponent: 0,
   arity: 1,
   backward: (out, a) => {
-    // d(tanh x)/dx = 1 - tanh²x, from the result so it never overflows.
-    a.grad += out.grad * (1 - out.data * out.data);
+    a.grad += tanhBackward(out.data, out.grad);
   },
 };
 
@@ -127,14 +140,45 @@ export const SIGMOID: Op = {
   },
 };
 
+/** `relu(x)` as PyTorch computes it: `x < 0 ? 0 : x`, so relu(-0) is -0 and relu(NaN) is NaN. */
+export function reluForward(x: number): number {
+  return x < 0 ? 0 : x;
+}
+
 export const RELU: Op = {
   name: "ReLU",
   code: OpCode.Relu,
   exponent: 0,
   arity: 1,
   backward: (out, a) => {
-    // An inactive unit (and relu'(0)) passes nothing back — not even an Infinity or NaN grad.
-    if (out.data > 0) a.grad += out.grad;
+    // PyTorch's threshold_backward: nothing passes where x ≤ 0 (relu'(0) = 0) — not even an
+    // Infinity or NaN grad — and the grad passes where x is NaN.
+    if (!(a.data <= 0)) a.grad += out.grad;
+  },
+};
+
+/** PyTorch's softplus threshold (beta 1): above it, softplus(x) is x itself. */
+const SOFTPLUS_THRESHOLD = 20;
+
+/** `log(1 + eˣ)` as PyTorch's `F.softplus` computes it: `x` above 20, else `log1p(exp(x))`. */
+export function softplusForward(x: number): number {
+  return x > SOFTPLUS_THRESHOLD ? x : Math.log1p(Math.exp(x));
+}
+
+/** The grad softplus passes back for `g` at `x`, in PyTorch's formula: `g·z/(z+1)` with `z = eˣ`. */
+export function softplusBackward(x: number, g: number): number {
+  if (x > SOFTPLUS_THRESHOLD) return g;
+  const z = Math.exp(x);
+  return (g * z) / (z + 1);
+}
+
+export const SOFTPLUS: Op = {
+  name: "softplus",
+  code: OpCode.Softplus,
+  exponent: 0,
+  arity: 1,
+  backward: (out, a) => {
+    a.grad += softplusBackward(a.data, out.grad);
   },
 };
 
@@ -183,5 +227,55 @@ export const DOT: Op = {
       x.grad += g * y.data;
       y.grad += g * x.data;
     }
+  },
+};
+
+/**
+ * The shift PyTorch's `logsumexp` subtracts before `exp`: the largest entry, or 0 when that is
+ * ±Infinity (so an all -Infinity row gives -Infinity, not NaN).
+ */
+export function logSumExpShift(max: number): number {
+  return Math.abs(max) === Infinity ? 0 : max;
+}
+
+export const LOG_SUM_EXP: Op = {
+  name: "logsumexp",
+  code: OpCode.LogSumExp,
+  exponent: 0,
+  arity: -1,
+  backward: (out, _a, _b, args) => {
+    // ∂/∂xᵢ log Σ eˣʲ = softmax(x)ᵢ, which PyTorch computes as exp(xᵢ - result).
+    for (const arg of args) arg.grad += out.grad * Math.exp(arg.data - out.data);
+  },
+};
+
+/** PyTorch's floor on the logs of binary cross-entropy: `log(0)` counts as -100. */
+const BCE_LOG_FLOOR = -100;
+/** PyTorch's floor on `p(1-p)` in the gradient of binary cross-entropy: 1e-12 as a float32, as PyTorch stores it. */
+const BCE_EPSILON = 9.999999960041972e-13;
+
+/**
+ * Binary cross-entropy of probability `p` against target `y` as PyTorch's
+ * `binary_cross_entropy` computes it: `(y - 1)·max(log(1 - p), -100) - y·max(log p, -100)`.
+ * NaN when `p` or `y` lies outside [0, 1] (where PyTorch throws).
+ */
+export function bceForward(p: number, y: number): number {
+  if (!(p >= 0 && p <= 1 && y >= 0 && y <= 1)) return NaN;
+  return (y - 1) * Math.max(Math.log(1 - p), BCE_LOG_FLOOR) - y * Math.max(Math.log(p), BCE_LOG_FLOOR);
+}
+
+/** The grad binary cross-entropy passes to `p`, as PyTorch: `g·(p - y) / max((1 - p)·p, 1e-12)`. */
+export function bceBackward(p: number, y: number, g: number): number {
+  return (g * (p - y)) / Math.max((1 - p) * p, BCE_EPSILON);
+}
+
+export const BCE: Op = {
+  name: "bce",
+  code: OpCode.Bce,
+  exponent: 0,
+  arity: 2,
+  backward: (out, a, b) => {
+    // As in PyTorch 1.13, the target gets no gradient.
+    a.grad += bceBackward(a.data, b.data, out.grad);
   },
 };

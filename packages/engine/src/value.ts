@@ -1,6 +1,6 @@
 import { anomaly } from "./anomaly.js";
 import { AnomalyError, describe } from "./errors.js";
-import { ADD, DIV, EXP, LEAF, LOG, MUL, NEG, RELU, SIGMOID, SUB, TANH, powOp } from "./ops.js";
+import { ADD, DIV, EXP, LEAF, LOG, MUL, NEG, RELU, SIGMOID, SOFTPLUS, SUB, TANH, powOp, reluForward, softplusForward } from "./ops.js";
 import { PROTOCOL, VALUE_BRAND, checkBrand } from "./brand.js";
 import type { Op } from "./ops.js";
 
@@ -98,25 +98,25 @@ export class Value {
 
   /** `this + other`. */
   add(other: Value | number): Value {
-    const b = operand(other, "add");
+    const b = operand(other, "Value.add(other): other");
     return result(this.data + b.data, ADD, this, b);
   }
 
   /** `this - other`. */
   sub(other: Value | number): Value {
-    const b = operand(other, "sub");
+    const b = operand(other, "Value.sub(other): other");
     return result(this.data - b.data, SUB, this, b);
   }
 
   /** `this * other`. */
   mul(other: Value | number): Value {
-    const b = operand(other, "mul");
+    const b = operand(other, "Value.mul(other): other");
     return result(this.data * b.data, MUL, this, b);
   }
 
   /** `this / other` (IEEE semantics: dividing by 0 gives ±Infinity or NaN, as in PyTorch). */
   div(other: Value | number): Value {
-    const b = operand(other, "div");
+    const b = operand(other, "Value.div(other): other");
     return result(this.data / b.data, DIV, this, b);
   }
 
@@ -152,9 +152,21 @@ export class Value {
     return result(Math.tanh(this.data), TANH, this, this);
   }
 
-  /** `max(0, this)`; its gradient at 0 is 0, and NaN propagates as in PyTorch. */
+  /**
+   * `max(0, this)` as PyTorch computes it: its gradient is 0 where `this ≤ 0` (so relu'(0) = 0),
+   * relu(-0) is -0, and NaN passes through, gradient included.
+   */
   relu(): Value {
-    return result(Math.max(0, this.data), RELU, this, this);
+    return result(reluForward(this.data), RELU, this, this);
+  }
+
+  /**
+   * `log(1 + e^this)`, PyTorch's `F.softplus` (beta 1, threshold 20): finite for every finite
+   * input (`this` itself above 20, where the rest is below float precision), with gradient
+   * `sigmoid(this)` computed as PyTorch does.
+   */
+  softplus(): Value {
+    return result(softplusForward(this.data), SOFTPLUS, this, this);
   }
 
   /** Logistic sigmoid `1 / (1 + e^-this)`, finite for every input (0 or 1 far from 0). */
@@ -201,11 +213,14 @@ export function isValue(value: unknown): value is Value {
   return checkBrand(value, VALUE_BRAND, "Value");
 }
 
-/** @internal The Value an operand stands for: itself, or a constant leaf for a number. */
-export function operand(x: Value | number, method: string): Value {
+/**
+ * @internal The Value an operand stands for: itself, or a constant leaf for a number. `what`
+ * names the argument for the error, e.g. `"Value.add(other): other"`.
+ */
+export function operand(x: Value | number, what: string): Value {
   if (isValue(x)) return x;
   if (typeof x === "number" && !Number.isNaN(x)) return new Value(x);
-  throw new TypeError(`Value.${method}(other): other must be a Value or a number, got ${describe(x)}`);
+  throw new TypeError(`${what} must be a Value or a number, got ${describe(x)}`);
 }
 
 /** @internal Makes the Value an op produced; the one place the anomaly check watches forward values. */
@@ -225,12 +240,13 @@ export function result(data: number, op: Op, a: Value, b: Value, args: readonly 
 
 /**
  * The start of every backward pass: the graph in topological order, with the grads of the
- * intermediate Values cleared (leaves keep accumulating, as in PyTorch) and the root's set to 1.
+ * intermediate Values cleared (leaves keep accumulating, as in PyTorch) and 1 added to the root's.
  */
 function startBackward(root: Value): Value[] {
   const order = topologicalOrder(root);
   for (const node of order) if (node._op.arity !== 0) node.grad = 0;
-  root.grad = 1;
+  // `+=`, not `=`: a leaf that is its own root accumulates like every other leaf (PyTorch too).
+  root.grad += 1;
   return order;
 }
 
@@ -255,7 +271,7 @@ function backwardChecked(order: readonly Value[]): void {
 }
 
 /** @internal Stands in for the unused operand slots of n-ary nodes, which never read them. */
-export const ZERO = new Value(0);
+export const ZERO = /* @__PURE__ */ new Value(0);
 
 /**
  * Every Value that `root` depends on (itself included), each once, operands before results —

@@ -1,4 +1,5 @@
 import { PROTOCOL, VECTOR_BRAND, checkBrand } from "./brand.js";
+import { describe } from "./errors.js";
 import { Value, operand } from "./value.js";
 
 /**
@@ -16,7 +17,13 @@ export class Vector {
 
   /** Copies `values`, making each number a constant Value. */
   constructor(values: readonly (Value | number)[] | Vector) {
-    this._items = values instanceof Vector ? values._items : values.map((v) => operand(v, "Vector"));
+    if (values instanceof Vector) {
+      this._items = values._items;
+      return;
+    }
+    const given: unknown = values;
+    if (!Array.isArray(given)) throw new TypeError(`new Vector(values): values must be an array of Values or numbers, got ${describe(given)}`);
+    this._items = values.map((v, i) => operand(v, `new Vector(values): values[${i}]`));
   }
 
   /** Whether `value` is a Vector from this or any compatible copy of `@micrograd/engine`. */

@@ -1,37 +1,59 @@
 import fc from "fast-check";
-import { Value, dot, sum } from "../src/index.js";
+import { Value, bce, dot, logsumexp, sum } from "../src/index.js";
 
 /** A random expression tree over INPUTS leaves, for property tests. */
 export type Expr =
   | { kind: "leaf"; index: number }
-  | { kind: "unary"; op: "neg" | "tanh" | "sigmoid" | "relu" | "softExp" | "logOfSquare" | "square"; x: Expr }
-  | { kind: "binary"; op: "add" | "sub" | "mul" | "safeDiv"; x: Expr; y: Expr }
-  | { kind: "nary"; op: "sum" | "dot"; xs: Expr[] };
+  | { kind: "unary"; op: UnaryOp; x: Expr }
+  | { kind: "binary"; op: "add" | "sub" | "mul" | "safeDiv" | "div"; x: Expr; y: Expr }
+  | { kind: "nary"; op: "sum" | "dot" | "logsumexp"; xs: Expr[] }
+  | { kind: "neuron"; activation: "relu" | "tanh" | "sigmoid" | "linear"; xs: Expr[]; bias: Expr };
+
+type UnaryOp = "neg" | "tanh" | "sigmoid" | "relu" | "softExp" | "logOfSquare" | "square" | "softplus" | "bceOfSigmoid" | "exp" | "log";
 
 export const INPUTS = 3;
 
-export const exprArbitrary = fc.letrec<{ expr: Expr }>((tie) => ({
+const SMOOTH_UNARY: UnaryOp[] = ["neg", "tanh", "sigmoid", "relu", "softExp", "logOfSquare", "square", "softplus", "bceOfSigmoid"];
+
+/**
+ * Random expressions: `raw` adds exp, log and division as they are (overflow, log of a negative,
+ * division by 0), for tests of how Infinity and NaN spread; without it every op stays smooth.
+ */
+const expressions = (raw: boolean) => fc.letrec<{ expr: Expr }>((tie) => ({
   expr: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     fc.record({ kind: fc.constant("leaf" as const), index: fc.nat(INPUTS - 1) }),
     fc.record({
       kind: fc.constant("unary" as const),
-      op: fc.constantFrom("neg", "tanh", "sigmoid", "relu", "softExp", "logOfSquare", "square" as const),
+      op: fc.constantFrom(...SMOOTH_UNARY, ...(raw ? (["exp", "log"] as const) : [])),
       x: tie("expr"),
     }),
     fc.record({
       kind: fc.constant("binary" as const),
-      op: fc.constantFrom("add", "sub", "mul", "safeDiv" as const),
+      op: fc.constantFrom("add", "sub", "mul", "safeDiv", ...(raw ? (["div"] as const) : [])),
       x: tie("expr"),
       y: tie("expr"),
     }),
     fc.record({
       kind: fc.constant("nary" as const),
-      op: fc.constantFrom("sum", "dot" as const),
+      op: fc.constantFrom("sum", "dot", "logsumexp" as const),
       xs: fc.array(tie("expr"), { minLength: 2, maxLength: 4 }),
+    }),
+    // A neuron, activation(dot + bias), whose bias may be computed from Values the dot also reads.
+    fc.record({
+      kind: fc.constant("neuron" as const),
+      activation: fc.constantFrom("relu", "tanh", "sigmoid", "linear" as const),
+      xs: fc.array(tie("expr"), { minLength: 2, maxLength: 6 }),
+      bias: tie("expr"),
     }),
   ),
 })).expr;
+
+/** Random smooth expressions, where finite differences are meaningful. */
+export const exprArbitrary = expressions(false);
+
+/** Random expressions with raw exp, log and division too. */
+export const rawExprArbitrary = expressions(true);
 
 /**
  * Builds the expression on `leaves`. Ops are wrapped to stay in their smooth domain (log of a
@@ -52,6 +74,10 @@ export function build(e: Expr, leaves: Value[], kinks: number[]): Value {
         case "softExp": return x.tanh().exp();
         case "logOfSquare": return x.pow(2).add(1).log();
         case "square": return x.pow(2);
+        case "softplus": return x.softplus();
+        case "bceOfSigmoid": return bce(x.sigmoid(), 0.3);
+        case "exp": return x.exp();
+        case "log": return x.log();
       }
       break;
     }
@@ -63,14 +89,27 @@ export function build(e: Expr, leaves: Value[], kinks: number[]): Value {
         case "sub": return x.sub(y);
         case "mul": return x.mul(y);
         case "safeDiv": return x.div(y.pow(2).add(1));
+        case "div": return x.div(y);
       }
       break;
     }
     case "nary": {
       const xs = e.xs.map((x) => build(x, leaves, kinks));
       if (e.op === "sum") return sum(xs);
+      if (e.op === "logsumexp") return logsumexp(xs);
       const half = Math.floor(xs.length / 2);
       return dot(xs.slice(0, half), xs.slice(half, 2 * half));
+    }
+    case "neuron": {
+      const xs = e.xs.map((x) => build(x, leaves, kinks));
+      const half = Math.floor(xs.length / 2);
+      const z = dot(xs.slice(0, half), xs.slice(half, 2 * half)).add(build(e.bias, leaves, kinks));
+      switch (e.activation) {
+        case "relu": kinks.push(z.data); return z.relu();
+        case "tanh": return z.tanh();
+        case "sigmoid": return z.sigmoid();
+        case "linear": return z;
+      }
     }
   }
 }

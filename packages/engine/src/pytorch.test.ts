@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { fixture, num, withinUlps } from "../test/fixtures.js";
+import type { FixtureNumber } from "../test/fixtures.js";
+import { Value, bce, logsumexp } from "./index.js";
+
+// Every expected number here was computed by PyTorch 1.13 in float64 (scripts/pytorch/make_fixtures.py).
+interface Ops {
+  unary: { op: string; k?: number; x: FixtureNumber; value: FixtureNumber; grad: FixtureNumber }[];
+  binary: { op: "add" | "sub" | "mul" | "div"; a: number; b: number; value: FixtureNumber; gradA: FixtureNumber; gradB: FixtureNumber }[];
+  logsumexp: { xs: FixtureNumber[]; value: FixtureNumber; grads: FixtureNumber[] }[];
+  bce: { p: number; y: number; value: FixtureNumber; grad: FixtureNumber }[];
+  reluNaN: { value: FixtureNumber; gradA: FixtureNumber; gradB: FixtureNumber; reluOfNegativeZeroSign: number };
+}
+const ops = fixture<Ops>(new URL("../test/fixtures/pytorch-ops.json", import.meta.url));
+
+/** How far each op may be from PyTorch: 0 where both do one IEEE operation; V8's and glibc's transcendental functions may differ by an ulp or two. */
+const ULPS: Record<string, number> = { neg: 0, relu: 0, add: 0, sub: 0, mul: 0, div: 0, exp: 2, log: 2, tanh: 2, sigmoid: 4, softplus: 4, pow: 2 };
+
+const unary: Record<string, (x: Value, k: number) => Value> = {
+  neg: (x) => x.neg(),
+  exp: (x) => x.exp(),
+  log: (x) => x.log(),
+  tanh: (x) => x.tanh(),
+  sigmoid: (x) => x.sigmoid(),
+  relu: (x) => x.relu(),
+  softplus: (x) => x.softplus(),
+  pow: (x, k) => x.pow(k),
+};
+
+describe("every op against PyTorch (float64): value and gradient", () => {
+  for (const name of Object.keys(unary)) {
+    const cases = ops.unary.filter((c) => c.op === name);
+    it(`${name} at ${cases.length} points from -1e4 to 1e4`, () => {
+      for (const c of cases) {
+        const x = new Value(num(c.x));
+        const y = (unary[name] as (x: Value, k: number) => Value)(x, c.k ?? 0);
+        y.backward();
+        expect(withinUlps(y.data, num(c.value), ULPS[name] as number), `${name}(${c.x}) = ${y.data}, PyTorch ${c.value}`).toBe(true);
+        expect(withinUlps(x.grad, num(c.grad), ULPS[name] as number), `${name}'(${c.x}) = ${x.grad}, PyTorch ${c.grad}`).toBe(true);
+      }
+    });
+  }
+
+  it("softplus and its gradient stay finite for logits of ±1e4", () => {
+    for (const c of ops.unary.filter((c) => c.op === "softplus")) {
+      expect(Number.isFinite(num(c.value)) && Number.isFinite(num(c.grad))).toBe(true);
+    }
+    expect(new Value(1e4).softplus().data).toBe(1e4);
+    expect(new Value(-1e4).softplus().data).toBe(0);
+  });
+
+  for (const name of ["add", "sub", "mul", "div"] as const) {
+    it(`${name} and its gradients, to the bit`, () => {
+      for (const c of ops.binary.filter((c) => c.op === name)) {
+        const a = new Value(c.a);
+        const b = new Value(c.b);
+        const y = a[name](b);
+        y.backward();
+        // A gradient that is exactly zero can be +0 here where PyTorch has -0: our grads start at
+        // +0 and accumulate, PyTorch's take their first contribution as is.
+        expect([y.data, a.grad + 0, b.grad + 0]).toEqual([num(c.value), num(c.gradA) + 0, num(c.gradB) + 0]);
+      }
+    });
+  }
+
+  it("logsumexp: value and softmax gradient, finite at ±1e4 and exact where the shift matters", () => {
+    for (const c of ops.logsumexp) {
+      const xs = c.xs.map((x) => new Value(num(x)));
+      const y = logsumexp(xs);
+      y.backward();
+      expect(withinUlps(y.data, num(c.value), 2), `logsumexp(${c.xs.join(", ")})`).toBe(true);
+      xs.forEach((x, i) => expect(withinUlps(x.grad, num(c.grads[i] as FixtureNumber), 4), `grad ${i} of logsumexp(${c.xs.join(", ")})`).toBe(true));
+    }
+  });
+
+  it("bce: PyTorch's binary_cross_entropy with its -100 floor and its gradient, at p = 0 and p = 1 too", () => {
+    for (const c of ops.bce) {
+      const p = new Value(c.p);
+      const loss = bce(p, c.y);
+      loss.backward();
+      expect(withinUlps(loss.data, num(c.value), 4), `bce(${c.p}, ${c.y}) = ${loss.data}, PyTorch ${c.value}`).toBe(true);
+      expect(withinUlps(p.grad, num(c.grad), 4), `bce'(${c.p}, ${c.y}) = ${p.grad}, PyTorch ${c.grad}`).toBe(true);
+    }
+  });
+
+  it("relu passes the gradient through NaN and keeps the sign of -0, as PyTorch", () => {
+    const a = new Value(Infinity);
+    const b = new Value(Infinity);
+    const y = a.sub(b).relu();
+    y.backward();
+    expect(y.data).toBeNaN();
+    expect([a.grad, b.grad]).toEqual([num(ops.reluNaN.gradA), num(ops.reluNaN.gradB)]);
+    expect(Object.is(new Value(-0).relu().data, -0)).toBe(ops.reluNaN.reluOfNegativeZeroSign < 0);
+  });
+});
+
+describe("the new ops' bad input", () => {
+  it("bce refuses probabilities and targets outside [0, 1], as PyTorch does", () => {
+    expect(() => bce(1.5, 1)).toThrow(RangeError);
+    expect(() => bce(1.5, 1)).toThrow("bce(p, y): p must lie in [0, 1], got 1.5");
+    expect(() => bce(0.5, -1)).toThrow("bce(p, y): y must lie in [0, 1], got -1");
+    expect(() => bce("a" as unknown as number, 1)).toThrow('bce(p, y): p must be a Value or a number, got "a" (string)');
+  });
+
+  it("logsumexp refuses an empty list and anything but a list", () => {
+    expect(() => logsumexp([])).toThrow("logsumexp(values): values must not be empty");
+    expect(() => logsumexp(3 as unknown as number[])).toThrow("logsumexp(values): values must be an array of Values or numbers, or a Vector, got 3");
+  });
+});

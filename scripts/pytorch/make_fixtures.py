@@ -101,6 +101,17 @@ def bce_cases():
     return cases
 
 
+def bce_with_logits_cases():
+    cases = []
+    for z in [-1e4, -710.0, -30.0, -25.0, -3.0, -0.5, 0.0, 0.5, 3.0, 25.0, 30.0, 710.0, 1e4]:
+        for y in [0.0, 0.25, 1.0]:
+            zt = leaf(z)
+            loss = F.binary_cross_entropy_with_logits(zt, torch.tensor(y))
+            loss.backward()
+            cases.append({"z": num(z), "y": num(y), "value": num(loss), "grad": grad_of(zt)})
+    return cases
+
+
 def relu_nan():
     # A NaN made from two infinite leaves, through relu: PyTorch passes the gradient through NaN.
     a, b = leaf(math.inf), leaf(math.inf)
@@ -243,7 +254,7 @@ def write(path, data):
 
 
 write("packages/engine/test/fixtures/pytorch-ops.json", {
-    "unary": unary_cases(), "binary": binary_cases(), "logsumexp": logsumexp_cases(), "bce": bce_cases(), "reluNaN": relu_nan(),
+    "unary": unary_cases(), "binary": binary_cases(), "logsumexp": logsumexp_cases(), "bce": bce_cases(), "bceWithLogits": bce_with_logits_cases(), "reluNaN": relu_nan(),
 })
 write("packages/losses/test/fixtures/pytorch-losses.json", loss_cases())
 write("packages/engine/test/fixtures/mulberry32.json", random_cases())

@@ -1,6 +1,6 @@
 import { anomaly } from "./anomaly.js";
 import { AnomalyError, ShapeError, describe } from "./errors.js";
-import { OpCode, bceBackward, bceForward, logSumExpShift, reluForward, softplusBackward, softplusForward, tanhBackward } from "./ops.js";
+import { OpCode, bceBackward, bceForward, bceWithLogitsBackward, bceWithLogitsForward, logSumExpShift, reluForward, softplusBackward, softplusForward, tanhBackward } from "./ops.js";
 import { Value, isValue, topologicalOrderOf } from "./value.js";
 
 /** The default of `run()`, shared so that a replay allocates nothing. */
@@ -342,6 +342,7 @@ export class CompiledGraph {
         case OpCode.Pow: data[out] = x ** (exponent[i] as number); break;
         case OpCode.Softplus: data[out] = softplusForward(x); break;
         case OpCode.Bce: data[out] = bceForward(x, y); break;
+        case OpCode.BceWithLogits: data[out] = bceWithLogitsForward(x, y); break;
         case OpCode.Sum: data[out] = this.sumAt(i, r); break;
         case OpCode.LogSumExp: data[out] = this.logSumExpAt(i, r); break;
         case OpCode.Dot: data[out] = pre[out] = this.dotAt(i, r); break;
@@ -423,6 +424,7 @@ export class CompiledGraph {
         }
         case OpCode.Softplus: grad[ax]! += softplusBackward(data[ax] as number, g); break;
         case OpCode.Bce: grad[ax]! += bceBackward(data[ax] as number, data[by] as number, g); break;
+        case OpCode.BceWithLogits: grad[ax]! += bceWithLogitsBackward(data[ax] as number, data[by] as number, g); break;
         case OpCode.Sum: this.sumBackward(i, r, g); break;
         case OpCode.LogSumExp: this.logSumExpBackward(i, r, g, data[out] as number); break;
         case OpCode.Dot:

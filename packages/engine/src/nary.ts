@@ -1,5 +1,5 @@
 import { ShapeError, describe } from "./errors.js";
-import { BCE, DOT, LOG_SUM_EXP, SUM, bceForward, logSumExpShift } from "./ops.js";
+import { BCE, BCE_WITH_LOGITS, DOT, LOG_SUM_EXP, SUM, bceForward, bceWithLogitsForward, logSumExpShift } from "./ops.js";
 import { Value, ZERO, operand, result } from "./value.js";
 import { Vector } from "./vector.js";
 
@@ -82,4 +82,21 @@ export function bce(p: Value | number, y: Value | number): Value {
   if (a.data < 0 || a.data > 1) throw new RangeError(`bce(p, y): p must lie in [0, 1], got ${a.data}`);
   if (b.data < 0 || b.data > 1) throw new RangeError(`bce(p, y): y must lie in [0, 1], got ${b.data}`);
   return result(bceForward(a.data, b.data), BCE, a, b);
+}
+
+/**
+ * Binary cross-entropy of `sigmoid(z)` against target `y`, as one node — PyTorch's
+ * `binary_cross_entropy_with_logits` for a single element: finite for any finite logit (±1e4
+ * included) and free of the rounding a `softplus` threshold would bring, with PyTorch's
+ * gradient `sigmoid(z) - y`. The target gets no gradient.
+ *
+ * @throws RangeError if `y` is a number outside [0, 1]; NaN gives NaN.
+ * @example
+ * bceWithLogits(1000, 0).data; // 1000
+ */
+export function bceWithLogits(z: Value | number, y: Value | number): Value {
+  const a = operand(z, "bceWithLogits(z, y): z");
+  const b = operand(y, "bceWithLogits(z, y): y");
+  if (b.data < 0 || b.data > 1) throw new RangeError(`bceWithLogits(z, y): y must lie in [0, 1], got ${b.data}`);
+  return result(bceWithLogitsForward(a.data, b.data), BCE_WITH_LOGITS, a, b);
 }

@@ -27,7 +27,7 @@ export interface Op {
  */
 export enum OpCode {
   Leaf = 0, Add = 1, Sub = 2, Mul = 3, Div = 4, Neg = 5, Exp = 6, Log = 7, Tanh = 8, Sigmoid = 9, Relu = 10, Pow = 11, Sum = 12, Dot = 13,
-  Softplus = 14, LogSumExp = 15, Bce = 16,
+  Softplus = 14, LogSumExp = 15, Bce = 16, BceWithLogits = 17,
 }
 
 /** What a leaf (a Value made by the user, not by an op) has for an op. */
@@ -277,5 +277,31 @@ export const BCE: Op = {
   backward: (out, a, b) => {
     // As in PyTorch 1.13, the target gets no gradient.
     a.grad += bceBackward(a.data, b.data, out.grad);
+  },
+};
+
+/**
+ * Binary cross-entropy of `sigmoid(z)` against `y`, as PyTorch's
+ * `binary_cross_entropy_with_logits` computes it: `(1 - y)·z + m + log(e^-m + e^(-z-m))` with
+ * `m = max(-z, 0)`, finite for every finite logit and exact where `softplus` would round.
+ */
+export function bceWithLogitsForward(z: number, y: number): number {
+  const m = reluForward(-z);
+  return (1 - y) * z + m + Math.log(Math.exp(-m) + Math.exp(-z - m));
+}
+
+/** The grad BCE with logits passes to `z`, as PyTorch: `(sigmoid(z) - y)·g`. */
+export function bceWithLogitsBackward(z: number, y: number, g: number): number {
+  return (1 / (1 + Math.exp(-z)) - y) * g;
+}
+
+export const BCE_WITH_LOGITS: Op = {
+  name: "bceWithLogits",
+  code: OpCode.BceWithLogits,
+  exponent: 0,
+  arity: 2,
+  backward: (out, a, b) => {
+    // As in PyTorch 1.13's default, the target gets no gradient.
+    a.grad += bceWithLogitsBackward(a.data, b.data, out.grad);
   },
 };

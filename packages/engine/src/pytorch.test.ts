@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fixture, num, withinUlps } from "../test/fixtures.js";
 import type { FixtureNumber } from "../test/fixtures.js";
-import { Value, bce, logsumexp } from "./index.js";
+import { Value, bce, bceWithLogits, logsumexp } from "./index.js";
 
 // Every expected number here was computed by PyTorch 1.13 in float64 (scripts/pytorch/make_fixtures.py).
 interface Ops {
@@ -9,6 +9,7 @@ interface Ops {
   binary: { op: "add" | "sub" | "mul" | "div"; a: number; b: number; value: FixtureNumber; gradA: FixtureNumber; gradB: FixtureNumber }[];
   logsumexp: { xs: FixtureNumber[]; value: FixtureNumber; grads: FixtureNumber[] }[];
   bce: { p: number; y: number; value: FixtureNumber; grad: FixtureNumber }[];
+  bceWithLogits: { z: number; y: number; value: FixtureNumber; grad: FixtureNumber }[];
   reluNaN: { value: FixtureNumber; gradA: FixtureNumber; gradB: FixtureNumber; reluOfNegativeZeroSign: number };
 }
 const ops = fixture<Ops>(new URL("../test/fixtures/pytorch-ops.json", import.meta.url));
@@ -80,6 +81,17 @@ describe("every op against PyTorch (float64): value and gradient", () => {
       loss.backward();
       expect(withinUlps(loss.data, num(c.value), 4), `bce(${c.p}, ${c.y}) = ${loss.data}, PyTorch ${c.value}`).toBe(true);
       expect(withinUlps(p.grad, num(c.grad), 4), `bce'(${c.p}, ${c.y}) = ${p.grad}, PyTorch ${c.grad}`).toBe(true);
+    }
+  });
+
+  it("bceWithLogits: PyTorch's binary_cross_entropy_with_logits and its gradient sigmoid(z) - y, finite at ±1e4", () => {
+    for (const c of ops.bceWithLogits) {
+      const z = new Value(c.z);
+      const loss = bceWithLogits(z, c.y);
+      loss.backward();
+      expect(withinUlps(loss.data, num(c.value), 4), `bceWithLogits(${c.z}, ${c.y}) = ${loss.data}, PyTorch ${c.value}`).toBe(true);
+      expect(withinUlps(z.grad, num(c.grad), 4), `bceWithLogits'(${c.z}, ${c.y}) = ${z.grad}, PyTorch ${c.grad}`).toBe(true);
+      expect(Number.isFinite(loss.data) && Number.isFinite(z.grad)).toBe(true);
     }
   });
 

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { Value, bce, dot, logsumexp, sum } from "../src/index.js";
+import { Value, bce, bceWithLogits, dot, logsumexp, sum } from "../src/index.js";
 
 /** A random expression tree over INPUTS leaves, for property tests. */
 export type Expr =
@@ -9,11 +9,11 @@ export type Expr =
   | { kind: "nary"; op: "sum" | "dot" | "logsumexp"; xs: Expr[] }
   | { kind: "neuron"; activation: "relu" | "tanh" | "sigmoid" | "linear"; xs: Expr[]; bias: Expr };
 
-type UnaryOp = "neg" | "tanh" | "sigmoid" | "relu" | "softExp" | "logOfSquare" | "square" | "softplus" | "bceOfSigmoid" | "exp" | "log";
+type UnaryOp = "neg" | "tanh" | "sigmoid" | "relu" | "softExp" | "logOfSquare" | "square" | "softplus" | "bceOfSigmoid" | "bceWithLogits" | "exp" | "log";
 
 export const INPUTS = 3;
 
-const SMOOTH_UNARY: UnaryOp[] = ["neg", "tanh", "sigmoid", "relu", "softExp", "logOfSquare", "square", "softplus", "bceOfSigmoid"];
+const SMOOTH_UNARY: UnaryOp[] = ["neg", "tanh", "sigmoid", "relu", "softExp", "logOfSquare", "square", "softplus", "bceOfSigmoid", "bceWithLogits"];
 
 /**
  * Random expressions: `raw` adds exp, log and division as they are (overflow, log of a negative,
@@ -76,6 +76,7 @@ export function build(e: Expr, leaves: Value[], kinks: number[]): Value {
         case "square": return x.pow(2);
         case "softplus": return x.softplus();
         case "bceOfSigmoid": return bce(x.sigmoid(), 0.3);
+        case "bceWithLogits": return bceWithLogits(x, 0.7);
         case "exp": return x.exp();
         case "log": return x.log();
       }

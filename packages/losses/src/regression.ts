@@ -1,10 +1,12 @@
-import { Value, sum } from "@micrograd/engine";
+import { sum } from "@micrograd/engine";
+import type { Value } from "@micrograd/engine";
+import { sampleLoss } from "./classification.js";
 import { pairs } from "./inputs.js";
 import type { Values } from "./inputs.js";
 
 /** `Σ (p - t)²` over lists already paired and converted. */
 function squaredErrors(p: readonly Value[], t: readonly Value[]): Value {
-  return sum(p.map((pi, i) => pi.sub(t[i] as Value).pow(2)));
+  return sum(p.map((pi, i) => sampleLoss.squaredError(pi, t[i] as Value)));
 }
 
 /**

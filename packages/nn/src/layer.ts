@@ -1,8 +1,8 @@
-import { Random, ShapeError, Vector } from "@micrograd/engine";
+import { Random, Vector } from "@micrograd/engine";
 import type { Value } from "@micrograd/engine";
 import type { Activation, Init } from "./activation.js";
 import { Module } from "./module.js";
-import { Neuron, checkSize } from "./neuron.js";
+import { Neuron, checkInputs, checkSize } from "./neuron.js";
 
 /** Options for a {@link Layer}. */
 export interface LayerOptions {
@@ -48,7 +48,7 @@ export class Layer extends Module {
    * @throws ShapeError if `x` has the wrong length.
    */
   forward(x: readonly (Value | number)[] | Vector): Value[] {
-    if (x.length !== this.nin) throw new ShapeError(`Layer expects ${this.nin} inputs, got ${x.length}`);
+    checkInputs(x, this.nin, "Layer");
     // Every neuron reads the same inputs: one Vector, shared by every neuron's dot.
     const inputs = new Vector(x);
     return this.neurons.map((n) => n.forward(inputs));

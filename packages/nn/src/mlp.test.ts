@@ -86,6 +86,13 @@ describe("MLP", () => {
     expect(() => model.forward([1, 2])).toThrow("MLP expects 3 inputs, got 2");
   });
 
+  it("throws a TypeError naming an input that is not a Value or a number", () => {
+    const model = new MLP(2, [1]);
+    expect(() => model.forward([1, "a" as unknown as number])).toThrow(TypeError);
+    expect(() => model.forward([1, "a" as unknown as number])).toThrow('MLP.forward(x): x[1] must be a Value or a number, got "a" (string)');
+    expect(() => model.forward("ab" as unknown as number[])).toThrow('MLP.forward(x): x must be an array of Values or numbers, got "ab"');
+  });
+
   it("rejects impossible shapes and unknown options", () => {
     expect(() => new MLP(0, [1])).toThrow("MLP(nin): expected a positive integer, got 0");
     expect(() => new MLP(2, [])).toThrow("nouts must be a non-empty array");

@@ -1,10 +1,10 @@
-import { Random, ShapeError } from "@micrograd/engine";
+import { Random } from "@micrograd/engine";
 import type { Value } from "@micrograd/engine";
 import { checkActivation, checkInit } from "./activation.js";
 import type { Activation, Init } from "./activation.js";
 import { Layer } from "./layer.js";
 import { Module } from "./module.js";
-import { checkSize } from "./neuron.js";
+import { checkInputs, checkSize } from "./neuron.js";
 import { readModelJSON } from "./model-json.js";
 import type { MLPJSON } from "./model-json.js";
 
@@ -73,10 +73,11 @@ export class MLP extends Module {
   /**
    * The network's outputs for one input — always an array, one Value per output neuron.
    *
-   * @throws ShapeError if `x` does not have `nin` entries, e.g. `MLP expects 3 inputs, got 2`.
+   * @throws ShapeError if `x` does not have `nin` entries, e.g. `MLP expects 3 inputs, got 2`;
+   *   TypeError for an entry that is not a Value or a number.
    */
   forward(x: readonly (Value | number)[]): Value[] {
-    if (x.length !== this.nin) throw new ShapeError(`MLP expects ${this.nin} inputs, got ${x.length}`);
+    checkInputs(x, this.nin, "MLP");
     let out: readonly (Value | number)[] = x;
     for (const layer of this.layers) out = layer.forward(out);
     return out as Value[];

@@ -1,4 +1,4 @@
-import { Random, ShapeError, Value, Vector, dot } from "@micrograd/engine";
+import { Random, ShapeError, Value, Vector, dot, isValue } from "@micrograd/engine";
 import { activate, activationName, checkActivation, checkInit, initScale } from "./activation.js";
 import type { Activation, Init } from "./activation.js";
 import { Module } from "./module.js";
@@ -51,9 +51,7 @@ export class Neuron extends Module {
    * @throws ShapeError if `x` does not have one entry per weight.
    */
   forward(x: readonly (Value | number)[] | Vector): Value {
-    if (x.length !== this.w.length) {
-      throw new ShapeError(`Neuron expects ${this.w.length} inputs, got ${x.length}`);
-    }
+    checkInputs(x, this.w.length, "Neuron");
     return activate(dot(this.weights, x).add(this.b), this.activation);
   }
 
@@ -69,6 +67,28 @@ export class Neuron extends Module {
 }
 
 /** @throws RangeError unless `n` is a positive integer. */
+/**
+ * @internal `x` as the inputs of a module expecting `n`: an array or Vector of that length whose
+ * entries are Values or numbers.
+ *
+ * @throws TypeError for anything else, naming `where` and the bad entry; ShapeError for the wrong length.
+ */
+export function checkInputs(x: readonly (Value | number)[] | Vector, n: number, where: string): void {
+  const given: unknown = x;
+  if (given instanceof Vector) {
+    if (given.length !== n) throw new ShapeError(`${where} expects ${n} inputs, got ${given.length}`);
+    return;
+  }
+  if (!Array.isArray(given)) throw new TypeError(`${where}.forward(x): x must be an array of Values or numbers, got ${typeof given === "string" ? JSON.stringify(given) : String(given)}`);
+  if (given.length !== n) throw new ShapeError(`${where} expects ${n} inputs, got ${given.length}`);
+  for (let i = 0; i < given.length; i++) {
+    const v: unknown = given[i];
+    if (!(isValue(v) || (typeof v === "number" && !Number.isNaN(v)))) {
+      throw new TypeError(`${where}.forward(x): x[${i}] must be a Value or a number, got ${typeof v === "string" ? `${JSON.stringify(v)} (string)` : String(v)}`);
+    }
+  }
+}
+
 export function checkSize(n: unknown, where: string): number {
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) {
     throw new RangeError(`${where}: expected a positive integer, got ${JSON.stringify(n)}`);

@@ -1,5 +1,5 @@
 import type { Value } from "@micrograd/engine";
-import { Optimizer, checkRange } from "./optimizer.js";
+import { Optimizer, checkOptions, checkRange } from "./optimizer.js";
 
 /** Options for {@link Adam} and {@link AdamW}; defaults are PyTorch's. */
 export interface AdamOptions {
@@ -25,9 +25,12 @@ abstract class AdamBase extends Optimizer {
   private readonly v: Float64Array;
   private readonly decoupled: boolean;
 
-  constructor(params: readonly Value[], options: AdamOptions, defaultWeightDecay: number, decoupled: boolean) {
+  constructor(params: readonly Value[], given: AdamOptions | undefined, defaultWeightDecay: number, decoupled: boolean) {
+    const options = checkOptions(decoupled ? "AdamW" : "Adam", given, ["lr", "betas", "eps", "weightDecay"], false);
     super(params, options.lr ?? 0.001);
-    const [beta1, beta2] = options.betas ?? [0.9, 0.999];
+    const betas: unknown = options.betas ?? [0.9, 0.999];
+    if (!Array.isArray(betas) || betas.length !== 2) throw new TypeError(`Adam betas must be a pair [beta1, beta2], got ${JSON.stringify(betas)}`);
+    const [beta1, beta2] = betas as [number, number];
     this.beta1 = checkRange("Adam beta1", beta1, 0, 1, false);
     this.beta2 = checkRange("Adam beta2", beta2, 0, 1, false);
     this.eps = checkRange("Adam eps", options.eps ?? 1e-8, 0, Infinity, false);
@@ -64,7 +67,8 @@ abstract class AdamBase extends Optimizer {
  * const opt = new Adam(model.parameters(), { lr: 0.01 });
  */
 export class Adam extends AdamBase {
-  constructor(params: readonly Value[], options: AdamOptions = {}) {
+  /** @throws TypeError for an unknown option (`amsgrad` is not supported); RangeError for a value out of range. */
+  constructor(params: readonly Value[], options?: AdamOptions) {
     super(params, options, 0, false);
   }
 }
@@ -74,7 +78,8 @@ export class Adam extends AdamBase {
  * PyTorch's default `weightDecay` of 0.01.
  */
 export class AdamW extends AdamBase {
-  constructor(params: readonly Value[], options: AdamOptions = {}) {
+  /** @throws TypeError for an unknown option; RangeError for a value out of range. */
+  constructor(params: readonly Value[], options?: AdamOptions) {
     super(params, options, 0.01, true);
   }
 }

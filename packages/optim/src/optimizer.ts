@@ -1,4 +1,4 @@
-import { zeroGrad } from "@micrograd/engine";
+import { isValue, zeroGrad } from "@micrograd/engine";
 import type { Value } from "@micrograd/engine";
 
 /** What every optimizer has: a learning rate that schedules may change, `step`, `zeroGrad`. */
@@ -6,7 +6,12 @@ export abstract class Optimizer {
   readonly params: readonly Value[];
   private rate: number;
 
+  /** @throws TypeError unless `params` is an array of Values (`model.parameters()`). */
   constructor(params: readonly Value[], lr: number) {
+    const given: unknown = params;
+    if (!Array.isArray(given)) throw new TypeError(`${this.constructor.name}(params, options): params must be an array of Values, e.g. model.parameters(), got ${describe(given)}`);
+    const bad = params.findIndex((p) => !isValue(p));
+    if (bad >= 0) throw new TypeError(`${this.constructor.name}(params, options): params[${bad}] must be a Value, got ${describe(params[bad])}`);
     this.params = params;
     this.rate = checkLr(lr);
   }
@@ -41,4 +46,31 @@ export function checkRange(name: string, value: unknown, low: number, high: numb
     throw new RangeError(`${name} must be a finite number in ${range}, got ${String(value)}`);
   }
   return value;
+}
+
+function describe(x: unknown): string {
+  if (typeof x === "string") return `${JSON.stringify(x)} (string)`;
+  if (typeof x === "object" && x !== null) return Array.isArray(x) ? "an array" : `an object (${x.constructor?.name ?? "Object"})`;
+  return String(x);
+}
+
+/**
+ * The options object of optimizer `name`, checked: an object whose keys are all in `known` —
+ * a misspelt option (`weight_decay`, `amsgrad`) would otherwise be ignored without a word.
+ *
+ * @throws TypeError for a non-object or an unknown key, naming the keys it knows.
+ */
+export function checkOptions<T extends object>(name: string, options: T | undefined, known: readonly (keyof T & string)[], required: boolean): T {
+  const given: unknown = options;
+  if (given === undefined && !required) return {} as T;
+  if (typeof given !== "object" || given === null || Array.isArray(given)) {
+    throw new TypeError(`new ${name}(params, options): options must be an object like { ${known.join(", ")} }, got ${describe(given)}`);
+  }
+  for (const key of Object.keys(given)) {
+    if (!(known as readonly string[]).includes(key)) {
+      const hint = known.find((k) => k.toLowerCase() === key.replace(/_/g, "").toLowerCase());
+      throw new TypeError(`new ${name}(params, options): unknown option "${key}"${hint ? ` (did you mean "${hint}"?)` : ""}; ${name} takes ${known.join(", ")}`);
+    }
+  }
+  return options as T;
 }

@@ -18,7 +18,10 @@ export function stepDecay(initial: number, gamma: number, every: number): Schedu
   return (step) => initial * gamma ** Math.floor(step / every);
 }
 
-/** Cosine annealing from `initial` to `min` over `steps` steps, like PyTorch's `CosineAnnealingLR`. */
+/**
+ * Cosine annealing from `initial` to `min` over `steps` steps: PyTorch's `CosineAnnealingLR` up
+ * to `steps`, then it stays at `min` (PyTorch's formula would rise again, as a restart would).
+ */
 export function cosineDecay(initial: number, steps: number, min = 0): Schedule {
   checkRange("cosineDecay steps", steps, 1, Infinity, false);
   return (step) => min + ((initial - min) * (1 + Math.cos((Math.PI * Math.min(step, steps)) / steps))) / 2;

@@ -1,5 +1,5 @@
 import type { Value } from "@micrograd/engine";
-import { Optimizer, checkRange } from "./optimizer.js";
+import { Optimizer, checkOptions, checkRange } from "./optimizer.js";
 
 /** Options for {@link SGD}; defaults are PyTorch's. */
 export interface SGDOptions {
@@ -31,12 +31,15 @@ export class SGD extends Optimizer {
   private readonly buffers: Float64Array;
   private started = false;
 
+  /** @throws TypeError without options or for an unknown option; RangeError for a value out of range. */
   constructor(params: readonly Value[], options: SGDOptions) {
-    super(params, options.lr);
+    super(params, checkOptions("SGD", options, ["lr", "momentum", "dampening", "nesterov", "weightDecay"], true).lr);
     this.momentum = checkRange("SGD momentum", options.momentum ?? 0, 0, 1, false);
     this.dampening = checkRange("SGD dampening", options.dampening ?? 0, 0, 1, true);
     this.weightDecay = checkRange("SGD weightDecay", options.weightDecay ?? 0, 0, Infinity, false);
-    this.nesterov = options.nesterov ?? false;
+    const nesterov: unknown = options.nesterov ?? false;
+    if (typeof nesterov !== "boolean") throw new TypeError(`new SGD(params, options): nesterov must be true or false, got ${String(nesterov)}`);
+    this.nesterov = nesterov;
     if (this.nesterov && (this.momentum === 0 || this.dampening !== 0)) {
       throw new RangeError("SGD: Nesterov momentum needs momentum > 0 and dampening = 0");
     }

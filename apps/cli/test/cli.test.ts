@@ -74,7 +74,7 @@ describe("train", () => {
     expect(first.code).toBe(0);
     expect(readFileSync(join(dir, "a.json"), "utf8")).toBe(readFileSync(join(dir, "b.json"), "utf8"));
     expect(first.stdout.replace("a.json", "b.json")).toBe(second.stdout);
-    expect(JSON.parse(first.stdout)).toMatchObject({ seed: 7, loss: "crossEntropy", mode: "graph" });
+    expect(JSON.parse(first.stdout)).toMatchObject({ seed: 7, loss: "crossEntropy", mode: "compiled" });
   });
 
   it("is quiet with --quiet and writes plain progress lines when stderr is not a terminal", () => {

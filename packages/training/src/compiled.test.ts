@@ -1,34 +1,71 @@
-import { compile } from "@micrograd/engine";
-import { hinge, l2 } from "@micrograd/losses";
 import { MLP } from "@micrograd/nn";
+import type { Activation } from "@micrograd/nn";
 import { Adam, SGD, linearDecay } from "@micrograd/optim";
 import { describe, expect, it } from "vitest";
-import { blobs, moons, train } from "./index.js";
+import { TrainingDivergedError, blobs, moons, train } from "./index.js";
+import type { Dataset, LossName, TrainResult } from "./index.js";
 
-const relClose = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b)));
+const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
 
-describe("compiled mode on micrograd's moons step", () => {
-  const data = moons({ n: 100, noise: 0.1, seed: 0 });
-  const labels = data.y.map((y) => (y > 0 ? 1 : -1));
-  const lossOf = (model: MLP) => hinge(data.x.map((x) => model.forward(x)[0]!), labels).add(l2(model.parameters(), 1e-4));
+interface Setup {
+  loss: LossName;
+  data: Dataset;
+  outputs: number;
+  outputActivation?: Activation;
+  l2?: number;
+}
 
-  it("gives the gradients of graph mode to 1e-12, after the weights have moved", () => {
-    const model = new MLP(2, [16, 16, 1], { seed: 1337 });
-    const step = compile(() => lossOf(model));
-    model.parameters().forEach((p, i) => (p.data += 0.01 * Math.sin(i)));
+/** Regression targets: a smooth function of the moons' coordinates. */
+const regression = (): Dataset => {
+  const d = moons({ n: 45, noise: 0.1, seed: 2 });
+  return { ...d, y: d.x.map(([a, b]) => Math.sin(a as number) + 0.5 * (b as number)) };
+};
 
-    step.run().backward();
-    const compiledGrads = model.parameters().map((p) => p.grad);
-    const compiledLoss = step.output();
-    model.zeroGrad();
-    const loss = lossOf(model);
-    loss.backward();
-    relClose(compiledLoss, loss.data);
-    model.parameters().forEach((p, i) => relClose(compiledGrads[i] as number, p.grad));
-  });
+const setups: Setup[] = [
+  { loss: "hinge", data: moons({ n: 45, noise: 0.1, seed: 0 }), outputs: 1, l2: 1e-4 },
+  { loss: "mse", data: regression(), outputs: 1 },
+  { loss: "sse", data: regression(), outputs: 1, l2: 1e-3 },
+  { loss: "bce", data: moons({ n: 45, noise: 0.1, seed: 1 }), outputs: 1, outputActivation: "sigmoid" },
+  { loss: "bceWithLogits", data: moons({ n: 45, noise: 0.2, seed: 3 }), outputs: 1 },
+  { loss: "crossEntropy", data: blobs({ n: 45, classes: 3, seed: 4 }), outputs: 3, l2: 1e-4 },
+];
 
-  it("is what train uses for a full batch, and trains to the same weights as graph mode", () => {
-    const run = (compiled: boolean) => {
+function run(setup: Setup, compiled: boolean, batchSize: number | undefined, lr = 0.05, steps = 7, activation: Activation = "tanh") {
+  const model = new MLP(2, [8, 8, setup.outputs], { activation, outputActivation: setup.outputActivation ?? "linear", seed: 11 });
+  let result: TrainResult | Error;
+  try {
+    result = train({
+      model, data: setup.data, loss: setup.loss, steps, compiled, l2: setup.l2 ?? 0, seed: 5,
+      ...(batchSize === undefined ? {} : { batchSize }),
+      optimizer: lr > 1 ? new SGD(model.parameters(), { lr }) : new Adam(model.parameters(), { lr }),
+    });
+  } catch (error) {
+    result = error as Error;
+  }
+  return { result, weights: model.parameters().map((p) => p.data) };
+}
+
+describe("train() compiles every run, with graph mode's losses and weights to the bit", () => {
+  for (const setup of setups) {
+    for (const batchSize of [undefined, 16, 45, 44]) {
+      const what = batchSize === undefined ? "full batch" : batchSize === 16 ? "batches of 16 (45 rows: a last batch of 13)" : `batch size ${batchSize}`;
+      it(`${setup.loss}, ${what}`, () => {
+        const fast = run(setup, true, batchSize);
+        const slow = run(setup, false, batchSize);
+        if (fast.result instanceof Error) throw fast.result;
+        if (slow.result instanceof Error) throw slow.result;
+        expect(fast.result.mode).toBe("compiled");
+        expect(slow.result.mode).toBe("graph");
+        expect(same(fast.result.history.map((s) => s.loss), slow.result.history.map((s) => s.loss))).toBe(true);
+        expect(fast.result.history.map((s) => s.accuracy)).toEqual(slow.result.history.map((s) => s.accuracy));
+        expect(same(fast.weights, slow.weights)).toBe(true);
+      });
+    }
+  }
+
+  it("micrograd's demo step (moons 100, MLP(2,[16,16,1]) ReLU, hinge + 1e-4·L2, SGD) runs compiled, to the bit", () => {
+    const data = moons({ n: 100, noise: 0.1, seed: 0 });
+    const once = (compiled: boolean) => {
       const model = new MLP(2, [16, 16, 1], { seed: 1337 });
       const result = train({
         model, data, loss: "hinge", l2: 1e-4, steps: 20, compiled,
@@ -36,21 +73,19 @@ describe("compiled mode on micrograd's moons step", () => {
       });
       return { result, weights: model.parameters().map((p) => p.data) };
     };
-    const fast = run(true);
-    const slow = run(false);
+    const fast = once(true);
+    const slow = once(false);
     expect(fast.result.mode).toBe("compiled");
-    expect(slow.result.mode).toBe("graph");
-    fast.weights.forEach((w, i) => relClose(w, slow.weights[i] as number));
-    fast.result.history.forEach((s, i) => {
-      relClose(s.loss, slow.result.history[i]!.loss);
-      expect(s.accuracy).toBe(slow.result.history[i]!.accuracy);
-    });
+    expect(same(fast.weights, slow.weights)).toBe(true);
+    expect(same(fast.result.history.map((s) => s.loss), slow.result.history.map((s) => s.loss))).toBe(true);
   });
 
-  it("falls back to graph mode for mini-batches and for losses that branch on the data", () => {
-    const model = new MLP(2, [4, 3], { seed: 1 });
-    const optimizer = new Adam(model.parameters(), { lr: 0.01 });
-    expect(train({ model, data: blobs({ n: 30 }), loss: "crossEntropy", optimizer, steps: 1 }).mode).toBe("graph");
-    expect(train({ model: new MLP(2, [4, 1]), data, loss: "hinge", optimizer, steps: 1, batchSize: 10 }).mode).toBe("graph");
+  it("diverges at the same step with the same weights when the learning rate is far too high", () => {
+    const setup = setups[1] as Setup;
+    const fast = run(setup, true, 16, 1e100, 20, "relu");
+    const slow = run(setup, false, 16, 1e100, 20, "relu");
+    expect(fast.result).toBeInstanceOf(TrainingDivergedError);
+    expect((fast.result as Error).message).toBe((slow.result as Error).message);
+    expect(same(fast.weights, slow.weights)).toBe(true);
   });
 });

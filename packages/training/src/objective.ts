@@ -1,6 +1,6 @@
 import { Value, sum } from "@micrograd/engine";
 import {
-  binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, hinge, mse, sumSquaredError,
+  binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, hinge, mse, sampleLoss, sumSquaredError,
 } from "@micrograd/losses";
 
 /**
@@ -28,6 +28,49 @@ export function batchLoss(loss: LossName, outputs: readonly Value[][], targets: 
     case "crossEntropy":
       return sum(outputs.map((o, i) => crossEntropy(o, targets[i] as number))).div(outputs.length);
   }
+}
+
+/** How many numbers one row's target takes as inputs of a recording: a one-hot row for cross-entropy. */
+export function targetWidth(loss: LossName, outputs: number): number {
+  return loss === "crossEntropy" ? outputs : 1;
+}
+
+/**
+ * Writes a row's target as the numbers {@link rowLoss} reads: ±1 for hinge, the one-hot row of
+ * the class for cross-entropy, the target itself otherwise.
+ */
+export function encodeTarget(loss: LossName, target: number, into: Float64Array, at: number, outputs: number): void {
+  if (loss === "crossEntropy") {
+    for (let j = 0; j < outputs; j++) into[at + j] = j === target ? 1 : 0;
+  } else into[at] = loss === "hinge" ? (target > 0 ? 1 : -1) : target;
+}
+
+/**
+ * One row's term of {@link batchLoss}, its target given as {@link encodeTarget}'s numbers (as
+ * Values, so a recording can take them as inputs): the same nodes `batchLoss` builds for the row.
+ */
+export function rowLoss(loss: LossName, outputs: readonly Value[], target: readonly Value[]): Value {
+  const first = outputs[0] as Value;
+  const t = target[0] as Value;
+  switch (loss) {
+    case "hinge":
+      return sampleLoss.hinge(first, t);
+    case "mse":
+    case "sse":
+      return sampleLoss.squaredError(first, t);
+    case "bce":
+      return sampleLoss.binaryCrossEntropy(first, t);
+    case "bceWithLogits":
+      return sampleLoss.binaryCrossEntropyWithLogits(first, t);
+    case "crossEntropy":
+      return sampleLoss.crossEntropy(outputs, target);
+  }
+}
+
+/** {@link batchLoss} from its rows' terms: their sum, divided by their count except for `sse`. */
+export function reduceRows(loss: LossName, terms: readonly Value[]): Value {
+  const total = sum(terms);
+  return loss === "sse" ? total : total.div(terms.length);
 }
 
 /**

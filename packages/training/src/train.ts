@@ -1,10 +1,10 @@
 import { Random, compile } from "@micrograd/engine";
-import type { Value } from "@micrograd/engine";
+import type { CompiledGraph, Value } from "@micrograd/engine";
 import { l2 } from "@micrograd/losses";
 import type { MLP } from "@micrograd/nn";
 import type { Optimizer, Schedule } from "@micrograd/optim";
 import type { Dataset } from "./dataset.js";
-import { accuracy, batchLoss } from "./objective.js";
+import { accuracy, batchLoss, encodeTarget, reduceRows, rowLoss, targetWidth } from "./objective.js";
 import type { LossName } from "./objective.js";
 
 /** What the loop reports after each step. */
@@ -39,7 +39,7 @@ export interface TrainOptions {
   seed?: number;
   /** Called after each step; return `false` to stop early. */
   onStep?: (info: StepInfo) => boolean | void;
-  /** Replay a recorded graph when the step's structure cannot change (see {@link TrainResult.mode}); default true. */
+  /** Replay one recording of a row instead of building the graph each step (see {@link TrainResult.mode}); default true. */
   compiled?: boolean;
 }
 
@@ -51,14 +51,12 @@ export interface TrainResult {
   /** Whether `onStep` stopped the loop before `steps`. */
   stoppedEarly: boolean;
   /**
-   * `"compiled"` when the step was recorded once and replayed (full batch, and a loss with no
-   * data-dependent branch: hinge, mse, sse, bce), `"graph"` when it was built anew each step.
+   * `"compiled"` (the default, for every loss and batch size): one row's forward pass and loss
+   * term were recorded once and are replayed over each batch, with the same losses and weights as
+   * graph mode to the bit. `"graph"` with `compiled: false`: the graph is built anew each step.
    */
   mode: "compiled" | "graph";
 }
-
-/** The losses whose graph has the same structure whatever the parameters are. */
-const FIXED_STRUCTURE: readonly LossName[] = ["hinge", "mse", "sse", "bce"];
 
 /** One forward pass of a step: the loss, each sample's outputs, and the way back. */
 interface Pass {
@@ -78,8 +76,9 @@ export type TrainerOptions = Omit<TrainOptions, "steps" | "onStep">;
 
 /**
  * Training one step at a time — for apps that play, pause and step (the demo's worker). Each
- * `step()` takes a batch (the whole dataset, or `batchSize` samples in a seeded shuffled order,
- * reshuffled each epoch), computes the loss, back-propagates and updates the parameters.
+ * `step()` takes a batch (the whole dataset, or the next `batchSize` rows of a seeded shuffled
+ * order — the last batch of an epoch holds what is left — reshuffled each epoch), computes the
+ * loss, back-propagates and updates the parameters.
  *
  * @example
  * const trainer = new Trainer({ model, data: moons(), loss: "hinge", optimizer: new SGD(model.parameters(), { lr: 0.1 }) });
@@ -101,10 +100,8 @@ export class Trainer {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError(`train: batchSize must be a positive integer, got ${batchSize}`);
     }
-    const size = Math.min(batchSize, n);
-    const forward = options.compiled !== false && size === n && FIXED_STRUCTURE.includes(options.loss)
-      ? compiledPass(options)
-      : graphPass(options, batchOrder(n, size, options.seed ?? 0));
+    const batches = batchOrder(n, Math.min(batchSize, n), options.seed ?? 0);
+    const forward = options.compiled === false ? graphPass(options, batches) : compiledPass(options, batches);
     this.options = options;
     this.mode = forward.mode;
     this.forward = forward;
@@ -162,7 +159,11 @@ export function train(options: TrainOptions): TrainResult {
 
 /** The step's loss as a Value: the batch loss plus the L2 penalty. */
 function stepLoss(options: TrainerOptions, outputs: Value[][], targets: number[]): Value {
-  const loss = batchLoss(options.loss, outputs, targets);
+  return stepLossOf(options, batchLoss(options.loss, outputs, targets));
+}
+
+/** A batch's loss plus the L2 penalty on every parameter, if any. */
+function stepLossOf(options: TrainerOptions, loss: Value): Value {
   return options.l2 ? loss.add(l2(options.model.parameters(), options.l2)) : loss;
 }
 
@@ -181,40 +182,77 @@ function graphPass(options: TrainerOptions, batches: () => number[]) {
   };
 }
 
-/** Records the full-batch step once, then replays it: outputs 1… are the samples' outputs. */
-function compiledPass(options: TrainerOptions) {
-  const { model, data } = options;
+/**
+ * Records one row — the model's forward pass and the row's loss term, with the row's features
+ * and encoded target as inputs — once, and replays it over each batch; the batch's loss (the
+ * mean of the terms, plus the L2 penalty, computed once per step) is a second small recording per
+ * batch size. Backward runs the reduction first, then the rows, which is graph mode's order.
+ */
+function compiledPass(options: TrainerOptions, batches: () => number[]) {
+  const { model, data, loss } = options;
+  const nin = model.nin;
   const width = model.nouts.at(-1) as number;
-  const graph = compile(() => {
-    const outputs = data.x.map((x) => model.forward(x));
-    return [stepLoss(options, outputs, data.y), ...outputs.flat()];
-  });
-  const outputs = data.x.map(() => new Array<number>(width).fill(0));
-  const backward = () => graph.backward();
+  const inputWidth = nin + targetWidth(loss, width);
+  const encode = (row: number, into: Float64Array, at: number) => {
+    (data.x[row] as number[]).forEach((v, j) => (into[at + j] = v));
+    encodeTarget(loss, data.y[row] as number, into, at + nin, width);
+  };
+  const example = new Float64Array(inputWidth);
+  encode(0, example, 0);
+  const rows = compile((inputs) => {
+    const outputs = model.forward(inputs.slice(0, nin));
+    return [rowLoss(loss, outputs, inputs.slice(nin)), ...outputs];
+  }, Array.from(example));
+  const reductions = new Map<number, { graph: CompiledGraph; terms: Float64Array; seeds: Float64Array; inputs: Float64Array }>();
+  /** The loss of a batch of `size` rows from their terms, and the buffers of that size. */
+  const reduction = (size: number) => {
+    let r = reductions.get(size);
+    if (!r) {
+      const graph = compile((terms) => stepLossOf(options, reduceRows(loss, terms)), new Array<number>(size).fill(0));
+      r = { graph, terms: new Float64Array(size), seeds: new Float64Array(size), inputs: new Float64Array(size * inputWidth) };
+      reductions.set(size, r);
+    }
+    return r;
+  };
   return {
     mode: "compiled" as const,
     run(): Pass {
-      graph.run();
-      outputs.forEach((row, s) => row.forEach((_, j) => (row[j] = graph.output(1 + s * width + j))));
-      return { loss: graph.output(0), outputs, targets: data.y, backward };
+      const batch = batches();
+      const r = reduction(batch.length);
+      batch.forEach((row, k) => encode(row, r.inputs, k * inputWidth));
+      rows.runBatch(r.inputs, batch.length);
+      batch.forEach((_, k) => (r.terms[k] = rows.outputAt(0, k)));
+      r.graph.run(r.terms);
+      const outputs = batch.map((_, k) => Array.from({ length: width }, (_, j) => rows.outputAt(1 + j, k)));
+      const backward = () => {
+        r.graph.backward();
+        batch.forEach((_, k) => (r.seeds[k] = r.graph.inputGrad(k)));
+        rows.backwardBatch(r.seeds);
+      };
+      return { loss: r.graph.output(), outputs, targets: batch.map((row) => data.y[row] as number), backward };
     },
   };
 }
 
-/** Hands out batches of row indices: all rows, or consecutive slices of a reshuffled order. */
+/**
+ * Hands out batches of row indices: all rows, or consecutive slices of a shuffled order — the
+ * last slice of an epoch holds the rows left over, so every row counts once per epoch — with a
+ * new shuffle each epoch.
+ */
 function batchOrder(n: number, size: number, seed: number): () => number[] {
   const all = Array.from({ length: n }, (_, i) => i);
   if (size === n) return () => all;
   const random = new Random(seed);
-  let order = random.shuffle([...all]);
+  const order = random.shuffle([...all]);
   let next = 0;
   return () => {
-    if (next + size > n) {
-      order = random.shuffle(order);
+    if (next >= n) {
+      random.shuffle(order);
       next = 0;
     }
-    next += size;
-    return order.slice(next - size, next);
+    const batch = order.slice(next, next + size);
+    next += batch.length;
+    return batch;
   };
 }
 

@@ -228,6 +228,20 @@ export class CompiledGraph {
   }
 
   /**
+   * Output `k` of every row of the last run, written into `into` (a new array if none is given;
+   * it must hold at least as many numbers as there were rows).
+   */
+  outputColumn(k: number, into: Float64Array = new Float64Array(this.rows)): Float64Array {
+    const s = this.outputSlots[k];
+    if (s === undefined) throw new RangeError(`CompiledGraph.outputColumn: there are ${this.outputCount} outputs, asked for ${describe(k)}`);
+    if (into.length < this.rows) throw new ShapeError(`CompiledGraph.outputColumn: the last run had ${this.rows} rows, into holds ${into.length}`);
+    const at = this.addr[s] as number;
+    const step = this.stride[s] as number;
+    for (let r = 0; r < this.rows; r++) into[r] = this.data[at + r * step] as number;
+    return into;
+  }
+
+  /**
    * Back-propagates from output 0 with the values of the last `run`, exactly as
    * `Value.backward` does: leaf Values accumulate into their `grad`, in graph mode's order, and
    * only through what output 0 depends on.
@@ -316,6 +330,38 @@ export class CompiledGraph {
   }
 
   private forwardInstruction(i: number, rows: number): void {
+    const { data, addr, stride, code, a, b } = this;
+    const o = addr[i] as number;
+    const so = stride[i] as number;
+    const ai = addr[a[i] as number] as number;
+    const sa = stride[a[i] as number] as number;
+    const bi = addr[b[i] as number] as number;
+    const sb = stride[b[i] as number] as number;
+    // The common instructions get a loop of their own over the rows; the rest share one.
+    switch (code[i]) {
+      case FUSED_NEURON:
+        if ((this.xBase[i] as number) >= 0 && (this.yBase[i] as number) >= 0) this.neuronForward(i, rows, ai, sa);
+        else this.forwardRows(i, rows);
+        return;
+      case OpCode.Add:
+        for (let r = 0; r < rows; r++) data[o + r * so] = (data[ai + r * sa] as number) + (data[bi + r * sb] as number);
+        return;
+      case OpCode.Mul:
+        for (let r = 0; r < rows; r++) data[o + r * so] = (data[ai + r * sa] as number) * (data[bi + r * sb] as number);
+        return;
+      case OpCode.Neg:
+        for (let r = 0; r < rows; r++) data[o + r * so] = -(data[ai + r * sa] as number);
+        return;
+      case OpCode.Relu:
+        for (let r = 0; r < rows; r++) data[o + r * so] = reluForward(data[ai + r * sa] as number);
+        return;
+      default:
+        this.forwardRows(i, rows);
+    }
+  }
+
+  /** Any instruction, row by row. */
+  private forwardRows(i: number, rows: number): void {
     const { data, pre, addr, stride, code, a, b, exponent } = this;
     const o = addr[i] as number;
     const so = stride[i] as number;
@@ -355,6 +401,61 @@ export class CompiledGraph {
     }
   }
 
+  /**
+   * A fused neuron whose two operand lists are consecutive, over every row: `Σ x·y` in list
+   * order, `+ bias`, the activation — graph mode's operations, in its order, for each row.
+   */
+  private neuronForward(i: number, rows: number, bias: number, biasStride: number): void {
+    const { data, addr, stride } = this;
+    const o = addr[i] as number;
+    const so = stride[i] as number;
+    const xs = this.xBase[i] as number;
+    const ys = this.yBase[i] as number;
+    const xa = addr[xs] as number;
+    const xst = stride[xs] as number;
+    const ya = addr[ys] as number;
+    const yst = stride[ys] as number;
+    const half = ((this.argEnd[i] as number) - (this.argStart[i] as number)) / 2;
+    const kind = this.act[i] as number;
+    let r = 0;
+    if (xst === 0 || yst === 0) {
+      // Weights shared by every row (stride 0) times each row's inputs: four rows per load of a
+      // weight. Each row still adds its products in list order, so the sums are graph mode's
+      // (and w·x is x·w to the bit: IEEE multiplication commutes).
+      const w = xst === 0 ? xa : ya;
+      const v = xst === 0 ? ya : xa;
+      const vst = xst === 0 ? yst : xst;
+      for (; r + 4 <= rows; r += 4) {
+        const v0 = v + r * vst, v1 = v0 + vst, v2 = v1 + vst, v3 = v2 + vst;
+        let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+        for (let k = 0; k < half; k++) {
+          const wk = data[w + k] as number;
+          t0 += wk * (data[v0 + k] as number);
+          t1 += wk * (data[v1 + k] as number);
+          t2 += wk * (data[v2 + k] as number);
+          t3 += wk * (data[v3 + k] as number);
+        }
+        this.neuronOut(o + r * so, t0 + (data[bias + r * biasStride] as number), kind);
+        this.neuronOut(o + (r + 1) * so, t1 + (data[bias + (r + 1) * biasStride] as number), kind);
+        this.neuronOut(o + (r + 2) * so, t2 + (data[bias + (r + 2) * biasStride] as number), kind);
+        this.neuronOut(o + (r + 3) * so, t3 + (data[bias + (r + 3) * biasStride] as number), kind);
+      }
+    }
+    for (; r < rows; r++) {
+      const x = xa + r * xst;
+      const y = ya + r * yst;
+      let total = 0;
+      for (let k = 0; k < half; k++) total += (data[x + k] as number) * (data[y + k] as number);
+      this.neuronOut(o + r * so, total + (data[bias + r * biasStride] as number), kind);
+    }
+  }
+
+  /** Stores a neuron's pre-activation `z` and its activation at address `out`. */
+  private neuronOut(out: number, z: number, kind: number): void {
+    this.pre[out] = z;
+    this.data[out] = activate(kind, z);
+  }
+
   private backwardRows(rows: number, seeds: ArrayLike<number> | null, method: string): void {
     if (this.rows === 0 || rows === 0) throw new Error(`CompiledGraph.${method}: call run() (or runBatch()) first`);
     const { grad, leaves, program, live, addr, stride, uniformSize, rowSize } = this;
@@ -386,6 +487,10 @@ export class CompiledGraph {
 
   /** One instruction's backward for rows `lo…hi-1`, last row first (graph mode's order for a leaf). */
   private backwardInstruction(i: number, lo: number, hi: number, exactZeros: boolean): void {
+    if (this.code[i] === FUSED_NEURON && (this.xBase[i] as number) >= 0 && (this.yBase[i] as number) >= 0) {
+      this.neuronBackward(i, lo, hi, exactZeros);
+      return;
+    }
     const { data, grad, pre, addr, stride, code, a, b, exponent } = this;
     const o = addr[i] as number;
     const so = stride[i] as number;
@@ -439,6 +544,37 @@ export class CompiledGraph {
           this.dotBackward(i, r, gz);
           break;
         }
+      }
+    }
+  }
+
+  /** A fused neuron's backward over consecutive operand lists, rows `lo…hi-1`, last row first. */
+  private neuronBackward(i: number, lo: number, hi: number, exactZeros: boolean): void {
+    const { data, grad, pre, addr, stride } = this;
+    const o = addr[i] as number;
+    const so = stride[i] as number;
+    const bias = addr[this.a[i] as number] as number;
+    const biasStride = stride[this.a[i] as number] as number;
+    const xs = this.xBase[i] as number;
+    const ys = this.yBase[i] as number;
+    const xa = addr[xs] as number;
+    const xst = stride[xs] as number;
+    const ya = addr[ys] as number;
+    const yst = stride[ys] as number;
+    const half = ((this.argEnd[i] as number) - (this.argStart[i] as number)) / 2;
+    const kind = this.act[i] as number;
+    for (let r = hi - 1; r >= lo; r--) {
+      const out = o + r * so;
+      const z = pre[out] as number;
+      // The activation's, the +'s and the dot's backward rules in turn, as graph mode applies them.
+      const gz = activationBackward(kind, z, data[out] as number, grad[out] as number);
+      if (!exactZeros && passesNothing(gz, z)) continue;
+      grad[bias + r * biasStride]! += gz;
+      const x = xa + r * xst;
+      const y = ya + r * yst;
+      for (let k = 0; k < half; k++) {
+        grad[x + k]! += gz * (data[y + k] as number);
+        grad[y + k]! += gz * (data[x + k] as number);
       }
     }
   }

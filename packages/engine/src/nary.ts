@@ -11,7 +11,7 @@ function valuesOf(list: readonly (Value | number)[] | Vector, what: string): rea
   if (list instanceof Vector) return list._items;
   const given: unknown = list;
   if (!Array.isArray(given)) throw new TypeError(`${what} must be an array of Values or numbers, or a Vector, got ${describe(given)}`);
-  return list.map((v, i) => operand(v, `${what}[${i}]`));
+  return list.map((v, i) => operand(v, what, i));
 }
 
 /**

@@ -210,17 +210,20 @@ Object.defineProperty(Value.prototype, VALUE_BRAND, { value: PROTOCOL });
  * @throws TypeError if `value` is a Value from an incompatible copy, saying how to dedupe.
  */
 export function isValue(value: unknown): value is Value {
+  // The common case, a Value of this or a compatible copy, with the brand read inline.
+  if (typeof value === "object" && value !== null && (value as { [VALUE_BRAND]?: unknown })[VALUE_BRAND] === PROTOCOL) return true;
   return checkBrand(value, VALUE_BRAND, "Value");
 }
 
 /**
  * @internal The Value an operand stands for: itself, or a constant leaf for a number. `what`
- * names the argument for the error, e.g. `"Value.add(other): other"`.
+ * names the argument for the error, e.g. `"Value.add(other): other"`, and `index` its entry in a list.
  */
-export function operand(x: Value | number, what: string): Value {
+export function operand(x: Value | number, what: string, index = -1): Value {
   if (isValue(x)) return x;
   if (typeof x === "number" && !Number.isNaN(x)) return new Value(x);
-  throw new TypeError(`${what} must be a Value or a number, got ${describe(x)}`);
+  // The message is built only here: operands are converted by the thousand.
+  throw new TypeError(`${what}${index >= 0 ? `[${index}]` : ""} must be a Value or a number, got ${describe(x)}`);
 }
 
 /** @internal Makes the Value an op produced; the one place the anomaly check watches forward values. */
@@ -243,8 +246,7 @@ export function result(data: number, op: Op, a: Value, b: Value, args: readonly 
  * intermediate Values cleared (leaves keep accumulating, as in PyTorch) and 1 added to the root's.
  */
 function startBackward(root: Value): Value[] {
-  const order = topologicalOrder(root);
-  for (const node of order) if (node._op.arity !== 0) node.grad = 0;
+  const order = traverse([root], true);
   // `+=`, not `=`: a leaf that is its own root accumulates like every other leaf (PyTorch too).
   root.grad += 1;
   return order;
@@ -270,6 +272,9 @@ function backwardChecked(order: readonly Value[]): void {
   }
 }
 
+/** An operand list of an n-ary node, with the traversal stamp it gets once walked whole. */
+type Operands = readonly Value[] & { _mark?: object };
+
 /** @internal Stands in for the unused operand slots of n-ary nodes, which never read them. */
 export const ZERO = /* @__PURE__ */ new Value(0);
 
@@ -286,6 +291,11 @@ export function topologicalOrder(root: Value): Value[] {
 
 /** {@link topologicalOrder} of several roots at once: each Value once, operands first. */
 export function topologicalOrderOf(roots: readonly Value[]): Value[] {
+  return traverse(roots, false);
+}
+
+/** {@link topologicalOrderOf}, clearing op nodes' grads on the way when `zeroOps` is set. */
+function traverse(roots: readonly Value[], zeroOps: boolean): Value[] {
   const mark = {};
   const order: Value[] = [];
   // An explicit stack of (node, index of the next operand to visit) replaces recursion.
@@ -296,29 +306,74 @@ export function topologicalOrderOf(roots: readonly Value[]): Value[] {
     root._mark = mark;
     nodes.push(root);
     next.push(0);
-    visit(nodes, next, order, mark);
+    visit(nodes, next, order, mark, zeroOps);
   }
   return order;
 }
 
-function visit(nodes: Value[], next: number[], order: Value[], mark: object): void {
+/**
+ * Depth-first from the Values on the stack `nodes`, appending each to `order` after its operands.
+ * With `zeroOps`, it also clears the grad of every op node it appends — the first step of a
+ * backward pass, done here to save a second walk over the graph.
+ */
+function visit(nodes: Value[], next: number[], order: Value[], mark: object, zeroOps: boolean): void {
   while (nodes.length > 0) {
     const top = nodes.length - 1;
     const node = nodes[top] as Value;
-    const i = next[top] as number;
     const arity = node._op.arity;
-    const first = node._args.length;
-    if (i < (arity >= 0 ? arity : first + node._args2.length)) {
-      next[top] = i + 1;
-      const child = arity >= 0 ? (i === 0 ? node._a : node._b) : ((i < first ? node._args[i] : node._args2[i - first]) as Value);
-      if (child._mark !== mark) {
-        child._mark = mark;
-        nodes.push(child);
-        next.push(0);
+    let i = next[top] as number;
+    let child: Value | undefined;
+    // The next operand not yet visited; a leaf needs no stack entry of its own.
+    if (arity < 0) {
+      const first = node._args as Operands;
+      const second = node._args2 as Operands;
+      const count = first.length + second.length;
+      // Operand lists are shared (a Vector of weights by every row, of inputs by every neuron of
+      // a layer) and never change: once a list has been walked in this traversal, skip it whole.
+      if (i === 0 && first._mark === mark) i = first.length;
+      while (i < count) {
+        if (i === first.length) {
+          first._mark = mark;
+          if (second._mark === mark) {
+            i = count;
+            break;
+          }
+        }
+        const c = (i < first.length ? first[i] : second[i - first.length]) as Value;
+        i++;
+        if (c._mark === mark) continue;
+        c._mark = mark;
+        if (c._op.arity !== 0) {
+          child = c;
+          break;
+        }
+        order.push(c);
       }
+      if (i === count) {
+        first._mark = mark;
+        second._mark = mark;
+      }
+    } else {
+      while (i < arity) {
+        const c = i === 0 ? node._a : node._b;
+        i++;
+        if (c._mark === mark) continue;
+        c._mark = mark;
+        if (c._op.arity !== 0) {
+          child = c;
+          break;
+        }
+        order.push(c);
+      }
+    }
+    if (child) {
+      next[top] = i;
+      nodes.push(child);
+      next.push(0);
     } else {
       nodes.pop();
       next.pop();
+      if (zeroOps && arity !== 0) node.grad = 0;
       order.push(node);
     }
   }

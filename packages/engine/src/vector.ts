@@ -23,11 +23,12 @@ export class Vector {
     }
     const given: unknown = values;
     if (!Array.isArray(given)) throw new TypeError(`new Vector(values): values must be an array of Values or numbers, got ${describe(given)}`);
-    this._items = values.map((v, i) => operand(v, `new Vector(values): values[${i}]`));
+    this._items = values.map((v, i) => operand(v, "new Vector(values): values", i));
   }
 
   /** Whether `value` is a Vector from this or any compatible copy of `@micrograd/engine`. */
   static [Symbol.hasInstance](value: unknown): value is Vector {
+    if (typeof value === "object" && value !== null && (value as { [VECTOR_BRAND]?: unknown })[VECTOR_BRAND] === PROTOCOL) return true;
     return checkBrand(value, VECTOR_BRAND, "Vector");
   }
 

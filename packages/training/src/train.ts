@@ -157,26 +157,22 @@ export function train(options: TrainOptions): TrainResult {
   return { history, last: history.at(-1) ?? null, stoppedEarly: false, mode: trainer.mode };
 }
 
-/** The step's loss as a Value: the batch loss plus the L2 penalty. */
-function stepLoss(options: TrainerOptions, outputs: Value[][], targets: number[]): Value {
-  return stepLossOf(options, batchLoss(options.loss, outputs, targets));
-}
-
-/** A batch's loss plus the L2 penalty on every parameter, if any. */
-function stepLossOf(options: TrainerOptions, loss: Value): Value {
-  return options.l2 ? loss.add(l2(options.model.parameters(), options.l2)) : loss;
+/** A batch's loss plus the L2 penalty on every parameter (`params`), if any. */
+function stepLossOf(options: TrainerOptions, loss: Value, params: readonly Value[]): Value {
+  return options.l2 ? loss.add(l2(params, options.l2)) : loss;
 }
 
 /** Builds the graph anew for every batch. */
 function graphPass(options: TrainerOptions, batches: () => number[]) {
   const { model, data } = options;
+  const params = model.parameters();
   return {
     mode: "graph" as const,
     run(): Pass {
       const rows = batches();
       const outputs = rows.map((i) => model.forward(data.x[i] as number[]));
       const targets = rows.map((i) => data.y[i] as number);
-      const loss = stepLoss(options, outputs, targets);
+      const loss = stepLossOf(options, batchLoss(options.loss, outputs, targets), params);
       return { loss: loss.data, outputs: outputs.map((o) => o.map((v) => v.data)), targets, backward: () => loss.backward() };
     },
   };
@@ -203,13 +199,14 @@ function compiledPass(options: TrainerOptions, batches: () => number[]) {
     const outputs = model.forward(inputs.slice(0, nin));
     return [rowLoss(loss, outputs, inputs.slice(nin)), ...outputs];
   }, Array.from(example));
-  const reductions = new Map<number, { graph: CompiledGraph; terms: Float64Array; seeds: Float64Array; inputs: Float64Array }>();
-  /** The loss of a batch of `size` rows from their terms, and the buffers of that size. */
+  /** Per batch size: the loss's recording and the buffers a step of that size reuses. */
+  const reductions = new Map<number, { graph: CompiledGraph; inputs: Float64Array; terms: Float64Array; seeds: Float64Array; column: Float64Array; outputs: number[][] }>();
   const reduction = (size: number) => {
     let r = reductions.get(size);
     if (!r) {
-      const graph = compile((terms) => stepLossOf(options, reduceRows(loss, terms)), new Array<number>(size).fill(0));
-      r = { graph, terms: new Float64Array(size), seeds: new Float64Array(size), inputs: new Float64Array(size * inputWidth) };
+      const graph = compile((terms) => stepLossOf(options, reduceRows(loss, terms), model.parameters()), new Array<number>(size).fill(0));
+      const buffer = () => new Float64Array(size);
+      r = { graph, inputs: new Float64Array(size * inputWidth), terms: buffer(), seeds: buffer(), column: buffer(), outputs: Array.from({ length: size }, () => new Array<number>(width).fill(0)) };
       reductions.set(size, r);
     }
     return r;
@@ -221,15 +218,17 @@ function compiledPass(options: TrainerOptions, batches: () => number[]) {
       const r = reduction(batch.length);
       batch.forEach((row, k) => encode(row, r.inputs, k * inputWidth));
       rows.runBatch(r.inputs, batch.length);
-      batch.forEach((_, k) => (r.terms[k] = rows.outputAt(0, k)));
-      r.graph.run(r.terms);
-      const outputs = batch.map((_, k) => Array.from({ length: width }, (_, j) => rows.outputAt(1 + j, k)));
+      r.graph.run(rows.outputColumn(0, r.terms));
+      for (let j = 0; j < width; j++) {
+        rows.outputColumn(1 + j, r.column);
+        r.outputs.forEach((output, k) => (output[j] = r.column[k] as number));
+      }
       const backward = () => {
         r.graph.backward();
         batch.forEach((_, k) => (r.seeds[k] = r.graph.inputGrad(k)));
         rows.backwardBatch(r.seeds);
       };
-      return { loss: r.graph.output(), outputs, targets: batch.map((row) => data.y[row] as number), backward };
+      return { loss: r.graph.output(), outputs: r.outputs, targets: batch.map((row) => data.y[row] as number), backward };
     },
   };
 }

@@ -80,6 +80,11 @@ export class CompiledGraph {
   /** Whether slot i is needed by output 0, so backward runs through it. */
   private readonly live: Uint8Array;
   /**
+   * For fused neurons: whether backward may take four rows at once — one operand list shared by
+   * every row (the weights), the other one per row, and a bias that is not among the weights.
+   */
+  private readonly blockable: Uint8Array;
+  /**
    * Where slot i lives: row r of it is at `addr[i] + r·stride[i]`. Leaves are the same for every
    * row (stride 0, packed first); inputs and ops have one value per row (stride = `rowSize`), so
    * each row's slots lie side by side — a row's dot reads its inputs consecutively.
@@ -168,6 +173,17 @@ export class CompiledGraph {
       for (const s of read) reads[s]! += 1;
     }
     this.args = Int32Array.from(args);
+    this.blockable = new Uint8Array(n);
+    for (const v of ops) {
+      const i = at(v);
+      const xs = this.xBase[i] as number;
+      const ys = this.yBase[i] as number;
+      if (this.code[i] !== FUSED_NEURON || xs < 0 || ys < 0 || (this.stride[xs] === 0) === (this.stride[ys] === 0)) continue;
+      const weights = this.stride[xs] === 0 ? xs : ys;
+      const bias = this.a[i] as number;
+      const half = ((this.argEnd[i] as number) - (this.argStart[i] as number)) >> 1;
+      this.blockable[i] = this.stride[bias] !== 0 || bias < weights || bias >= weights + half ? 1 : 0;
+    }
     this.instructionMajor = this.leaves.every((_, s) => (reads[s] as number) <= 1);
     this.live = new Uint8Array(n);
     const root = this.outputSlots[0] as number;
@@ -415,7 +431,7 @@ export class CompiledGraph {
     const xst = stride[xs] as number;
     const ya = addr[ys] as number;
     const yst = stride[ys] as number;
-    const half = ((this.argEnd[i] as number) - (this.argStart[i] as number)) / 2;
+    const half = ((this.argEnd[i] as number) - (this.argStart[i] as number)) >> 1;
     const kind = this.act[i] as number;
     let r = 0;
     if (xst === 0 || yst === 0) {
@@ -463,7 +479,7 @@ export class CompiledGraph {
     for (let i = 0; i < leaves.length; i++) {
       const g = (leaves[i] as Value).grad;
       grad[i] = g;
-      if (g === 0 && 1 / g < 0) exactZeros = true;
+      if (Object.is(g, -0)) exactZeros = true;
     }
     grad.fill(0, uniformSize, uniformSize + rows * rowSize);
     const root = this.outputSlots[0] as number;
@@ -561,9 +577,46 @@ export class CompiledGraph {
     const xst = stride[xs] as number;
     const ya = addr[ys] as number;
     const yst = stride[ys] as number;
-    const half = ((this.argEnd[i] as number) - (this.argStart[i] as number)) / 2;
+    const half = ((this.argEnd[i] as number) - (this.argStart[i] as number)) >> 1;
     const kind = this.act[i] as number;
-    for (let r = hi - 1; r >= lo; r--) {
+    let r = hi - 1;
+    if (this.blockable[i] && !exactZeros) {
+      // Four rows at a time, last first: each weight's grad is read and written once per four
+      // rows but still takes their terms one by one in graph mode's order (row 4, 3, 2, 1), and
+      // each row's input grads take theirs as before. A row that passes nothing adds ±0 times
+      // finite numbers, which changes no grad (none is -0 here), so it simply runs along.
+      const w = xst === 0 ? xa : ya;
+      const v = xst === 0 ? ya : xa;
+      const vst = xst === 0 ? yst : xst;
+      for (; r - 3 >= lo; r -= 4) {
+        const o3 = o + r * so, o2 = o3 - so, o1 = o2 - so, o0 = o1 - so;
+        const z3 = pre[o3] as number, z2 = pre[o2] as number, z1 = pre[o1] as number, z0 = pre[o0] as number;
+        const g3 = activationBackward(kind, z3, data[o3] as number, grad[o3] as number);
+        const g2 = activationBackward(kind, z2, data[o2] as number, grad[o2] as number);
+        const g1 = activationBackward(kind, z1, data[o1] as number, grad[o1] as number);
+        const g0 = activationBackward(kind, z0, data[o0] as number, grad[o0] as number);
+        if (passesNothing(g3, z3) && passesNothing(g2, z2) && passesNothing(g1, z1) && passesNothing(g0, z0)) continue;
+        grad[bias + r * biasStride]! += g3;
+        grad[bias + (r - 1) * biasStride]! += g2;
+        grad[bias + (r - 2) * biasStride]! += g1;
+        grad[bias + (r - 3) * biasStride]! += g0;
+        const v3 = v + r * vst, v2 = v3 - vst, v1 = v2 - vst, v0 = v1 - vst;
+        for (let k = 0; k < half; k++) {
+          const wk = data[w + k] as number;
+          let acc = grad[w + k] as number;
+          acc += g3 * (data[v3 + k] as number);
+          grad[v3 + k]! += g3 * wk;
+          acc += g2 * (data[v2 + k] as number);
+          grad[v2 + k]! += g2 * wk;
+          acc += g1 * (data[v1 + k] as number);
+          grad[v1 + k]! += g1 * wk;
+          acc += g0 * (data[v0 + k] as number);
+          grad[v0 + k]! += g0 * wk;
+          grad[w + k] = acc;
+        }
+      }
+    }
+    for (; r >= lo; r--) {
       const out = o + r * so;
       const z = pre[out] as number;
       // The activation's, the +'s and the dot's backward rules in turn, as graph mode applies them.
@@ -622,7 +675,7 @@ export class CompiledGraph {
   private dotAt(i: number, r: number): number {
     const { data } = this;
     const start = this.argStart[i] as number;
-    const half = ((this.argEnd[i] as number) - start) / 2;
+    const half = ((this.argEnd[i] as number) - start) >> 1;
     const xs = this.xBase[i] as number;
     const ys = this.yBase[i] as number;
     let total = 0;
@@ -640,7 +693,7 @@ export class CompiledGraph {
   private dotBackward(i: number, r: number, g: number): void {
     const { data, grad } = this;
     const start = this.argStart[i] as number;
-    const half = ((this.argEnd[i] as number) - start) / 2;
+    const half = ((this.argEnd[i] as number) - start) >> 1;
     const xs = this.xBase[i] as number;
     const ys = this.yBase[i] as number;
     if (xs >= 0 && ys >= 0) {

@@ -1,6 +1,6 @@
 import { ShapeError, describe } from "./errors.js";
 import { BCE, BCE_WITH_LOGITS, DOT, LOG_SUM_EXP, SUM, bceForward, bceWithLogitsForward, logSumExpShift } from "./ops.js";
-import { Value, ZERO, operand, result } from "./value.js";
+import { Value, ZERO, copyOperands, operand, result } from "./value.js";
 import { Vector } from "./vector.js";
 
 /**
@@ -11,7 +11,7 @@ function valuesOf(list: readonly (Value | number)[] | Vector, what: string): rea
   if (list instanceof Vector) return list._items;
   const given: unknown = list;
   if (!Array.isArray(given)) throw new TypeError(`${what} must be an array of Values or numbers, or a Vector, got ${describe(given)}`);
-  return list.map((v, i) => operand(v, what, i));
+  return copyOperands(list, what);
 }
 
 /**

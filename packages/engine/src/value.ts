@@ -12,6 +12,9 @@ export interface ValueOptions {
 
 const NO_ARGS: readonly Value[] = [];
 
+/** Marks the constructor call of {@link result}: an op's result, which needs no checks. */
+const RESULT: unique symbol = Symbol("result");
+
 /**
  * A scalar that remembers how it was computed, so that {@link Value.backward} can fill in the
  * gradient of a result with respect to every Value it was computed from — micrograd's `Value`.
@@ -26,28 +29,31 @@ const NO_ARGS: readonly Value[] = [];
  * x.grad; // 4
  */
 export class Value {
+  // Fields are declared here and all set in the constructor, in one order, so that leaves and op
+  // results share one shape and a result is written once (class-field initialisers would first
+  // write defaults that an op then overwrites).
   /** The number this Value holds. */
-  data: number;
+  declare data: number;
   /** ∂root/∂this after the last `root.backward()`; leaves accumulate across calls. */
-  grad = 0;
+  declare grad: number;
   /** A name for graphs; `""` when none was given. */
-  label: string;
+  declare label: string;
   /** @internal The op that produced this Value ({@link LEAF} for a leaf). */
-  _op: Op = LEAF;
+  declare _op: Op;
   /** @internal First operand of a unary or binary op. */
-  _a: Value = this;
+  declare _a: Value;
   /** @internal Second operand of a binary op. */
-  _b: Value = this;
+  declare _b: Value;
   /** @internal Operands of an n-ary op (`sum`; the first vector of `dot`). */
-  _args: readonly Value[] = NO_ARGS;
+  declare _args: readonly Value[];
   /** @internal The second vector of `dot`. */
-  _args2: readonly Value[] = NO_ARGS;
+  declare _args2: readonly Value[];
   /**
    * @internal Traversal stamp: the current traversal's token once visited. A fresh object per
    * traversal rather than a module-level counter, so that two copies of the engine walking the
    * same graph can never mistake each other's stamps.
    */
-  _mark: object | undefined = undefined;
+  declare _mark: object | undefined;
 
   /**
    * Whether `value` is a Value — from this copy of `@micrograd/engine` or from any other
@@ -65,16 +71,30 @@ export class Value {
    *
    * @throws TypeError if `data` is not a number or is NaN.
    */
-  constructor(data: number, options?: ValueOptions) {
-    if (typeof data !== "number" || Number.isNaN(data)) {
-      throw new TypeError(`new Value(data): data must be a number, got ${describe(data)}`);
-    }
-    const label = options?.label ?? "";
-    if (typeof label !== "string") {
-      throw new TypeError(`new Value(data, { label }): label must be a string, got ${describe(label)}`);
+  constructor(data: number, options?: ValueOptions);
+  /** @internal An op's result, made by {@link result} without the checks a user's leaf needs. */
+  constructor(data: number, options: typeof RESULT, op: Op, a: Value, b: Value, args: readonly Value[], args2: readonly Value[]);
+  constructor(data: number, options?: ValueOptions | typeof RESULT, op: Op = LEAF, a?: Value, b?: Value, args: readonly Value[] = NO_ARGS, args2: readonly Value[] = NO_ARGS) {
+    let label = "";
+    if (options !== RESULT) {
+      if (typeof data !== "number" || Number.isNaN(data)) {
+        throw new TypeError(`new Value(data): data must be a number, got ${describe(data)}`);
+      }
+      const given: unknown = options?.label ?? "";
+      if (typeof given !== "string") {
+        throw new TypeError(`new Value(data, { label }): label must be a string, got ${describe(given)}`);
+      }
+      label = given;
     }
     this.data = data;
+    this.grad = 0;
     this.label = label;
+    this._op = op;
+    this._a = a ?? this;
+    this._b = b ?? this;
+    this._args = args;
+    this._args2 = args2;
+    this._mark = undefined;
   }
 
   /** The name of the op that produced this Value (`"+"`, `"tanh"`, `"**2"`…), `""` for a leaf. */
@@ -226,15 +246,22 @@ export function operand(x: Value | number, what: string, index = -1): Value {
   throw new TypeError(`${what}${index >= 0 ? `[${index}]` : ""} must be a Value or a number, got ${describe(x)}`);
 }
 
+/**
+ * @internal A list's entries as Values (numbers become constants), in a new array: a plain loop,
+ * since layers copy their inputs once per row.
+ */
+export function copyOperands(list: readonly (Value | number)[], what: string): Value[] {
+  const out = new Array<Value>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i] as Value | number;
+    out[i] = isValue(v) ? v : operand(v, what, i);
+  }
+  return out;
+}
+
 /** @internal Makes the Value an op produced; the one place the anomaly check watches forward values. */
 export function result(data: number, op: Op, a: Value, b: Value, args: readonly Value[] = NO_ARGS, args2: readonly Value[] = NO_ARGS): Value {
-  const out = new Value(0);
-  out.data = data;
-  out._op = op;
-  out._a = a;
-  out._b = b;
-  out._args = args;
-  out._args2 = args2;
+  const out = new Value(data, RESULT, op, a, b, args, args2);
   if (anomaly.enabled && !Number.isFinite(data)) {
     throw new AnomalyError(`${op.name} produced ${data} from (${out.children.join(", ")})`);
   }

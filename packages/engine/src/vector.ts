@@ -1,6 +1,6 @@
 import { PROTOCOL, VECTOR_BRAND, checkBrand } from "./brand.js";
 import { describe } from "./errors.js";
-import { Value, operand } from "./value.js";
+import { Value, copyOperands } from "./value.js";
 
 /**
  * An immutable list of Values. `dot` and `sum` keep a Vector by reference instead of copying it,
@@ -23,7 +23,7 @@ export class Vector {
     }
     const given: unknown = values;
     if (!Array.isArray(given)) throw new TypeError(`new Vector(values): values must be an array of Values or numbers, got ${describe(given)}`);
-    this._items = values.map((v, i) => operand(v, "new Vector(values): values", i));
+    this._items = copyOperands(values, "new Vector(values): values");
   }
 
   /** Whether `value` is a Vector from this or any compatible copy of `@micrograd/engine`. */

@@ -78,20 +78,28 @@ export function reduceRows(loss: LossName, terms: readonly Value[]): Value {
  * for scores, of 0.5 for probabilities), or `null` for a regression loss.
  */
 export function predictedClass(loss: LossName, outputs: readonly (Value | number)[]): number | null {
-  const data = outputs.map((o) => (o instanceof Value ? o.data : o));
-  const first = data[0] as number;
+  // Called for every row of every step: reads the outputs in place, allocating nothing.
+  const first = valueOf(outputs[0] as Value | number);
   switch (loss) {
     case "hinge":
     case "bceWithLogits":
       return first > 0 ? 1 : 0;
     case "bce":
       return first > 0.5 ? 1 : 0;
-    case "crossEntropy":
-      return data.indexOf(Math.max(...data));
+    case "crossEntropy": {
+      let best = 0;
+      for (let j = 1; j < outputs.length; j++) if (valueOf(outputs[j] as Value | number) > valueOf(outputs[best] as Value | number)) best = j;
+      return best;
+    }
     case "mse":
     case "sse":
       return null;
   }
+}
+
+/** The number an output stands for. */
+function valueOf(output: Value | number): number {
+  return typeof output === "number" ? output : output.data;
 }
 
 /** A model's answer for one sample under a loss: its class, and how probable it finds that class. */

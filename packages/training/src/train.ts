@@ -200,13 +200,13 @@ function compiledPass(options: TrainerOptions, batches: () => number[]) {
     return [rowLoss(loss, outputs, inputs.slice(nin)), ...outputs];
   }, Array.from(example));
   /** Per batch size: the loss's recording and the buffers a step of that size reuses. */
-  const reductions = new Map<number, { graph: CompiledGraph; inputs: Float64Array; terms: Float64Array; seeds: Float64Array; column: Float64Array; outputs: number[][] }>();
+  const reductions = new Map<number, { graph: CompiledGraph; inputs: Float64Array; encoded: number[] | null; terms: Float64Array; seeds: Float64Array; column: Float64Array; outputs: number[][] }>();
   const reduction = (size: number) => {
     let r = reductions.get(size);
     if (!r) {
       const graph = compile((terms) => stepLossOf(options, reduceRows(loss, terms), model.parameters()), new Array<number>(size).fill(0));
       const buffer = () => new Float64Array(size);
-      r = { graph, inputs: new Float64Array(size * inputWidth), terms: buffer(), seeds: buffer(), column: buffer(), outputs: Array.from({ length: size }, () => new Array<number>(width).fill(0)) };
+      r = { graph, inputs: new Float64Array(size * inputWidth), encoded: null, terms: buffer(), seeds: buffer(), column: buffer(), outputs: Array.from({ length: size }, () => new Array<number>(width).fill(0)) };
       reductions.set(size, r);
     }
     return r;
@@ -216,7 +216,9 @@ function compiledPass(options: TrainerOptions, batches: () => number[]) {
     run(): Pass {
       const batch = batches();
       const r = reduction(batch.length);
-      batch.forEach((row, k) => encode(row, r.inputs, k * inputWidth));
+      // A full batch is the same rows every step: they are encoded once.
+      if (batch !== r.encoded) batch.forEach((row, k) => encode(row, r.inputs, k * inputWidth));
+      r.encoded = batch;
       rows.runBatch(r.inputs, batch.length);
       r.graph.run(rows.outputColumn(0, r.terms));
       for (let j = 0; j < width; j++) {

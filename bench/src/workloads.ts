@@ -1,0 +1,92 @@
+import { Random } from "@micrograd/engine";
+import { MLP } from "@micrograd/nn";
+import type { Activation } from "@micrograd/nn";
+import { Adam, SGD } from "@micrograd/optim";
+import type { Optimizer } from "@micrograd/optim";
+import { moons, spiral } from "@micrograd/training";
+import type { Dataset, LossName } from "@micrograd/training";
+
+/** One benchmark: data, network, loss and optimizer, and how many steps make one timed run. */
+export interface Workload {
+  id: string;
+  title: string;
+  data: Dataset;
+  sizes: number[];
+  activation: Activation;
+  loss: Extract<LossName, "hinge" | "crossEntropy">;
+  l2: number;
+  optimizer: { kind: "sgd" | "adam"; lr: number };
+  /** Rows per step; the whole dataset for a full batch. */
+  batchSize: number;
+  /** Steps in one timed run: 1 for a step, a whole epoch for mini-batches. */
+  steps: number;
+  seed: number;
+}
+
+/**
+ * Synthetic 8×8 "digits": each class is a fixed random stroke pattern on an 8×8 grid, drawn with
+ * per-row jitter (pixels on and off) and noise, intensities 0…1 — 64 features, 10 classes.
+ */
+export function digits(rows: number, seed: number): Dataset {
+  const random = new Random(seed);
+  const prototypes = Array.from({ length: 10 }, () => Array.from({ length: 64 }, () => (random.next() < 0.3 ? 1 : 0)));
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < rows; i++) {
+    const k = i % 10;
+    const proto = prototypes[k] as number[];
+    x.push(proto.map((p) => {
+      const flipped = random.next() < 0.08 ? 1 - p : p;
+      return Math.min(1, Math.max(0, flipped * 0.8 + random.uniform(0, 0.2)));
+    }));
+    y.push(k);
+  }
+  return { name: "digits8x8", x, y, classes: 10 };
+}
+
+const epoch = (n: number, batch: number) => Math.ceil(n / batch);
+
+export const WORKLOADS: Workload[] = [
+  {
+    id: "a",
+    title: "micrograd's demo step: moons 100, MLP(2,[16,16,1]) ReLU, hinge + 1e-4·L2, SGD, full batch (1 step)",
+    data: moons({ n: 100, noise: 0.1, seed: 0 }),
+    sizes: [2, 16, 16, 1], activation: "relu", loss: "hinge", l2: 1e-4,
+    optimizer: { kind: "sgd", lr: 0.01 }, batchSize: 100, steps: 1, seed: 0,
+  },
+  {
+    id: "b",
+    title: "spiral, 3 classes, 300 points, MLP(2,[32,32,3]) tanh, crossEntropy, Adam, batch 32 (1 epoch, 10 steps)",
+    data: spiral({ n: 300, classes: 3, seed: 0 }),
+    sizes: [2, 32, 32, 3], activation: "tanh", loss: "crossEntropy", l2: 0,
+    optimizer: { kind: "adam", lr: 0.01 }, batchSize: 32, steps: epoch(300, 32), seed: 0,
+  },
+  {
+    id: "c",
+    title: "8×8 digit-like, 10 classes, 1,800 rows, MLP(64,[32,10]) ReLU, crossEntropy, Adam, batch 32 (1 epoch, 57 steps)",
+    data: digits(1800, 0),
+    sizes: [64, 32, 10], activation: "relu", loss: "crossEntropy", l2: 0,
+    optimizer: { kind: "adam", lr: 0.001 }, batchSize: 32, steps: epoch(1800, 32), seed: 0,
+  },
+];
+
+/** The workload's network; every implementation starts from these weights. */
+export function makeModel(w: Workload): MLP {
+  return new MLP(w.sizes[0] as number, w.sizes.slice(1), { activation: w.activation, seed: 1337 });
+}
+
+/** The workload's optimizer over `model`'s parameters. */
+export function makeOptimizer(w: Workload, model: MLP): Optimizer {
+  return w.optimizer.kind === "sgd" ? new SGD(model.parameters(), { lr: w.optimizer.lr }) : new Adam(model.parameters(), { lr: w.optimizer.lr });
+}
+
+/** The rows of each step of the first epoch, in the order `Trainer` takes them (its seeded shuffle). */
+export function epochBatches(w: Workload): Int32Array[] {
+  const n = w.data.x.length;
+  const all = Array.from({ length: n }, (_, i) => i);
+  if (w.batchSize >= n) return [Int32Array.from(all)];
+  const order = new Random(w.seed).shuffle(all);
+  const batches: Int32Array[] = [];
+  for (let at = 0; at < n; at += w.batchSize) batches.push(Int32Array.from(order.slice(at, at + w.batchSize)));
+  return batches;
+}

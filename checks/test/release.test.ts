@@ -70,7 +70,7 @@ describe("the release flow", () => {
     const commit = git("log", "--format=%H", "-1", "--", ".changeset/optim-change.md").trim();
     const changelog = readFileSync(join(repo, "packages/optim/CHANGELOG.md"), "utf8");
     expect(changelog).toContain(`[${commit.slice(0, 7)}](https://github.com/micrograd-ts/micrograd-ts/commit/${commit})`);
-    for (const dir of ["engine", "expr", "losses", "nn", "optim", "training", "viz"]) {
+    for (const dir of ["engine", "expr", "losses", "nn", "onnx", "optim", "training", "viz"]) {
       const log = readFileSync(join(repo, "packages", dir, "CHANGELOG.md"), "utf8");
       expect(log.match(/Initial release/g), dir).toHaveLength(1);
       expect(log, dir).toMatch(/^## 0\.1\.0$/m);

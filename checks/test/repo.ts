@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The folders of the packages we publish. */
-export const PUBLISHED = ["packages/engine", "packages/expr", "packages/losses", "packages/nn", "packages/optim", "packages/training", "packages/viz", "apps/cli"];
+export const PUBLISHED = ["packages/engine", "packages/expr", "packages/losses", "packages/nn", "packages/onnx", "packages/optim", "packages/training", "packages/viz", "apps/cli"];
 
 /** A command's exit code and output; never throws on a failing exit code. */
 export function run(command: string, args: readonly string[], cwd: string): { code: number | null; stdout: string; stderr: string } {

@@ -6,13 +6,14 @@ import { helpText, parseFlags } from "./args.js";
 import type { Command } from "./args.js";
 import { datasets } from "./commands/datasets.js";
 import { evalCommand } from "./commands/eval.js";
+import { exportCommand } from "./commands/export.js";
 import { graph } from "./commands/graph.js";
 import { predict } from "./commands/predict.js";
 import { train } from "./commands/train.js";
 import { InputError, UsageError } from "./errors.js";
 import { didYouMean } from "./suggest.js";
 
-const COMMANDS: Record<string, Command> = { train, predict, eval: evalCommand, graph, datasets };
+const COMMANDS: Record<string, Command> = { train, predict, eval: evalCommand, export: exportCommand, graph, datasets };
 
 const OVERVIEW = `micrograd — train, predict, evaluate and draw small neural networks
 

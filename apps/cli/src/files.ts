@@ -9,10 +9,10 @@ export function checkWritable(path: string, force: boolean): void {
 }
 
 /**
- * Writes `text` to `path` atomically: to a temporary file next to it, then a rename, so a reader
- * never sees half a file and a failure leaves nothing behind.
+ * Writes `text` (or bytes) to `path` atomically: to a temporary file next to it, then a rename,
+ * so a reader never sees half a file and a failure leaves nothing behind.
  */
-export function writeAtomically(path: string, text: string, force: boolean): void {
+export function writeAtomically(path: string, text: string | Uint8Array, force: boolean): void {
   checkWritable(path, force);
   const temporary = `${path}.${process.pid}.tmp`;
   try {

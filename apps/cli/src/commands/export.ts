@@ -1,0 +1,51 @@
+import { toOnnx } from "@micrograd/onnx";
+import type { OnnxFeature, OnnxHead } from "@micrograd/onnx";
+import { MODEL_FLAG, outputFlags, requireString } from "../args.js";
+import type { Command } from "../args.js";
+import { UsageError } from "../errors.js";
+import { writeAtomically } from "../files.js";
+import { loadModel } from "../model-file.js";
+import type { ModelFile } from "../model-file.js";
+
+const FORMATS = ["onnx"];
+
+/**
+ * The model file as ONNX options: one input per feature column, named after it (numbers
+ * standardised, text one-hot encoded inside the graph), and outputs in the target's terms.
+ */
+export function onnxOptions(file: ModelFile): { features: OnnxFeature[]; head: OnnxHead } {
+  const features = file.features.map((f): OnnxFeature =>
+    f.kind === "number" ? { name: f.column, kind: "number", mean: f.mean, std: f.std } : { name: f.column, kind: "category", categories: f.categories },
+  );
+  const { target, loss } = file;
+  if (target.kind === "number") return { features, head: { kind: "regression", mean: target.mean, std: target.std } };
+  if (loss === "mse" || loss === "sse") throw new UsageError(`the model predicts classes with the regression loss ${loss}; ONNX export needs a classification loss`);
+  return { features, head: { kind: "classes", loss, classes: target.classes } };
+}
+
+export const exportCommand: Command = {
+  name: "export",
+  summary: "export a saved model to ONNX, its preprocessing included",
+  flags: {
+    model: MODEL_FLAG,
+    format: { type: "string", value: "NAME", description: "the file format: onnx" },
+    ...outputFlags("where to write the exported model"),
+  },
+  examples: [
+    "micrograd export --model iris.json --format onnx --out iris.onnx",
+  ],
+  run(flags) {
+    const modelPath = requireString(flags, "model", "the model file to export");
+    const format = requireString(flags, "format", `the format to export to (${FORMATS.join(", ")})`);
+    if (!FORMATS.includes(format)) throw new UsageError(`unknown format ${JSON.stringify(format)}; formats are ${FORMATS.join(", ")}`);
+    const out = requireString(flags, "out", "the file to write");
+    const { file, model } = loadModel(modelPath);
+    const { features, head } = onnxOptions(file);
+    const bytes = toOnnx(model, { features, head, name: file.target.column, description: `micrograd-ts model predicting ${JSON.stringify(file.target.column)}` });
+    writeAtomically(out, bytes, flags.force === true);
+    if (flags.quiet !== true) {
+      const inputs = features.map((f) => `${JSON.stringify(f.name)} (${f.kind === "number" ? "double" : "string"} [N, 1])`).join(", ");
+      process.stderr.write(`wrote ${out}: inputs ${inputs}; outputs ${head.kind === "classes" ? "label (string [N])" : "label (double [N])"}${head.kind === "classes" && head.loss !== "hinge" ? `, probabilities (double [N, ${head.classes.length}])` : ""}, scores\n`);
+    }
+  },
+};

@@ -1,0 +1,120 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Random } from "@micrograd/engine";
+import * as ort from "onnxruntime-node";
+import { beforeAll, describe, expect, it } from "vitest";
+
+// `micrograd export --format onnx`, run as users run it, and the files it writes run in ONNX
+// Runtime on the raw CSV columns: their answers must be `micrograd predict`'s.
+
+const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+let dir: string;
+
+function micrograd(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Rows with a text column, two number columns, and three targets: a binary class, a 3-way class and a price. */
+function csv(n: number, seed: number, colours = ["red", "white", "blue"]): string {
+  const random = new Random(seed);
+  const lines = ["colour,length,width,ripe,species,price"];
+  for (let i = 0; i < n; i++) {
+    const colour = colours[random.int(colours.length)] as string;
+    const length = random.uniform(1, 7);
+    const width = random.uniform(0.1, 2.5);
+    const ripe = length * width + (colour === "red" ? 2 : 0) > 5 ? "yes" : "no";
+    const species = colour === "red" ? "rosa" : length + 2 * width > 6 ? "iris major" : "iris minor";
+    const price = 100 + 20 * length - 15 * width + (colour === "blue" ? 30 : 0) + random.uniform(-1, 1);
+    lines.push(`${colour},${length.toFixed(3)},${width.toFixed(3)},${ripe},${species},${price.toFixed(2)}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The test CSV's feature columns as ONNX Runtime inputs named after them. */
+function feeds(text: string, columns: string[]): Record<string, ort.Tensor> {
+  const [header, ...rows] = text.trim().split("\n").map((l) => l.split(","));
+  return Object.fromEntries(columns.map((c) => {
+    const values = rows.map((r) => r[(header as string[]).indexOf(c)] as string);
+    return [c, c === "colour" ? new ort.Tensor("string", values, [values.length, 1]) : new ort.Tensor("float64", Float64Array.from(values.map(Number)), [values.length, 1])];
+  }));
+}
+
+/** `micrograd predict`'s CSV: one `[prediction, probability?]` per row. */
+function predictions(path: string): string[][] {
+  return readFileSync(join(dir, path), "utf8").trim().split("\n").slice(1).map((l) => (l.startsWith('"') ? [l.slice(1, l.lastIndexOf('"')), ...l.slice(l.lastIndexOf('"') + 2).split(",")] : l.split(",")));
+}
+
+const FEATURES = ["colour", "length", "width"];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "micrograd-export-"));
+  writeFileSync(join(dir, "train.csv"), csv(150, 1));
+  writeFileSync(join(dir, "test.csv"), csv(40, 2));
+});
+
+describe("micrograd export --format onnx: the exported model answers as micrograd predict does", () => {
+  const cases = [
+    { target: "ripe", what: "a binary classifier (bce)", extra: [] as string[] },
+    { target: "species", what: "a 3-class classifier (crossEntropy)", extra: [] },
+    { target: "ripe", what: "a binary classifier on logits (bceWithLogits)", extra: ["--loss", "bceWithLogits"] },
+    { target: "price", what: "a regressor, in the target's units", extra: [] },
+  ];
+  for (const { target, what, extra } of cases) {
+    it(what, async () => {
+      const name = `${target}${extra.length ? "-logits" : ""}`;
+      const features = FEATURES.join(",");
+      expect(micrograd("train", "--data", "train.csv", "--target", target, "--features", features, "--epochs", "40", "--quiet", "--out", `${name}.json`, ...extra).code).toBe(0);
+      expect(micrograd("predict", "--model", `${name}.json`, "--data", "test.csv", "--out", `${name}.csv`).code).toBe(0);
+      const exported = micrograd("export", "--model", `${name}.json`, "--format", "onnx", "--out", `${name}.onnx`);
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(exported.stderr).toContain('inputs "colour" (string [N, 1]), "length" (double [N, 1]), "width" (double [N, 1])');
+      const session = await ort.InferenceSession.create(join(dir, `${name}.onnx`));
+      expect(session.inputNames).toEqual(FEATURES);
+      const out = await session.run(feeds(readFileSync(join(dir, "test.csv"), "utf8"), FEATURES));
+      const expected = predictions(`${name}.csv`);
+      if (target === "price") {
+        const values = out.label?.data as Float64Array;
+        expected.forEach(([p], i) => expect(Math.abs((values[i] as number) - Number(p))).toBeLessThanOrEqual(1e-9 * Math.abs(Number(p))));
+        return;
+      }
+      expect(out.label?.data).toEqual(expected.map(([p]) => p));
+      const classes = target === "species" ? 3 : 2;
+      const probabilities = out.probabilities?.data as Float64Array;
+      expected.forEach(([, probability], i) => {
+        const row = Array.from(probabilities.subarray(i * classes, (i + 1) * classes));
+        expect(Math.abs(Math.max(...row) - Number(probability))).toBeLessThanOrEqual(1e-9);
+      });
+    });
+  }
+
+  it("treats a text value never seen in training as predict does: as an error", async () => {
+    writeFileSync(join(dir, "unseen.csv"), csv(3, 9, ["green"]));
+    const predicted = micrograd("predict", "--model", "species.json", "--data", "unseen.csv");
+    expect(predicted.code).toBe(2);
+    expect(predicted.stderr).toContain('"green" was not seen in training');
+    const session = await ort.InferenceSession.create(join(dir, "species.onnx"));
+    await expect(session.run(feeds(readFileSync(join(dir, "unseen.csv"), "utf8"), FEATURES))).rejects.toThrow();
+  });
+
+  it("writes atomically, needs --force to overwrite, and refuses bad input with exit 2", () => {
+    expect(micrograd("export", "--model", "species.json", "--format", "onnx", "--out", "species.onnx").code).toBe(2);
+    expect(micrograd("export", "--model", "species.json", "--format", "onnx", "--out", "species.onnx", "--force").code).toBe(0);
+    const cases: [string[], string][] = [
+      [["--model", "species.json", "--format", "pmml", "--out", "x.pmml"], 'unknown format "pmml"; formats are onnx'],
+      [["--model", "species.json", "--out", "x.onnx"], "--format is required"],
+      [["--model", "species.json", "--format", "onnx"], "--out is required"],
+      [["--model", "missing.json", "--format", "onnx", "--out", "x.onnx"], "cannot read model file missing.json"],
+      [["--model", "train.csv", "--format", "onnx", "--out", "x.onnx"], "is not a model file"],
+    ];
+    for (const [args, message] of cases) {
+      const r = micrograd("export", ...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+    expect(existsSync(join(dir, "x.onnx"))).toBe(false);
+  });
+});

@@ -1,6 +1,6 @@
 export { Value, backwardSteps, isValue, topologicalOrder, topologicalOrderOf, zeroGrad } from "./value.js";
 export { bce, bceWithLogits, dot, logsumexp, sum } from "./nary.js";
-export { Vector } from "./vector.js";
+export { Vector, isVector } from "./vector.js";
 export type { BackwardStep, ValueOptions } from "./value.js";
 export { detectAnomaly, isDetectAnomalyEnabled, setDetectAnomaly } from "./anomaly.js";
 export { AnomalyError, ShapeError } from "./errors.js";

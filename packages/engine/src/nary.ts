@@ -1,14 +1,14 @@
 import { ShapeError, describe } from "./errors.js";
 import { BCE, BCE_WITH_LOGITS, DOT, LOG_SUM_EXP, SUM, bceForward, bceWithLogitsForward, logSumExpShift } from "./ops.js";
 import { Value, ZERO, copyOperands, operand, result } from "./value.js";
-import { Vector } from "./vector.js";
+import { Vector, isVector } from "./vector.js";
 
 /**
  * A list of operands: a Vector's Values as they are, an array copied (numbers become constants).
  * `what` names the argument for errors, e.g. `"dot(xs, ys): xs"`.
  */
 function valuesOf(list: readonly (Value | number)[] | Vector, what: string): readonly Value[] {
-  if (list instanceof Vector) return list._items;
+  if (isVector(list)) return list._items;
   const given: unknown = list;
   if (!Array.isArray(given)) throw new TypeError(`${what} must be an array of Values or numbers, or a Vector, got ${describe(given)}`);
   return copyOperands(list, what);

@@ -17,7 +17,7 @@ export class Vector {
 
   /** Copies `values`, making each number a constant Value. */
   constructor(values: readonly (Value | number)[] | Vector) {
-    if (values instanceof Vector) {
+    if (isVector(values)) {
       this._items = values._items;
       return;
     }
@@ -28,8 +28,7 @@ export class Vector {
 
   /** Whether `value` is a Vector from this or any compatible copy of `@micrograd/engine`. */
   static [Symbol.hasInstance](value: unknown): value is Vector {
-    if (typeof value === "object" && value !== null && (value as { [VECTOR_BRAND]?: unknown })[VECTOR_BRAND] === PROTOCOL) return true;
-    return checkBrand(value, VECTOR_BRAND, "Vector");
+    return isVector(value);
   }
 
   /** Number of Values. */
@@ -54,3 +53,17 @@ export class Vector {
 }
 
 Object.defineProperty(Vector.prototype, VECTOR_BRAND, { value: PROTOCOL });
+
+/**
+ * Whether `value` is a Vector of this or a compatible copy of the engine (what `instanceof
+ * Vector` answers), with the brand read inline: `dot` and every layer ask it for each call.
+ *
+ * @throws TypeError for a Vector of an incompatible copy.
+ */
+export function isVector(value: unknown): value is Vector {
+  // This copy's Vectors by their prototype (the common case, and the cheapest check), other
+  // copies' by their brand; arrays, the other thing `dot` and `sum` take, are ruled out first.
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  if (Object.getPrototypeOf(value) === Vector.prototype) return true;
+  return checkBrand(value, VECTOR_BRAND, "Vector");
+}

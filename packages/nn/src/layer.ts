@@ -49,9 +49,12 @@ export class Layer extends Module {
    */
   forward(x: readonly (Value | number)[] | Vector): Value[] {
     checkInputs(x, this.nin, "Layer");
-    // Every neuron reads the same inputs: one Vector, shared by every neuron's dot.
-    const inputs = new Vector(x);
-    return this.neurons.map((n) => n.forward(inputs));
+    return this._forward(new Vector(x));
+  }
+
+  /** @internal `forward` for inputs already checked: every neuron reads the one Vector, shared by every neuron's dot. */
+  _forward(inputs: Vector): Value[] {
+    return this.neurons.map((n) => n._forward(inputs));
   }
 
   /** Neuron by neuron, each its weights then its bias. */

@@ -1,4 +1,4 @@
-import { Random } from "@micrograd/engine";
+import { Random, Vector } from "@micrograd/engine";
 import type { Value } from "@micrograd/engine";
 import { checkActivation, checkInit } from "./activation.js";
 import type { Activation, Init } from "./activation.js";
@@ -78,9 +78,10 @@ export class MLP extends Module {
    */
   forward(x: readonly (Value | number)[]): Value[] {
     checkInputs(x, this.nin, "MLP");
-    let out: readonly (Value | number)[] = x;
-    for (const layer of this.layers) out = layer.forward(out);
-    return out as Value[];
+    // Each layer's outputs become the next layer's one shared Vector of inputs.
+    let out = (this.layers[0] as Layer)._forward(new Vector(x));
+    for (let l = 1; l < this.layers.length; l++) out = (this.layers[l] as Layer)._forward(new Vector(out));
+    return out;
   }
 
   /** Layer by layer, neuron by neuron, weights in input order then the bias. */

@@ -1,4 +1,4 @@
-import { Random, ShapeError, Value, Vector, dot, isValue } from "@micrograd/engine";
+import { Random, ShapeError, Value, Vector, dot, isValue, isVector } from "@micrograd/engine";
 import { activate, activationName, checkActivation, checkInit, initScale } from "./activation.js";
 import type { Activation, Init } from "./activation.js";
 import { Module } from "./module.js";
@@ -52,6 +52,11 @@ export class Neuron extends Module {
    */
   forward(x: readonly (Value | number)[] | Vector): Value {
     checkInputs(x, this.w.length, "Neuron");
+    return this._forward(x);
+  }
+
+  /** @internal `forward` for inputs its layer has already checked. */
+  _forward(x: readonly (Value | number)[] | Vector): Value {
     return activate(dot(this.weights, x).add(this.b), this.activation);
   }
 
@@ -75,7 +80,7 @@ export class Neuron extends Module {
  */
 export function checkInputs(x: readonly (Value | number)[] | Vector, n: number, where: string): void {
   const given: unknown = x;
-  if (given instanceof Vector) {
+  if (isVector(given)) {
     if (given.length !== n) throw new ShapeError(`${where} expects ${n} inputs, got ${given.length}`);
     return;
   }

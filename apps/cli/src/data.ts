@@ -49,7 +49,7 @@ export function prepareTraining(flags: Flags, loss: LossName | undefined): Prepa
   if (typeof flags.target !== "string") throw new UsageError("--target COLUMN is required with --data: it names the column to predict");
   const raw = readTable(String(flags.data));
   const targetColumn = columnIndex(raw, flags.target);
-  const featureColumns = featureIndexes(raw, flags.features, targetColumn);
+  const featureColumns = featureIndexes(raw, flags.features, flags.ignore, targetColumn);
   const { table, dropped } = handleMissing(raw, [...featureColumns, targetColumn], flags["drop-missing"] === true);
   const features = fitFeatures(table, featureColumns);
   const target = fitTarget(table, targetColumn, classes);
@@ -57,13 +57,40 @@ export function prepareTraining(flags: Flags, loss: LossName | undefined): Prepa
   return { source: table.file, data, features, target, dropped };
 }
 
-/** The feature columns: `--features a,b,c`, or every column but the target. */
-export function featureIndexes(table: Table, list: string | boolean | undefined, targetColumn: number): number[] {
-  if (list === undefined) return table.columns.map((_, i) => i).filter((i) => i !== targetColumn);
-  const names = String(list).split(",").map((s) => s.trim());
-  const indexes = names.map((name) => columnIndex(table, name));
-  if (indexes.includes(targetColumn)) throw new UsageError(`--features includes the target column ${JSON.stringify(table.columns[targetColumn])}`);
-  return indexes;
+/** A text column with more distinct values than this share of the rows (and than {@link IDENTIFIER_MIN}) is an identifier. */
+const IDENTIFIER_SHARE = 0.5;
+const IDENTIFIER_MIN = 20;
+
+/**
+ * The feature columns: `--features a,b,c`, or every column but the target and `--ignore`d ones,
+ * leaving out — with a line on stderr saying how to keep it — any text column that looks like an
+ * identifier (a name per row): one-hot encoded, it would give a network one input per row to
+ * memorise instead of a pattern to learn.
+ */
+export function featureIndexes(table: Table, list: string | boolean | undefined, ignore: string | boolean | undefined, targetColumn: number): number[] {
+  const names = (value: string | boolean) => String(value).split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const ignored = ignore === undefined ? [] : names(ignore).map((name) => columnIndex(table, name));
+  if (ignored.includes(targetColumn)) throw new UsageError(`--ignore names the target column ${JSON.stringify(table.columns[targetColumn])}`);
+  if (list !== undefined) {
+    const indexes = names(list).map((name) => columnIndex(table, name));
+    if (indexes.includes(targetColumn)) throw new UsageError(`--features includes the target column ${JSON.stringify(table.columns[targetColumn])}`);
+    const both = indexes.find((i) => ignored.includes(i));
+    if (both !== undefined) throw new UsageError(`${JSON.stringify(table.columns[both])} is in both --features and --ignore`);
+    return indexes;
+  }
+  const kept = table.columns.map((_, i) => i).filter((i) => {
+    if (i === targetColumn || ignored.includes(i)) return false;
+    const distinct = new Set(table.rows.map((r) => r[i])).size;
+    const text = table.rows.some((r) => Number.isNaN(Number(r[i])) && (r[i] as string).trim() !== "");
+    if (!text || distinct <= IDENTIFIER_MIN || distinct <= IDENTIFIER_SHARE * table.rows.length) return true;
+    process.stderr.write(
+      `leaving out column ${JSON.stringify(table.columns[i])}: ${distinct} of ${table.rows.length} rows have a value of their own, so it looks like an identifier; ` +
+        `name it in --features to use it anyway\n`,
+    );
+    return false;
+  });
+  if (kept.length === 0) throw new UsageError("no feature columns are left: name them with --features");
+  return kept;
 }
 
 /** Encodes every row of a table with a fitted encoding. */
@@ -83,12 +110,12 @@ export function encodeForModel(
   path: string,
   withTarget: boolean,
   dropMissing: boolean,
-): { data: Dataset; dropped: number } {
+): { data: Dataset; dropped: number; table: Table } {
   const raw = readTable(path);
   const featureColumns = file.features.map((f) => columnIndex(raw, f.column));
   const targetColumn = withTarget ? columnIndex(raw, file.target.column) : null;
   const { table, dropped } = handleMissing(raw, targetColumn === null ? featureColumns : [...featureColumns, targetColumn], dropMissing);
-  return { data: encodeTable(table, file.features, featureColumns, file.target, targetColumn), dropped };
+  return { data: encodeTable(table, file.features, featureColumns, file.target, targetColumn), dropped, table };
 }
 
 /** One input given on the command line (`--input 1.5,red`), encoded for the model. */

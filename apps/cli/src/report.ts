@@ -10,30 +10,46 @@ export interface EpochReport {
 export const percent = (a: number | null) => (a === null ? "—" : `${(a * 100).toFixed(1)}%`);
 
 /**
- * Progress on stderr: a bar redrawn in place on a terminal, plain lines about every tenth of
- * the run when stderr is not a terminal (CI logs), nothing with --quiet.
+ * Progress on stderr, with rows per second and the time left: a bar redrawn in place on a
+ * terminal, plain lines about every tenth of the run when stderr is not a terminal (CI logs),
+ * nothing with --quiet or --json. `rows` is the number of training rows in an epoch.
  */
-export function progress(quiet: boolean, stream: NodeJS.WriteStream = process.stderr): { epoch(r: EpochReport): void; end(): void } {
+export function progress(quiet: boolean, rows: number, stream: NodeJS.WriteStream = process.stderr): { epoch(r: EpochReport): void; end(): void } {
   if (quiet) return { epoch: () => undefined, end: () => undefined };
+  const started = performance.now();
+  const speed = ({ epoch, epochs }: EpochReport) => {
+    const seconds = (performance.now() - started) / 1000;
+    const perSecond = (epoch * rows) / Math.max(seconds, 1e-9);
+    const left = (seconds / epoch) * (epochs - epoch);
+    return `${Math.round(perSecond).toLocaleString("en-US")} rows/s  ${duration(left)} left`;
+  };
   if (stream.isTTY) {
     return {
-      epoch({ epoch, epochs, loss, accuracy }) {
+      epoch(r) {
         const width = 24;
-        const filled = Math.round((width * epoch) / epochs);
-        stream.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] epoch ${epoch}/${epochs}  loss ${loss.toFixed(4)}  accuracy ${percent(accuracy)}   `);
+        const filled = Math.round((width * r.epoch) / r.epochs);
+        stream.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] epoch ${r.epoch}/${r.epochs}  loss ${r.loss.toFixed(4)}  accuracy ${percent(r.accuracy)}  ${speed(r)}   `);
       },
       end: () => stream.write("\n"),
     };
   }
   return {
-    epoch({ epoch, epochs, loss, accuracy }) {
-      const every = Math.max(1, Math.round(epochs / 10));
-      if (epoch % every === 0 || epoch === epochs || epoch === 1) {
-        stream.write(`epoch ${epoch}/${epochs}  loss ${loss.toFixed(4)}  accuracy ${percent(accuracy)}\n`);
+    epoch(r) {
+      const every = Math.max(1, Math.round(r.epochs / 10));
+      if (r.epoch % every === 0 || r.epoch === r.epochs || r.epoch === 1) {
+        stream.write(`epoch ${r.epoch}/${r.epochs}  loss ${r.loss.toFixed(4)}  accuracy ${percent(r.accuracy)}  ${speed(r)}\n`);
       }
     },
     end: () => undefined,
   };
+}
+
+/** Seconds as `1h02m`, `3m05s` or `12s`. */
+function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${s}s`;
 }
 
 /** A small ASCII chart of a curve (the loss per epoch), `height` rows by up to `width` columns. */

@@ -98,20 +98,23 @@ describe("a CSV with text features and a text target", () => {
     const predicted = micrograd("predict", "--model", "flowers.json", "--data", "flowers-test.csv");
     expect(predicted.code).toBe(0);
     const [header, ...lines] = predicted.stdout.trim().split("\n");
-    expect(header).toBe("prediction,probability");
+    // The input rows' columns, then the prediction and one probability per class, so rows line up.
+    expect(header).toBe("colour,petal length,petal width,species,prediction,probability_iris major,probability_iris minor,probability_rosa");
     const truth = flowers(100, 2).trim().split("\n").slice(1).map((l) => l.split(",")[3]);
-    const right = lines.filter((l, i) => l.split(",")[0] === truth[i]).length;
+    const right = lines.filter((l, i) => l.split(",")[4] === truth[i] && l.split(",")[3] === truth[i]).length;
     expect(right / truth.length).toBeGreaterThanOrEqual(0.9);
+    lines.forEach((l) => expect(l.split(",").slice(5).reduce((s, p) => s + Number(p), 0)).toBeCloseTo(1, 12));
 
     const single = micrograd("predict", "--model", "flowers.json", "--input", "red,3.0,1.0");
-    expect(single.stdout.split("\n")[1]).toMatch(/^rosa,0\.\d+/);
+    expect(single.stdout.split("\n")[1]).toMatch(/^red,3\.0,1\.0,rosa,[\d.e-]+,[\d.e-]+,0\.9\d+$/);
 
     const evaluated = JSON.parse(micrograd("eval", "--model", "flowers.json", "--data", "flowers-test.csv", "--json").stdout) as {
-      accuracy: number; perClass: { class: string; rows: number; correct: number }[];
+      accuracy: number; rows: number; perClass: { class: string; support: number }[]; confusion: { classes: string[]; matrix: number[][] };
     };
     expect(evaluated.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(evaluated.perClass.map((c) => c.class)).toEqual(["iris major", "iris minor", "rosa"]);
-    expect(evaluated.perClass.reduce((s, c) => s + c.rows, 0)).toBe(100);
+    expect(evaluated.perClass.reduce((s, c) => s + c.support, 0)).toBe(100);
+    expect(evaluated.confusion.matrix.flat().reduce((s, c) => s + c, 0)).toBe(100);
   });
 
   it("reads quoted fields, CRLF line ends, a BOM and a trailing newline", () => {

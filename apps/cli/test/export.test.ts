@@ -43,9 +43,11 @@ function feeds(text: string, columns: string[]): Record<string, ort.Tensor> {
   }));
 }
 
-/** `micrograd predict`'s CSV: one `[prediction, probability?]` per row. */
-function predictions(path: string): string[][] {
-  return readFileSync(join(dir, path), "utf8").trim().split("\n").slice(1).map((l) => (l.startsWith('"') ? [l.slice(1, l.lastIndexOf('"')), ...l.slice(l.lastIndexOf('"') + 2).split(",")] : l.split(",")));
+/** `micrograd predict`'s CSV (no field here needs quotes): per row, the prediction and the class probabilities. */
+function predictions(path: string): { prediction: string; probabilities: number[] }[] {
+  const [header, ...lines] = readFileSync(join(dir, path), "utf8").trim().split("\n").map((l) => l.split(","));
+  const at = (header as string[]).indexOf("prediction");
+  return lines.map((fields) => ({ prediction: fields[at] as string, probabilities: fields.slice(at + 1).map(Number) }));
 }
 
 const FEATURES = ["colour", "length", "width"];
@@ -78,15 +80,15 @@ describe("micrograd export --format onnx: the exported model answers as microgra
       const expected = predictions(`${name}.csv`);
       if (target === "price") {
         const values = out.label?.data as Float64Array;
-        expected.forEach(([p], i) => expect(Math.abs((values[i] as number) - Number(p))).toBeLessThanOrEqual(1e-9 * Math.abs(Number(p))));
+        expected.forEach(({ prediction }, i) => expect(Math.abs((values[i] as number) - Number(prediction))).toBeLessThanOrEqual(1e-9 * Math.abs(Number(prediction))));
         return;
       }
-      expect(out.label?.data).toEqual(expected.map(([p]) => p));
+      expect(out.label?.data).toEqual(expected.map((e) => e.prediction));
       const classes = target === "species" ? 3 : 2;
       const probabilities = out.probabilities?.data as Float64Array;
-      expected.forEach(([, probability], i) => {
-        const row = Array.from(probabilities.subarray(i * classes, (i + 1) * classes));
-        expect(Math.abs(Math.max(...row) - Number(probability))).toBeLessThanOrEqual(1e-9);
+      expected.forEach((e, i) => {
+        expect(e.probabilities).toHaveLength(classes);
+        e.probabilities.forEach((p, k) => expect(Math.abs((probabilities[i * classes + k] as number) - p)).toBeLessThanOrEqual(1e-9));
       });
     });
   }

@@ -27,6 +27,6 @@ it("runs the README's CLI session as written, through the linked micrograd bin",
     expect(r.stderr.split("\n").filter((l) => l.startsWith("micrograd:"))).toEqual([]);
     expect(r.status).toBe(0);
   }
-  expect(readFileSync(join(cwd, "predictions.csv"), "utf8")).toMatch(/^prediction,probability\n(rosa|iris major|iris minor),/);
+  expect(readFileSync(join(cwd, "predictions.csv"), "utf8")).toMatch(/^colour,petal length,petal width,species,prediction,probability_iris major,probability_iris minor,probability_rosa\n\w+,[\d.]+,[\d.]+,[\w ]+,(rosa|iris major|iris minor),0\./);
   expect(existsSync(join(cwd, "graph.svg"))).toBe(true);
 });

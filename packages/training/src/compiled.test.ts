@@ -2,7 +2,7 @@ import { MLP } from "@micrograd/nn";
 import type { Activation } from "@micrograd/nn";
 import { Adam, SGD, linearDecay } from "@micrograd/optim";
 import { describe, expect, it } from "vitest";
-import { TrainingDivergedError, blobs, moons, train } from "./index.js";
+import { TrainingDivergedError, batchLoss, blobs, evaluate, moons, train } from "./index.js";
 import type { Dataset, LossName, TrainResult } from "./index.js";
 
 const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
@@ -89,3 +89,16 @@ describe("train() compiles every run, with graph mode's losses and weights to th
     expect(same(fast.weights, slow.weights)).toBe(true);
   });
 });
+
+describe("evaluate runs compiled, with graph mode's loss and outputs to the bit", () => {
+  for (const setup of setups) {
+    it(setup.loss, () => {
+      const model = new MLP(2, [8, setup.outputs], { activation: "tanh", outputActivation: setup.outputActivation ?? "linear", seed: 4 });
+      const graph = setup.data.x.map((x) => model.forward(x));
+      const result = evaluate(model, setup.data, setup.loss);
+      expect(Object.is(result.loss, batchLoss(setup.loss, graph, setup.data.y).data)).toBe(true);
+      expect(same(result.outputs.flat(), graph.flat().map((v) => v.data))).toBe(true);
+    });
+  }
+});
+

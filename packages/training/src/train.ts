@@ -257,17 +257,45 @@ function batchOrder(n: number, size: number, seed: number): () => number[] {
   };
 }
 
+/** Rows per replay in {@link evaluate}: enough for tight loops, few enough to keep memory flat. */
+const EVALUATE_CHUNK = 1024;
+
 /**
- * Outputs of `model` for every row of `data`, and their accuracy under `loss`.
+ * Outputs of `model` for every row of `data`, their loss under `loss` and their accuracy. Runs
+ * compiled, a chunk of rows at a time, so a file of a million rows needs no graph of a million
+ * rows; the loss is the one graph mode's `batchLoss` gives, to the bit.
  *
  * @example
  * evaluate(model, moons(), "hinge").accuracy; // 1
  */
 export function evaluate(model: MLP, data: Dataset, loss: LossName): { loss: number; accuracy: number | null; outputs: number[][] } {
-  const outputs = data.x.map((x) => model.forward(x));
-  return {
-    loss: batchLoss(loss, outputs, data.y).data,
-    accuracy: accuracy(loss, outputs, data.y),
-    outputs: outputs.map((o) => o.map((v) => v.data)),
+  const n = data.x.length;
+  if (n === 0) throw new RangeError("evaluate: the dataset has no rows");
+  const nin = model.nin;
+  const width = model.nouts.at(-1) as number;
+  const inputWidth = nin + targetWidth(loss, width);
+  const chunk = Math.min(n, EVALUATE_CHUNK);
+  const inputs = new Float64Array(chunk * inputWidth);
+  const encode = (row: number, at: number) => {
+    (data.x[row] as number[]).forEach((v, j) => (inputs[at + j] = v));
+    encodeTarget(loss, data.y[row] as number, inputs, at + nin, width);
   };
+  encode(0, 0);
+  const rows = compile((xs) => {
+    const outputs = model.forward(xs.slice(0, nin));
+    return [rowLoss(loss, outputs, xs.slice(nin)), ...outputs];
+  }, Array.from(inputs.subarray(0, inputWidth)));
+  const outputs: number[][] = [];
+  let total = 0;
+  for (let start = 0; start < n; start += chunk) {
+    const size = Math.min(chunk, n - start);
+    for (let k = 0; k < size; k++) encode(start + k, k * inputWidth);
+    rows.runBatch(size === chunk ? inputs : inputs.subarray(0, size * inputWidth), size);
+    // The batch loss's sum, term by term in row order, as graph mode's `sum` adds them.
+    for (let k = 0; k < size; k++) {
+      total += rows.outputAt(0, k);
+      outputs.push(Array.from({ length: width }, (_, j) => rows.outputAt(1 + j, k)));
+    }
+  }
+  return { loss: loss === "sse" ? total : total / n, accuracy: accuracy(loss, outputs, data.y), outputs };
 }

@@ -12,7 +12,8 @@ import { encodedWidth } from "../encoding.js";
 import { InputError, UsageError } from "../errors.js";
 import { checkWritable } from "../files.js";
 import { saveModel } from "../model-file.js";
-import { chart, percent, progress, table } from "../report.js";
+import { classReport, computeMetrics, metricRows } from "../metrics.js";
+import { chart, progress, table } from "../report.js";
 
 const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "sigmoid", "linear"];
 
@@ -22,7 +23,8 @@ export const train: Command = {
   flags: {
     data: { type: "string", value: "FILE", description: "CSV file with a header row" },
     target: { type: "string", value: "COLUMN", description: "the column to predict (with --data)" },
-    features: { type: "string", value: "A,B,…", description: "feature columns (default: all but the target)" },
+    features: { type: "string", value: "A,B,…", description: "feature columns (default: all but the target, ignored ones and identifiers)" },
+    ignore: { type: "string", value: "A,B,…", description: "columns to leave out" },
     "drop-missing": DROP_MISSING_FLAG,
     dataset: { type: "string", value: "NAME", description: "built-in dataset instead of --data (see micrograd datasets)" },
     samples: { type: "string", value: "N", description: "points in a built-in dataset (default 100)" },
@@ -36,6 +38,7 @@ export const train: Command = {
     "batch-size": { type: "string", value: "N", description: "rows per step (default: all)" },
     seed: { type: "string", value: "N", description: "seed of weights, split and batches (default 0)" },
     "val-split": { type: "string", value: "X", description: "fraction of rows held out for validation (default 0)" },
+    patience: { type: "string", value: "N", description: "stop when the validation loss has not improved for N epochs, keeping the best weights (needs --val-split)" },
     ...outputFlags("where to save the model (default model.json)"),
     json: { type: "boolean", description: "print the results as JSON" },
   },
@@ -49,6 +52,7 @@ export const train: Command = {
     const out = typeof flags.out === "string" ? flags.out : "model.json";
     checkWritable(out, flags.force === true);
     const options = readOptions(flags);
+    if (options.patience !== undefined && options.valSplit === 0) throw new UsageError("--patience needs a validation split to watch: add --val-split, e.g. --val-split 0.2");
     const prepared = prepareTraining(flags, lossFlag);
     const loss = lossFlag ?? defaultLoss(prepared);
     checkLossFits(loss, prepared);
@@ -66,8 +70,9 @@ export const train: Command = {
     const batchSize = Math.min(options.batchSize ?? trainSet.x.length, trainSet.x.length);
     const stepsPerEpoch = Math.ceil(trainSet.x.length / batchSize);
 
-    const bar = progress(flags.quiet === true || flags.json === true);
+    const bar = progress(flags.quiet === true || flags.json === true, trainSet.x.length);
     const epochLosses: number[] = [];
+    const stopping = earlyStopping(model, validation, loss, options.patience);
     let lossSum = 0;
     let accuracySum = 0;
     const result = runTraining({
@@ -82,23 +87,30 @@ export const train: Command = {
         bar.epoch({ epoch, epochs: options.epochs, loss: lossSum / stepsPerEpoch, accuracy: s.accuracy === null ? null : accuracySum / stepsPerEpoch });
         lossSum = 0;
         accuracySum = 0;
+        return stopping.afterEpoch(epoch);
       },
     });
     bar.end();
+    const kept = stopping.restoreBest();
 
     const final = evaluate(model, trainSet, loss);
     const held = validation ? evaluate(model, validation, loss) : null;
+    const trainMetrics = computeMetrics(loss, prepared.target, final.outputs, trainSet.y, final.loss);
+    const validationMetrics = held && validation ? computeMetrics(loss, prepared.target, held.outputs, validation.y, held.loss) : null;
     saveModel(out, {
       format: "micrograd-ts/cli-model", version: 1, loss, seed: options.seed,
       features: prepared.features, target: prepared.target, network: model.toJSON(),
     }, flags.force === true);
 
+    const epochsRun = result.history.length / stepsPerEpoch;
     const summary = {
       data: prepared.source, rows: prepared.data.x.length, dropped: prepared.dropped, seed: options.seed,
+      features: prepared.features.map((f) => f.column),
       network: `${model.nin} → ${model.nouts.join(" → ")} (${options.activation})`, loss, optimizer: options.optimizer,
-      epochs: options.epochs, steps: result.history.length, mode: result.mode,
-      train: { loss: final.loss, accuracy: final.accuracy },
-      validation: held ? { loss: held.loss, accuracy: held.accuracy } : null,
+      epochs: epochsRun, steps: result.history.length, mode: result.mode,
+      earlyStopping: kept === null ? null : { patience: options.patience, stoppedAt: epochsRun, keptEpoch: kept.epoch, bestValidationLoss: kept.loss },
+      train: trainMetrics,
+      validation: validationMetrics,
       model: out, lossPerEpoch: epochLosses,
     };
     if (flags.json) {
@@ -106,19 +118,52 @@ export const train: Command = {
       return;
     }
     if (prepared.dropped > 0) console.error(`dropped ${prepared.dropped} rows with missing values`);
-    if (flags.quiet) return;
+    const results: [string, string][] = [
+      ...metricRows(trainMetrics, "train"),
+      ...(validationMetrics ? metricRows(validationMetrics, "validation") : []),
+      ...(kept ? [["kept", `epoch ${kept.epoch} of ${epochsRun} (best validation loss ${kept.loss.toFixed(4)}; patience ${options.patience})`] as [string, string]] : []),
+      ["saved", out],
+    ];
+    if (flags.quiet) {
+      console.log(table(results));
+      return;
+    }
     console.log(table([
       ["data", `${summary.data} (${summary.rows} rows${validation ? `, ${validation.x.length} held out` : ""})`],
+      ["features", summary.features.join(", ")],
       ["network", summary.network],
-      ["loss", `${loss}, ${options.optimizer}, ${summary.epochs} epochs (${summary.steps} steps, ${result.mode} mode)`],
+      ["loss", `${loss}, ${options.optimizer}, ${epochsRun} epochs (${summary.steps} steps, ${result.mode} mode)`],
       ["seed", String(options.seed)],
-      ["train", `loss ${final.loss.toFixed(4)}  accuracy ${percent(final.accuracy)}`],
-      ...(held ? [["validation", `loss ${held.loss.toFixed(4)}  accuracy ${percent(held.accuracy)}`] as [string, string]] : []),
-      ["saved", out],
+      ...results,
     ]));
+    const report = classReport(validationMetrics ?? trainMetrics);
+    if (report) console.log(`\n${validationMetrics ? "validation" : "train"} rows\n${report}`);
     console.log(`\nloss per epoch\n${chart(epochLosses)}`);
   },
 };
+
+/**
+ * Early stopping on the validation loss: after each epoch, remembers the best weights so far and
+ * says to stop once `patience` epochs have passed without improvement; `restoreBest` puts the
+ * best weights back and says which epoch they are from (null without `patience`).
+ */
+function earlyStopping(model: MLP, validation: Dataset | null, loss: LossName, patience: number | undefined) {
+  let best: { epoch: number; loss: number; weights: number[] } | null = null;
+  return {
+    afterEpoch(epoch: number): boolean {
+      if (patience === undefined || validation === null) return true;
+      const current = evaluate(model, validation, loss).loss;
+      if (best === null || current < best.loss) best = { epoch, loss: current, weights: model.parameters().map((p) => p.data) };
+      return epoch - best.epoch < patience;
+    },
+    restoreBest(): { epoch: number; loss: number } | null {
+      if (best === null) return null;
+      const { weights } = best;
+      model.parameters().forEach((p, i) => (p.data = weights[i] as number));
+      return { epoch: best.epoch, loss: best.loss };
+    },
+  };
+}
 
 function readOptions(flags: Flags) {
   return {
@@ -130,6 +175,7 @@ function readOptions(flags: Flags) {
     batchSize: flags["batch-size"] === undefined ? undefined : numberFlag(flags, "batch-size", 1, 1, 1e9, true),
     seed: numberFlag(flags, "seed", 0, 0, 2 ** 32 - 1, true),
     valSplit: numberFlag(flags, "val-split", 0, 0, 0.9),
+    patience: flags.patience === undefined ? undefined : numberFlag(flags, "patience", 1, 1, 1e7, true),
   };
 }
 

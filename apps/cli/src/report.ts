@@ -11,36 +11,22 @@ export const percent = (a: number | null) => (a === null ? "—" : `${(a * 100).
 
 /**
  * Progress on stderr, with rows per second and the time left: a bar redrawn in place on a
- * terminal, plain lines about every tenth of the run when stderr is not a terminal (CI logs),
- * nothing with --quiet or --json. `rows` is the number of training rows in an epoch.
+ * terminal; nothing when stderr is not a terminal (a log file, a pipe), with --quiet or with
+ * --json. `rows` is the number of training rows in an epoch.
  */
 export function progress(quiet: boolean, rows: number, stream: NodeJS.WriteStream = process.stderr): { epoch(r: EpochReport): void; end(): void } {
-  if (quiet) return { epoch: () => undefined, end: () => undefined };
+  if (quiet || !stream.isTTY) return { epoch: () => undefined, end: () => undefined };
   const started = performance.now();
-  const speed = ({ epoch, epochs }: EpochReport) => {
-    const seconds = (performance.now() - started) / 1000;
-    const perSecond = (epoch * rows) / Math.max(seconds, 1e-9);
-    const left = (seconds / epoch) * (epochs - epoch);
-    return `${Math.round(perSecond).toLocaleString("en-US")} rows/s  ${duration(left)} left`;
-  };
-  if (stream.isTTY) {
-    return {
-      epoch(r) {
-        const width = 24;
-        const filled = Math.round((width * r.epoch) / r.epochs);
-        stream.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] epoch ${r.epoch}/${r.epochs}  loss ${r.loss.toFixed(4)}  accuracy ${percent(r.accuracy)}  ${speed(r)}   `);
-      },
-      end: () => stream.write("\n"),
-    };
-  }
   return {
-    epoch(r) {
-      const every = Math.max(1, Math.round(r.epochs / 10));
-      if (r.epoch % every === 0 || r.epoch === r.epochs || r.epoch === 1) {
-        stream.write(`epoch ${r.epoch}/${r.epochs}  loss ${r.loss.toFixed(4)}  accuracy ${percent(r.accuracy)}  ${speed(r)}\n`);
-      }
+    epoch({ epoch, epochs, loss, accuracy }) {
+      const seconds = (performance.now() - started) / 1000;
+      const perSecond = Math.round((epoch * rows) / Math.max(seconds, 1e-9)).toLocaleString("en-US");
+      const left = duration((seconds / epoch) * (epochs - epoch));
+      const width = 24;
+      const filled = Math.round((width * epoch) / epochs);
+      stream.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] epoch ${epoch}/${epochs}  loss ${loss.toFixed(4)}  accuracy ${percent(accuracy)}  ${perSecond} rows/s  ${left} left   `);
     },
-    end: () => undefined,
+    end: () => stream.write("\n"),
   };
 }
 

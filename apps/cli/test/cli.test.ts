@@ -1,18 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Random } from "@micrograd/engine";
 import { beforeAll, describe, expect, it } from "vitest";
+import { cliIn } from "./cli.js";
 
-const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
-let dir: string;
-
-function micrograd(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const { dir, micrograd } = cliIn("cli");
 
 /** A CSV of flowers: a text feature, two numbers and a text class that depends on all three. */
 function flowers(n: number, seed: number): string {
@@ -34,7 +26,6 @@ const write = (name: string, text: string) => {
 };
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "micrograd-cli-"));
 });
 
 describe("help and version", () => {

@@ -1,20 +1,13 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Random } from "@micrograd/engine";
 import { beforeAll, describe, expect, it } from "vitest";
+import { cliIn } from "./cli.js";
 
 // The CLI for real data work: metrics users read, identifiers left out, early stopping, rows
 // that line up, results under --quiet, and bad flags refused with one line and exit 2.
 
-const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
-let dir: string;
-function micrograd(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const { dir, micrograd } = cliIn("data");
 
 /** People with a name (an identifier), a town, an age and an income, and a price that depends on the last three. */
 function people(n: number, seed: number): string {
@@ -31,7 +24,6 @@ function people(n: number, seed: number): string {
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "micrograd-data-"));
   writeFileSync(join(dir, "people.csv"), people(200, 1));
 });
 

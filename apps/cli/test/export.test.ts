@@ -1,22 +1,14 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Random } from "@micrograd/engine";
 import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
+import { cliIn } from "./cli.js";
 
 // `micrograd export --format onnx`, run as users run it, and the files it writes run in ONNX
 // Runtime on the raw CSV columns: their answers must be `micrograd predict`'s.
 
-const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
-let dir: string;
-
-function micrograd(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const { dir, micrograd } = cliIn("export");
 
 /** Rows with a text column, two number columns, and three targets: a binary class, a 3-way class and a price. */
 function csv(n: number, seed: number, colours = ["red", "white", "blue"]): string {
@@ -53,7 +45,6 @@ function predictions(path: string): { prediction: string; probabilities: number[
 const FEATURES = ["colour", "length", "width"];
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "micrograd-export-"));
   writeFileSync(join(dir, "train.csv"), csv(150, 1));
   writeFileSync(join(dir, "test.csv"), csv(40, 2));
 });

@@ -1,25 +1,22 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
+import { cliIn } from "./cli.js";
 
 // model.schema.json (shipped in the package) describes the files `micrograd train` writes.
 const read = (url: URL) => JSON.parse(readFileSync(url, "utf8")) as object;
 const ajv = new Ajv2020({ allErrors: true });
 ajv.addSchema(read(new URL("../../../packages/nn/mlp.schema.json", import.meta.url)));
 const validate = ajv.compile(read(new URL("../model.schema.json", import.meta.url)));
-const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 
 describe("model.schema.json", () => {
   it("accepts the model files micrograd train writes, for classes and for numbers", () => {
-    const dir = mkdtempSync(join(tmpdir(), "micrograd-schema-"));
+    const { dir, micrograd } = cliIn("schema");
     writeFileSync(join(dir, "data.csv"), "colour,size,kind,weight\nred,1.5,a,10\nblue,2.5,b,12.5\nred,3,a,14\nblue,0.5,b,9\n");
     for (const target of ["kind", "weight"]) {
-      const r = spawnSync(process.execPath, [CLI, "train", "--data", "data.csv", "--target", target, "--features", "colour,size", "--epochs", "2", "--quiet", "--out", `${target}.json`], { cwd: dir, encoding: "utf8" });
-      expect(r.status, r.stderr).toBe(0);
+      const r = micrograd("train", "--data", "data.csv", "--target", target, "--features", "colour,size", "--epochs", "2", "--quiet", "--out", `${target}.json`);
+      expect(r.code, r.stderr).toBe(0);
       expect(validate(JSON.parse(readFileSync(join(dir, `${target}.json`), "utf8"))), JSON.stringify(validate.errors)).toBe(true);
     }
   });

@@ -6,7 +6,8 @@ export type ToWorker =
   | { type: "play" }
   | { type: "pause" }
   | { type: "step" }
-  | { type: "reset" };
+  | { type: "reset" }
+  | { type: "export" };
 
 /** A snapshot the worker sends after a step or a burst of steps. */
 export interface TrainState {
@@ -27,7 +28,14 @@ export interface TrainState {
   sizes: number[];
 }
 
+/** The trained model, as micrograd JSON and as ONNX (inputs `x` and `y`, class names "0", "1", …). */
+export interface ExportedModel {
+  type: "export";
+  json: string;
+  onnx: Uint8Array;
+}
+
 /** The worker's messages. */
-export type FromWorker = TrainState | { type: "error"; message: string };
+export type FromWorker = TrainState | ExportedModel | { type: "error"; message: string };
 
 export const GRID = 48;

@@ -26,6 +26,9 @@ export function mountTrain(root: HTMLElement): void {
   const play = el("button", { type: "button", id: "tr-play" }, "Play");
   const stepButton = el("button", { type: "button", id: "tr-step" }, "Step");
   const reset = el("button", { type: "button", id: "tr-reset" }, "Reset");
+  const downloadJson = el("button", { type: "button", id: "tr-download-json" }, "Download model (JSON)");
+  const downloadOnnx = el("button", { type: "button", id: "tr-download-onnx" }, "Download model (ONNX)");
+  const copyLink = el("button", { type: "button", id: "tr-copy-link" }, "Copy setup link");
   const stepOut = el("strong", { id: "tr-step-count" }, "0");
   const lossOut = el("strong", { id: "tr-loss" }, "—");
   const accuracyOut = el("strong", { id: "tr-accuracy" }, "—");
@@ -43,6 +46,7 @@ export function mountTrain(root: HTMLElement): void {
       field("Optimizer", controls.optimizer), field("Learning rate", controls.lr), field("Batch size (0 = all)", controls.batch),
       field("L2", controls.l2), field("Seed", controls.seed)),
     el("div", { class: "row" }, play, stepButton, reset),
+    el("div", { class: "row" }, downloadJson, downloadOnnx, copyLink),
     el("div", { class: "metrics" }, el("div", {}, "step", stepOut), el("div", {}, "loss", lossOut), el("div", {}, "accuracy", accuracyOut)),
     status,
     el("div", { class: "grid two" }, heatmap, el("div", {}, curves, network)),
@@ -76,8 +80,28 @@ export function mountTrain(root: HTMLElement): void {
     send({ type: "configure", config, keepWeights });
   }
 
+  /** Which format the next `export` message is wanted in. */
+  let wanted: "json" | "onnx" = "json";
+
+  /** Saves `data` as a file through a temporary link, as browsers download. */
+  function save(data: BlobPart, name: string, type: string): void {
+    const url = URL.createObjectURL(new Blob([data], { type }));
+    const link = el("a", { href: url, download: name });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
   worker.onmessage = (event: MessageEvent<FromWorker>) => {
     const message = event.data;
+    if (message.type === "export") {
+      const name = `micrograd-${config.dataset}`;
+      if (wanted === "json") save(message.json, `${name}.json`, "application/json");
+      else save(message.onnx.slice(), `${name}.onnx`, "application/octet-stream");
+      status.textContent = wanted === "json"
+        ? "Saved the model as micrograd JSON: MLP.fromJSON loads it."
+        : "Saved the model as ONNX: inputs x and y (double [N, 1]); outputs label, probabilities, scores.";
+      return;
+    }
     if (message.type === "error") {
       setPlaying(false);
       status.textContent = `Training stopped: ${message.message}.`;
@@ -114,6 +138,20 @@ export function mountTrain(root: HTMLElement): void {
   stepButton.addEventListener("click", () => {
     setPlaying(false);
     send({ type: "step" });
+  });
+  downloadJson.addEventListener("click", () => {
+    wanted = "json";
+    send({ type: "export" });
+  });
+  downloadOnnx.addEventListener("click", () => {
+    wanted = "onnx";
+    send({ type: "export" });
+  });
+  copyLink.addEventListener("click", () => {
+    navigator.clipboard.writeText(location.href).then(
+      () => (status.textContent = "Copied the link to this setup."),
+      () => (status.textContent = `Copy this link to share the setup: ${location.href}`),
+    );
   });
   reset.addEventListener("click", () => {
     setPlaying(false);

@@ -2,6 +2,7 @@
 import { compile } from "@micrograd/engine";
 import type { CompiledGraph } from "@micrograd/engine";
 import { MLP } from "@micrograd/nn";
+import { toOnnx } from "@micrograd/onnx";
 import { Adam, SGD } from "@micrograd/optim";
 import { Trainer, prediction, toyDatasets } from "@micrograd/training";
 import type { Dataset } from "@micrograd/training";
@@ -80,7 +81,19 @@ function snapshot(): TrainState {
 
 function post(message: FromWorker): void {
   if (message.type === "state") scope.postMessage(message, [message.heat.buffer]);
+  else if (message.type === "export") scope.postMessage(message, [message.onnx.buffer]);
   else scope.postMessage(message);
+}
+
+/** The model as it stands, for download: micrograd's JSON, and ONNX taking the point's x and y. */
+function exportModel(): FromWorker {
+  const loss = effectiveLoss(config, data.classes);
+  const onnx = toOnnx(model, {
+    features: [{ name: "x", kind: "number" }, { name: "y", kind: "number" }],
+    head: { kind: "classes", loss, classes: Array.from({ length: data.classes }, (_, k) => String(k)) },
+    name: `micrograd demo: ${config.dataset}`,
+  });
+  return { type: "export", json: JSON.stringify(model.toJSON(), null, 2), onnx };
 }
 
 function step(): boolean {
@@ -130,6 +143,9 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       playing = false;
       setup(config, false);
       post(snapshot());
+      break;
+    case "export":
+      post(exportModel());
       break;
   }
 };

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MLP } from "@micrograd/nn";
+import * as ort from "onnxruntime-node";
 import { chromium } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
 import { preview } from "vite";
@@ -132,6 +133,32 @@ describe("Train view", () => {
   });
 });
 
+describe("Take it with you", () => {
+  it("downloads the trained model as micrograd JSON and as ONNX that runs in ONNX Runtime with the same answers", async () => {
+    const page = await open("?view=train&dataset=blobs&n=60&layers=8&loss=crossEntropy&seed=3");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
+    for (let i = 0; i < 5; i++) await page.click("#tr-step");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("5");
+    const [json] = await Promise.all([page.waitForEvent("download"), page.click("#tr-download-json")]);
+    const [onnx] = await Promise.all([page.waitForEvent("download"), page.click("#tr-download-onnx")]);
+    expect([json.suggestedFilename(), onnx.suggestedFilename()]).toEqual(["micrograd-blobs.json", "micrograd-blobs.onnx"]);
+    await json.saveAs(`${ARTIFACTS}micrograd-blobs.json`);
+    await onnx.saveAs(`${ARTIFACTS}micrograd-blobs.onnx`);
+    const model = MLP.fromJSON(readFileSync(`${ARTIFACTS}micrograd-blobs.json`, "utf8"));
+    const session = await ort.InferenceSession.create(`${ARTIFACTS}micrograd-blobs.onnx`);
+    const points = [[-1, 2], [0.5, -0.25], [3, 1]];
+    const out = await session.run({
+      x: new ort.Tensor("float64", Float64Array.from(points.map((p) => p[0] as number)), [3, 1]),
+      y: new ort.Tensor("float64", Float64Array.from(points.map((p) => p[1] as number)), [3, 1]),
+    });
+    const expected = points.map((p) => model.forward(p).map((v) => v.data));
+    (out.scores?.data as Float64Array).forEach((s, i) => expect(Math.abs(s - (expected.flat()[i] as number))).toBeLessThanOrEqual(1e-12));
+    expect(out.label?.data).toEqual(expected.map((z) => String(z.indexOf(Math.max(...z)))));
+    await page.screenshot({ path: `${ARTIFACTS}take-it-with-you.png` });
+    await page.close();
+  });
+});
+
 describe("Lessons", () => {
   it("the AND-gate lesson reaches its stated result", async () => {
     const page = await open("?view=lessons");
@@ -177,6 +204,6 @@ describe("quality", () => {
   });
 
   it("logged no console errors or warnings", () => {
-    expect(problems).toEqual([]);
+    expect(problems, problems.join("\n")).toEqual([]);
   });
 });

@@ -110,9 +110,13 @@ function attribute(name: string, a: Attribute): Onnx.IAttributeProto {
   }
 }
 
-/** Encodes a model proto to bytes with the published ONNX schema. */
+/**
+ * Encodes a model proto to bytes with the published ONNX schema, in a buffer of their own:
+ * protobufjs may hand out a view of a pooled buffer (a Node Buffer in Node), which a `postMessage`
+ * transfer would detach.
+ */
 export function encodeModel(model: Onnx.IModelProto): Uint8Array {
-  return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+  return new Uint8Array(onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish());
 }
 
 /** Decodes bytes made by {@link encodeModel} (for tests and tools). */

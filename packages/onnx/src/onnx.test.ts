@@ -88,6 +88,12 @@ describe("toOnnx in ONNX Runtime", () => {
     close(ok.output?.data as Float64Array, forward(model, [[0, 1]]).flat());
   });
 
+  it("gives bytes in a buffer of their own, safe to transfer to another thread", () => {
+    const bytes = toOnnx(new MLP(2, [1], { seed: 1 }));
+    expect(bytes.byteOffset).toBe(0);
+    expect(bytes.buffer.byteLength).toBe(bytes.byteLength);
+  });
+
   it("states its opset, producer and names in the model", () => {
     const model = decodeModel(toOnnx(new MLP(2, [3, 3], { seed: 1 }), { head: { kind: "classes", loss: "crossEntropy", classes: ["a", "b", "c"] } }));
     expect(Number(model.irVersion)).toBe(IR_VERSION);

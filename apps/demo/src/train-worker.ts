@@ -22,6 +22,11 @@ let predictor: CompiledGraph;
 let bounds: TrainState["bounds"];
 let playing = false;
 let pending: TrainState["history"] = [];
+/** The first step's loss since the last setup, to tell a diverging run from a slow one. */
+let firstLoss: number | null = null;
+
+/** How far above where it started (and above 1) a loss may climb before training is stopped as diverging. */
+const EXPLODED = 1e6;
 
 function setup(next: TrainConfig, keepWeights: boolean): void {
   config = next;
@@ -38,6 +43,7 @@ function setup(next: TrainConfig, keepWeights: boolean): void {
   const optimizer = config.optimizer === "sgd" ? new SGD(model.parameters(), { lr: config.lr }) : new Adam(model.parameters(), { lr: config.lr });
   trainer = new Trainer({ model, data, loss, optimizer, l2: config.l2, seed: config.seed, ...(config.batch > 0 ? { batchSize: config.batch } : {}) });
   predictor = compile(([x, y]) => model.forward([x!, y!]), [0, 0]);
+  firstLoss = null;
   const xs = data.x.map((p) => p[0] as number);
   const ys = data.x.map((p) => p[1] as number);
   const pad = 0.4;
@@ -96,10 +102,19 @@ function exportModel(): FromWorker {
   return { type: "export", json: JSON.stringify(model.toJSON(), null, 2), onnx };
 }
 
+/**
+ * One training step. Stops playing, and says what happened and what to try, when the loss turns
+ * NaN or infinite (the trainer throws) or explodes far above where it started — which a large
+ * learning rate does long before it overflows.
+ */
 function step(): boolean {
   try {
     const info = trainer.step();
     pending.push({ step: info.step, loss: info.loss, accuracy: info.accuracy });
+    firstLoss ??= info.loss;
+    if (info.loss > EXPLODED * Math.max(1, firstLoss)) {
+      throw new Error(`the loss exploded from ${firstLoss.toPrecision(3)} to ${info.loss.toPrecision(3)} at step ${info.step}: lower the learning rate (now ${config.lr})${config.optimizer === "sgd" ? " or try Adam" : ""}, then Reset`);
+    }
     return true;
   } catch (e) {
     playing = false;

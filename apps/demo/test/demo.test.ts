@@ -133,6 +133,20 @@ describe("Train view", () => {
   });
 });
 
+describe("Divergence guard", () => {
+  it("pauses a run whose loss explodes (SGD at a learning rate of 10) and says what to try; the page keeps working", async () => {
+    const page = await open("?view=train&optimizer=sgd&lr=10&loss=hinge");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
+    await page.click("#tr-play");
+    await expect.poll(() => page.locator("#tr-status").textContent(), { timeout: 20_000 }).toMatch(/^Training stopped: the loss exploded from .* lower the learning rate \(now 10\) or try Adam, then Reset\.$/);
+    await expect.poll(() => page.locator("#tr-play").textContent()).toBe("Play");
+    await page.screenshot({ path: `${ARTIFACTS}divergence.png` });
+    await page.click("#tr-reset");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
+    await page.close();
+  });
+});
+
 describe("Take it with you", () => {
   it("downloads the trained model as micrograd JSON and as ONNX that runs in ONNX Runtime with the same answers", async () => {
     const page = await open("?view=train&dataset=blobs&n=60&layers=8&loss=crossEntropy&seed=3");

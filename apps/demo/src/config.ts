@@ -15,6 +15,10 @@ export interface TrainConfig {
   /** Rows per step; 0 for the whole dataset. */
   batch: number;
   l2: number;
+  /** Share of the points held out as test data, 0–0.9. */
+  test: number;
+  /** Whether test points are drawn. */
+  showTest: boolean;
   /** Points added by clicking: x, y, class. */
   extra: [number, number, number][];
 }
@@ -26,7 +30,7 @@ export const OPTIMIZERS: readonly TrainConfig["optimizer"][] = ["adam", "sgd"];
 
 export const DEFAULTS: TrainConfig = {
   dataset: "moons", n: 100, noise: 0.1, seed: 0, layers: [16, 16], activation: "relu",
-  loss: "hinge", optimizer: "adam", lr: 0.01, batch: 0, l2: 1e-4, extra: [],
+  loss: "hinge", optimizer: "adam", lr: 0.01, batch: 0, l2: 1e-4, test: 0, showTest: true, extra: [],
 };
 
 const number = (raw: string | null, fallback: number, min: number, max: number, integer = false): number => {
@@ -53,6 +57,8 @@ export function readConfig(params: URLSearchParams): TrainConfig {
     lr: number(params.get("lr"), DEFAULTS.lr, 1e-6, 10),
     batch: number(params.get("batch"), DEFAULTS.batch, 0, 1000, true),
     l2: number(params.get("l2"), DEFAULTS.l2, 0, 1),
+    test: number(params.get("test"), DEFAULTS.test, 0, 0.9),
+    showTest: params.get("showTest") === null ? DEFAULTS.showTest : params.get("showTest") !== "false",
     extra,
   };
 }

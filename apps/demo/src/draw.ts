@@ -4,8 +4,11 @@ import type { TrainState } from "./protocol.js";
 const CLASS_RGB: [number, number, number][] = [[230, 97, 0], [26, 95, 180], [46, 125, 50]];
 const css = ([r, g, b]: [number, number, number], a = 1) => `rgba(${r}, ${g}, ${b}, ${a})`;
 
-/** The decision boundary: each cell tinted by its predicted class, stronger where the model is sure; the points on top. */
-export function drawHeatmap(canvas: HTMLCanvasElement, state: TrainState): void {
+/**
+ * The decision boundary: each cell tinted by its predicted class, stronger where the model is
+ * sure; the points on top — training points filled, test points as rings (hidden unless `showTest`).
+ */
+export function drawHeatmap(canvas: HTMLCanvasElement, state: TrainState, showTest = true): void {
   const ctx = canvas.getContext("2d");
   if (!ctx) return;
   const { width, height } = canvas;
@@ -22,10 +25,17 @@ export function drawHeatmap(canvas: HTMLCanvasElement, state: TrainState): void 
   }
   const { x0, x1, y0, y1 } = state.bounds;
   for (const p of state.points) {
+    if (p.test && !showTest) continue;
     const px = ((p.x - x0) / (x1 - x0)) * width;
     const py = ((y1 - p.y) / (y1 - y0)) * height;
     ctx.beginPath();
     ctx.arc(px, py, Math.max(3, width / 120), 0, 2 * Math.PI);
+    if (p.test) {
+      ctx.strokeStyle = css(CLASS_RGB[p.c] ?? [0, 0, 0]);
+      ctx.lineWidth = 2.5;
+      ctx.stroke();
+      continue;
+    }
     ctx.fillStyle = css(CLASS_RGB[p.c] ?? [0, 0, 0]);
     ctx.fill();
     ctx.strokeStyle = "#fff";
@@ -34,8 +44,11 @@ export function drawHeatmap(canvas: HTMLCanvasElement, state: TrainState): void 
   }
 }
 
-/** Loss (left scale) and accuracy (right scale, 0–100 %) per step. */
-export function drawCurves(canvas: HTMLCanvasElement, losses: readonly number[], accuracies: readonly (number | null)[]): void {
+/**
+ * Training loss (red) and test loss (dashed, purple; measured at each snapshot, drawn at its
+ * step) on the left scale, accuracy (green, 0–100 %) on the right, per step.
+ */
+export function drawCurves(canvas: HTMLCanvasElement, losses: readonly number[], accuracies: readonly (number | null)[], testLosses: readonly [number, number][] = []): void {
   const ctx = canvas.getContext("2d");
   if (!ctx) return;
   const { width, height } = canvas;
@@ -45,8 +58,13 @@ export function drawCurves(canvas: HTMLCanvasElement, losses: readonly number[],
   ctx.fillStyle = "#5f6368";
   ctx.fillText("loss", 4, 14);
   ctx.fillText("accuracy", width - 62, 14);
+  if (testLosses.length > 0) {
+    ctx.fillStyle = "#6a1b9a";
+    ctx.fillText("test loss", 44, 14);
+    ctx.fillStyle = "#5f6368";
+  }
   if (losses.length < 2) return;
-  const max = Math.max(...losses.filter(Number.isFinite)) || 1;
+  const max = Math.max(...losses.filter(Number.isFinite), ...testLosses.map(([, l]) => l).filter(Number.isFinite)) || 1;
   const line = (values: readonly number[], top: number, colour: string) => {
     ctx.beginPath();
     values.forEach((v, i) => {
@@ -61,6 +79,19 @@ export function drawCurves(canvas: HTMLCanvasElement, losses: readonly number[],
   };
   line(losses, max, "#b00020");
   line(accuracies.map((a) => a ?? 0), 1, "#2e7d32");
+  if (testLosses.length > 1) {
+    ctx.beginPath();
+    testLosses.forEach(([step, v], i) => {
+      const x = pad + ((step - 1) / (losses.length - 1)) * (width - 2 * pad);
+      const y = height - pad - (v / max) * (height - 2 * pad);
+      if (i === 0) ctx.moveTo(x, y);
+      else ctx.lineTo(x, y);
+    });
+    ctx.setLineDash([6, 4]);
+    ctx.strokeStyle = "#6a1b9a";
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
   ctx.fillText(max.toPrecision(3), 4, pad);
   ctx.fillText(`step ${losses.length}`, width / 2 - 20, height - 6);
 }

@@ -16,9 +16,12 @@ export interface TrainState {
   playing: boolean;
   /** Loss and batch accuracy of each step since the previous snapshot. */
   history: { step: number; loss: number; accuracy: number | null }[];
-  /** Accuracy on every point with the current weights. */
+  /** Accuracy on the training points with the current weights. */
   accuracy: number;
-  points: { x: number; y: number; c: number }[];
+  /** Loss on the test points with the current weights; null without test data. */
+  testLoss: number | null;
+  /** Every point; `test` marks the held-out ones. */
+  points: { x: number; y: number; c: number; test: boolean }[];
   classes: number;
   bounds: { x0: number; x1: number; y0: number; y1: number };
   /** GRID × GRID cells, row by row from the top: predicted class and confidence in [0, 1]. */

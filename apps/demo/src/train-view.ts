@@ -22,7 +22,9 @@ export function mountTrain(root: HTMLElement): void {
     batch: el("input", { id: "tr-batch", type: "number", min: 0, step: 1, value: config.batch }),
     l2: el("input", { id: "tr-l2", type: "number", min: 0, step: "any", value: config.l2 }),
     seed: el("input", { id: "tr-seed", type: "number", min: 0, step: 1, value: config.seed }),
+    test: el("input", { id: "tr-test", type: "number", min: 0, max: 90, step: 10, value: Math.round(config.test * 100) }),
   };
+  const showTest = el("input", { id: "tr-show-test", type: "checkbox", checked: config.showTest });
   const play = el("button", { type: "button", id: "tr-play" }, "Play");
   const stepButton = el("button", { type: "button", id: "tr-step" }, "Step");
   const reset = el("button", { type: "button", id: "tr-reset" }, "Reset");
@@ -32,6 +34,8 @@ export function mountTrain(root: HTMLElement): void {
   const stepOut = el("strong", { id: "tr-step-count" }, "0");
   const lossOut = el("strong", { id: "tr-loss" }, "—");
   const accuracyOut = el("strong", { id: "tr-accuracy" }, "—");
+  const testLossOut = el("strong", { id: "tr-test-loss" }, "—");
+  const counts = el("p", { class: "hint", id: "tr-counts" });
   const status = el("p", { class: "status", id: "tr-status", "aria-live": "polite" });
   const heatmap = el("canvas", { class: "heatmap", id: "tr-heatmap", width: 480, height: 480, "aria-label": "decision boundary; click to add a point, shift-click for the other class" });
   const curves = el("canvas", { id: "tr-curves", width: 480, height: 180, "aria-label": "loss and accuracy curves" });
@@ -44,16 +48,19 @@ export function mountTrain(root: HTMLElement): void {
       field("Dataset", controls.dataset), field("Points", controls.n), field("Noise", controls.noise),
       field("Hidden layers (neurons)", controls.layers), field("Activation", controls.activation), field("Loss", controls.loss),
       field("Optimizer", controls.optimizer), field("Learning rate", controls.lr), field("Batch size (0 = all)", controls.batch),
-      field("L2", controls.l2), field("Seed", controls.seed)),
+      field("L2", controls.l2), field("Seed", controls.seed), field("Test data (%)", controls.test), field("Show test points", showTest)),
     el("div", { class: "row" }, play, stepButton, reset),
     el("div", { class: "row" }, downloadJson, downloadOnnx, copyLink),
-    el("div", { class: "metrics" }, el("div", {}, "step", stepOut), el("div", {}, "loss", lossOut), el("div", {}, "accuracy", accuracyOut)),
+    el("div", { class: "metrics" }, el("div", {}, "step", stepOut), el("div", {}, "loss", lossOut), el("div", {}, "test loss", testLossOut), el("div", {}, "accuracy", accuracyOut)),
+    counts,
     status,
     el("div", { class: "grid two" }, heatmap, el("div", {}, curves, network)),
   );
 
   const losses: number[] = [];
   const accuracies: (number | null)[] = [];
+  /** The test loss at each snapshot: [step, loss]. */
+  const testLosses: [number, number][] = [];
   let latest: TrainState | null = null;
   let playing = false;
 
@@ -65,6 +72,8 @@ export function mountTrain(root: HTMLElement): void {
   /** The setup the controls show, read the way a URL is read (so bad values fall back to defaults). */
   function readControls(): TrainConfig {
     const params = new URLSearchParams(Object.entries(controls).map(([name, control]) => [name, control.value]));
+    params.set("test", String(Number(controls.test.value) / 100));
+    params.set("showTest", String(showTest.checked));
     return { ...readConfig(params), extra: config.extra };
   }
 
@@ -75,6 +84,7 @@ export function mountTrain(root: HTMLElement): void {
     history.replaceState(null, "", url);
     losses.length = 0;
     accuracies.length = 0;
+    testLosses.length = 0;
     setPlaying(false);
     status.textContent = "";
     send({ type: "configure", config, keepWeights });
@@ -113,16 +123,21 @@ export function mountTrain(root: HTMLElement): void {
     if (message.step === 0) {
       losses.length = 0;
       accuracies.length = 0;
+      testLosses.length = 0;
     }
     for (const h of message.history) {
       losses.push(h.loss);
       accuracies.push(h.accuracy);
     }
+    if (message.testLoss !== null && message.step > 0) testLosses.push([message.step, message.testLoss]);
+    const tests = message.points.filter((p) => p.test).length;
+    counts.textContent = `${message.points.length - tests} training points, ${tests} test points`;
+    testLossOut.textContent = message.testLoss === null ? "—" : fixed(message.testLoss);
     stepOut.textContent = String(message.step);
     lossOut.textContent = losses.length > 0 ? fixed(losses.at(-1) as number) : "—";
     accuracyOut.textContent = `${(message.accuracy * 100).toFixed(1)}%`;
-    drawHeatmap(heatmap, message);
-    drawCurves(curves, losses, accuracies);
+    drawHeatmap(heatmap, message, config.showTest);
+    drawCurves(curves, losses, accuracies, testLosses);
     drawNetwork(network, message);
   };
   worker.onerror = (event) => {
@@ -131,6 +146,14 @@ export function mountTrain(root: HTMLElement): void {
   };
 
   for (const control of Object.values(controls)) control.addEventListener("change", () => apply(readControls(), false));
+  showTest.addEventListener("change", () => {
+    // Only the drawing changes: keep training where it is.
+    config = { ...config, showTest: showTest.checked };
+    const url = new URL(location.href);
+    writeConfig(config, url.searchParams);
+    history.replaceState(null, "", url);
+    if (latest) drawHeatmap(heatmap, latest, config.showTest);
+  });
   play.addEventListener("click", () => {
     setPlaying(!playing);
     send({ type: playing ? "play" : "pause" });

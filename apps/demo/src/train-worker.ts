@@ -1,10 +1,10 @@
 /// <reference lib="webworker" />
-import { compile } from "@micrograd/engine";
+import { Random, compile } from "@micrograd/engine";
 import type { CompiledGraph } from "@micrograd/engine";
 import { MLP } from "@micrograd/nn";
 import { toOnnx } from "@micrograd/onnx";
 import { Adam, SGD } from "@micrograd/optim";
-import { Trainer, prediction, toyDatasets } from "@micrograd/training";
+import { Trainer, evaluate, prediction, toyDatasets } from "@micrograd/training";
 import type { Dataset } from "@micrograd/training";
 import { effectiveLoss } from "./config.js";
 import type { TrainConfig } from "./config.js";
@@ -15,7 +15,9 @@ import type { FromWorker, ToWorker, TrainState } from "./protocol.js";
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 let config: TrainConfig;
+/** The training points, and the held-out test points (empty without a split). */
 let data: Dataset;
+let testData: Dataset;
 let model: MLP;
 let trainer: Trainer;
 let predictor: CompiledGraph;
@@ -33,7 +35,13 @@ function setup(next: TrainConfig, keepWeights: boolean): void {
   const base = toyDatasets[config.dataset]({ n: config.n, noise: config.noise, seed: config.seed });
   const classes = base.classes;
   const extra = config.extra.filter(([, , c]) => c < classes);
-  data = { ...base, x: [...base.x, ...extra.map(([x, y]) => [x, y])], y: [...base.y, ...extra.map(([, , c]) => c)] };
+  const all = { ...base, x: [...base.x, ...extra.map(([x, y]) => [x, y])], y: [...base.y, ...extra.map(([, , c]) => c)] };
+  // A seeded shuffle picks the test points, so a link reproduces the split.
+  const order = new Random(config.seed + 1).shuffle(all.x.map((_, i) => i));
+  const held = Math.min(Math.round(order.length * config.test), order.length - 2);
+  const pick = (rows: number[]): Dataset => ({ ...all, x: rows.map((i) => all.x[i] as number[]), y: rows.map((i) => all.y[i] as number) });
+  testData = pick(order.slice(0, held));
+  data = pick(order.slice(held).sort((a, b) => a - b));
   const loss = effectiveLoss(config, classes);
   if (!keepWeights || !model) {
     model = new MLP(2, [...config.layers, loss === "crossEntropy" ? classes : 1], {
@@ -44,8 +52,8 @@ function setup(next: TrainConfig, keepWeights: boolean): void {
   trainer = new Trainer({ model, data, loss, optimizer, l2: config.l2, seed: config.seed, ...(config.batch > 0 ? { batchSize: config.batch } : {}) });
   predictor = compile(([x, y]) => model.forward([x!, y!]), [0, 0]);
   firstLoss = null;
-  const xs = data.x.map((p) => p[0] as number);
-  const ys = data.x.map((p) => p[1] as number);
+  const xs = all.x.map((p) => p[0] as number);
+  const ys = all.x.map((p) => p[1] as number);
   const pad = 0.4;
   bounds = { x0: Math.min(...xs) - pad, x1: Math.max(...xs) + pad, y0: Math.min(...ys) - pad, y1: Math.max(...ys) + pad };
   pending = [];
@@ -74,11 +82,14 @@ function snapshot(): TrainState {
     }
   }
   const right = data.x.filter((p, i) => classify(p[0] as number, p[1] as number)[0] === data.y[i]).length;
+  const loss = effectiveLoss(config, data.classes);
+  const testLoss = testData.x.length > 0 ? evaluate(model, testData, loss).loss : null;
+  const point = (test: boolean) => (p: number[], i: number) => ({ x: p[0] as number, y: p[1] as number, c: (test ? testData : data).y[i] as number, test });
   const history = pending;
   pending = [];
   return {
-    type: "state", step: trainer.steps, playing, history, accuracy: right / data.x.length,
-    points: data.x.map((p, i) => ({ x: p[0] as number, y: p[1] as number, c: data.y[i] as number })),
+    type: "state", step: trainer.steps, playing, history, accuracy: right / data.x.length, testLoss,
+    points: [...data.x.map(point(false)), ...testData.x.map(point(true))],
     classes: data.classes, bounds, heat,
     weights: model.layers.map((l) => l.neurons.map((n) => [...n.w.map((w) => w.data), n.b.data])),
     sizes: [2, ...model.nouts],

@@ -133,6 +133,29 @@ describe("Train view", () => {
   });
 });
 
+describe("Train / test split", () => {
+  it("holds out the share of points asked for, draws them as rings that can be hidden, and tracks the test loss", async () => {
+    const page = await open("?view=train&n=100&test=0.3");
+    await expect.poll(() => page.locator("#tr-counts").textContent()).toBe("70 training points, 30 test points");
+    expect(await page.locator("#tr-test-loss").textContent()).toMatch(/^\d+\.\d{4}$/);
+    for (let i = 0; i < 3; i++) await page.click("#tr-step");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("3");
+    const shown = await page.locator("#tr-heatmap").evaluate((c: HTMLCanvasElement) => c.toDataURL());
+    await page.uncheck("#tr-show-test");
+    await expect.poll(() => page.locator("#tr-heatmap").evaluate((c: HTMLCanvasElement) => c.toDataURL())).not.toBe(shown);
+    expect(page.url()).toContain("showTest=false");
+    await page.check("#tr-show-test");
+    await page.fill("#tr-test", "50");
+    await page.locator("#tr-test").dispatchEvent("change");
+    await expect.poll(() => page.locator("#tr-counts").textContent()).toBe("50 training points, 50 test points");
+    await page.click("#tr-play");
+    await expect.poll(async () => Number(await page.locator("#tr-step-count").textContent())).toBeGreaterThan(20);
+    await page.click("#tr-play");
+    await page.screenshot({ path: `${ARTIFACTS}train-test-split.png` });
+    await page.close();
+  });
+});
+
 describe("Divergence guard", () => {
   it("pauses a run whose loss explodes (SGD at a learning rate of 10) and says what to try; the page keeps working", async () => {
     const page = await open("?view=train&optimizer=sgd&lr=10&loss=hinge");

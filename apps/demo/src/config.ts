@@ -1,6 +1,24 @@
 import type { Activation } from "@micrograd/nn";
 import type { ToyDatasetName } from "@micrograd/training";
 
+/** The input features the network can read, computed from a point's coordinates (x₁, x₂). */
+export const FEATURES = {
+  x1: (x: number) => x,
+  x2: (_: number, y: number) => y,
+  "x1^2": (x: number) => x * x,
+  "x2^2": (_: number, y: number) => y * y,
+  x1x2: (x: number, y: number) => x * y,
+  "sin x1": (x: number) => Math.sin(x),
+  "sin x2": (_: number, y: number) => Math.sin(y),
+} as const;
+export type Feature = keyof typeof FEATURES;
+export const FEATURE_NAMES = Object.keys(FEATURES) as Feature[];
+
+/** A point's inputs for the network: the selected features, in their fixed order. */
+export function featurize(features: readonly Feature[], x: number, y: number): number[] {
+  return features.map((f) => FEATURES[f](x, y));
+}
+
 /** Everything that defines a Train-view setup; it lives in the URL so a link reproduces it. */
 export interface TrainConfig {
   dataset: ToyDatasetName;
@@ -15,6 +33,10 @@ export interface TrainConfig {
   /** Rows per step; 0 for the whole dataset. */
   batch: number;
   l2: number;
+  /** The network's inputs, at least one. */
+  features: Feature[];
+  /** Whether the plot shows only the predicted class (no shades of confidence). */
+  discretize: boolean;
   /** Share of the points held out as test data, 0–0.9. */
   test: number;
   /** Whether test points are drawn. */
@@ -30,7 +52,7 @@ export const OPTIMIZERS: readonly TrainConfig["optimizer"][] = ["adam", "sgd"];
 
 export const DEFAULTS: TrainConfig = {
   dataset: "moons", n: 100, noise: 0.1, seed: 0, layers: [16, 16], activation: "relu",
-  loss: "hinge", optimizer: "adam", lr: 0.01, batch: 0, l2: 1e-4, test: 0, showTest: true, extra: [],
+  loss: "hinge", optimizer: "adam", lr: 0.01, batch: 0, l2: 1e-4, features: ["x1", "x2"], discretize: false, test: 0, showTest: true, extra: [],
 };
 
 const number = (raw: string | null, fallback: number, min: number, max: number, integer = false): number => {
@@ -57,17 +79,27 @@ export function readConfig(params: URLSearchParams): TrainConfig {
     lr: number(params.get("lr"), DEFAULTS.lr, 1e-6, 10),
     batch: number(params.get("batch"), DEFAULTS.batch, 0, 1000, true),
     l2: number(params.get("l2"), DEFAULTS.l2, 0, 1),
+    features: readFeatures(params.get("features")),
+    discretize: params.get("discretize") === "true",
     test: number(params.get("test"), DEFAULTS.test, 0, 0.9),
     showTest: params.get("showTest") === null ? DEFAULTS.showTest : params.get("showTest") !== "false",
     extra,
   };
 }
 
+/** The features named in a URL, in their fixed order; the defaults when none is valid. */
+function readFeatures(raw: string | null): Feature[] {
+  const named = (raw ?? "").split(",").map((s) => s.trim());
+  const features = FEATURE_NAMES.filter((f) => named.includes(f));
+  return features.length > 0 ? features : DEFAULTS.features;
+}
+
 /** Writes a setup into URL parameters (keeping others, such as the view). */
 export function writeConfig(config: TrainConfig, params: URLSearchParams): void {
-  const { extra, layers, ...rest } = config;
+  const { extra, layers, features, ...rest } = config;
   for (const [k, v] of Object.entries(rest)) params.set(k, String(v));
   params.set("layers", layers.join(","));
+  params.set("features", features.join(","));
   if (extra.length > 0) params.set("points", extra.map((p) => p.map((x) => +x.toFixed(3)).join(",")).join(";"));
   else params.delete("points");
 }

@@ -6,9 +6,10 @@ const css = ([r, g, b]: [number, number, number], a = 1) => `rgba(${r}, ${g}, ${
 
 /**
  * The decision boundary: each cell tinted by its predicted class, stronger where the model is
- * sure; the points on top — training points filled, test points as rings (hidden unless `showTest`).
+ * sure (or solid, with `discretize`); the points on top — training points filled, test points as
+ * rings (hidden unless `showTest`).
  */
-export function drawHeatmap(canvas: HTMLCanvasElement, state: TrainState, showTest = true): void {
+export function drawHeatmap(canvas: HTMLCanvasElement, state: TrainState, showTest = true, discretize = false): void {
   const ctx = canvas.getContext("2d");
   if (!ctx) return;
   const { width, height } = canvas;
@@ -18,7 +19,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, state: TrainState, showTe
   for (let r = 0; r < GRID; r++) {
     for (let c = 0; c < GRID; c++) {
       const k = state.heat[2 * (r * GRID + c)] as number;
-      const confidence = state.heat[2 * (r * GRID + c) + 1] as number;
+      const confidence = discretize ? 1 : (state.heat[2 * (r * GRID + c) + 1] as number);
       ctx.fillStyle = css(CLASS_RGB[k] ?? [128, 128, 128], 0.12 + 0.45 * confidence);
       ctx.fillRect(c * cw, r * ch, cw + 1, ch + 1);
     }

@@ -1,4 +1,4 @@
-import { DATASETS, ACTIVATIONS, LOSSES, OPTIMIZERS, readConfig, writeConfig } from "./config.js";
+import { DATASETS, ACTIVATIONS, FEATURE_NAMES, LOSSES, OPTIMIZERS, readConfig, writeConfig } from "./config.js";
 import type { TrainConfig } from "./config.js";
 import { el, field, fixed, select } from "./dom.js";
 import { drawCurves, drawHeatmap, drawNetwork } from "./draw.js";
@@ -25,6 +25,8 @@ export function mountTrain(root: HTMLElement): void {
     test: el("input", { id: "tr-test", type: "number", min: 0, max: 90, step: 10, value: Math.round(config.test * 100) }),
   };
   const showTest = el("input", { id: "tr-show-test", type: "checkbox", checked: config.showTest });
+  const discretize = el("input", { id: "tr-discretize", type: "checkbox", checked: config.discretize });
+  const featureBoxes = FEATURE_NAMES.map((f) => [f, el("input", { id: `tr-feature-${f.replace(/\W/g, "")}`, type: "checkbox", checked: config.features.includes(f) })] as const);
   const play = el("button", { type: "button", id: "tr-play" }, "Play");
   const stepButton = el("button", { type: "button", id: "tr-step" }, "Step");
   const reset = el("button", { type: "button", id: "tr-reset" }, "Reset");
@@ -32,6 +34,7 @@ export function mountTrain(root: HTMLElement): void {
   const downloadOnnx = el("button", { type: "button", id: "tr-download-onnx" }, "Download model (ONNX)");
   const copyLink = el("button", { type: "button", id: "tr-copy-link" }, "Copy setup link");
   const stepOut = el("strong", { id: "tr-step-count" }, "0");
+  const epochOut = el("strong", { id: "tr-epoch" }, "0");
   const lossOut = el("strong", { id: "tr-loss" }, "—");
   const accuracyOut = el("strong", { id: "tr-accuracy" }, "—");
   const testLossOut = el("strong", { id: "tr-test-loss" }, "—");
@@ -48,10 +51,12 @@ export function mountTrain(root: HTMLElement): void {
       field("Dataset", controls.dataset), field("Points", controls.n), field("Noise", controls.noise),
       field("Hidden layers (neurons)", controls.layers), field("Activation", controls.activation), field("Loss", controls.loss),
       field("Optimizer", controls.optimizer), field("Learning rate", controls.lr), field("Batch size (0 = all)", controls.batch),
-      field("L2", controls.l2), field("Seed", controls.seed), field("Test data (%)", controls.test), field("Show test points", showTest)),
+      field("L2", controls.l2), field("Seed", controls.seed), field("Test data (%)", controls.test), field("Show test points", showTest),
+      field("Discretize output", discretize)),
+    el("fieldset", { class: "row features" }, el("legend", {}, "Input features"), ...featureBoxes.map(([f, box]) => field(f.replace("^2", "²"), box))),
     el("div", { class: "row" }, play, stepButton, reset),
     el("div", { class: "row" }, downloadJson, downloadOnnx, copyLink),
-    el("div", { class: "metrics" }, el("div", {}, "step", stepOut), el("div", {}, "loss", lossOut), el("div", {}, "test loss", testLossOut), el("div", {}, "accuracy", accuracyOut)),
+    el("div", { class: "metrics" }, el("div", {}, "step", stepOut), el("div", {}, "epoch", epochOut), el("div", {}, "loss", lossOut), el("div", {}, "test loss", testLossOut), el("div", {}, "accuracy", accuracyOut)),
     counts,
     status,
     el("div", { class: "grid two" }, heatmap, el("div", {}, curves, network)),
@@ -74,6 +79,8 @@ export function mountTrain(root: HTMLElement): void {
     const params = new URLSearchParams(Object.entries(controls).map(([name, control]) => [name, control.value]));
     params.set("test", String(Number(controls.test.value) / 100));
     params.set("showTest", String(showTest.checked));
+    params.set("discretize", String(discretize.checked));
+    params.set("features", featureBoxes.filter(([, box]) => box.checked).map(([f]) => f).join(","));
     return { ...readConfig(params), extra: config.extra };
   }
 
@@ -134,9 +141,13 @@ export function mountTrain(root: HTMLElement): void {
     counts.textContent = `${message.points.length - tests} training points, ${tests} test points`;
     testLossOut.textContent = message.testLoss === null ? "—" : fixed(message.testLoss);
     stepOut.textContent = String(message.step);
+    // An epoch is every training point once; the last batch of one holds what is left over.
+    const trainRows = message.points.length - tests;
+    const stepsPerEpoch = config.batch > 0 ? Math.ceil(trainRows / Math.min(config.batch, trainRows)) : 1;
+    epochOut.textContent = String(Math.floor(message.step / stepsPerEpoch));
     lossOut.textContent = losses.length > 0 ? fixed(losses.at(-1) as number) : "—";
     accuracyOut.textContent = `${(message.accuracy * 100).toFixed(1)}%`;
-    drawHeatmap(heatmap, message, config.showTest);
+    drawHeatmap(heatmap, message, config.showTest, config.discretize);
     drawCurves(curves, losses, accuracies, testLosses);
     drawNetwork(network, message);
   };
@@ -152,8 +163,22 @@ export function mountTrain(root: HTMLElement): void {
     const url = new URL(location.href);
     writeConfig(config, url.searchParams);
     history.replaceState(null, "", url);
-    if (latest) drawHeatmap(heatmap, latest, config.showTest);
+    if (latest) drawHeatmap(heatmap, latest, config.showTest, config.discretize);
   });
+  discretize.addEventListener("change", () => {
+    config = { ...config, discretize: discretize.checked };
+    const url = new URL(location.href);
+    writeConfig(config, url.searchParams);
+    history.replaceState(null, "", url);
+    if (latest) drawHeatmap(heatmap, latest, config.showTest, config.discretize);
+  });
+  for (const [, box] of featureBoxes) {
+    box.addEventListener("change", () => {
+      // The network needs at least one input: the last feature cannot be turned off.
+      if (featureBoxes.every(([, b]) => !b.checked)) box.checked = true;
+      apply(readControls(), false);
+    });
+  }
   play.addEventListener("click", () => {
     setPlaying(!playing);
     send({ type: playing ? "play" : "pause" });

@@ -6,7 +6,7 @@ import { toOnnx } from "@micrograd/onnx";
 import { Adam, SGD } from "@micrograd/optim";
 import { Trainer, evaluate, prediction, toyDatasets } from "@micrograd/training";
 import type { Dataset } from "@micrograd/training";
-import { effectiveLoss } from "./config.js";
+import { effectiveLoss, featurize } from "./config.js";
 import type { TrainConfig } from "./config.js";
 import { GRID } from "./protocol.js";
 import type { FromWorker, ToWorker, TrainState } from "./protocol.js";
@@ -15,7 +15,9 @@ import type { FromWorker, ToWorker, TrainState } from "./protocol.js";
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 let config: TrainConfig;
-/** The training points, and the held-out test points (empty without a split). */
+/** The training points, and the held-out test points (empty without a split): as coordinates, and as the network's inputs. */
+let trainSet: Dataset;
+let testSet: Dataset;
 let data: Dataset;
 let testData: Dataset;
 let model: MLP;
@@ -40,17 +42,21 @@ function setup(next: TrainConfig, keepWeights: boolean): void {
   const order = new Random(config.seed + 1).shuffle(all.x.map((_, i) => i));
   const held = Math.min(Math.round(order.length * config.test), order.length - 2);
   const pick = (rows: number[]): Dataset => ({ ...all, x: rows.map((i) => all.x[i] as number[]), y: rows.map((i) => all.y[i] as number) });
-  testData = pick(order.slice(0, held));
-  data = pick(order.slice(held).sort((a, b) => a - b));
+  // The network reads the selected features of each point; the plot keeps the coordinates.
+  const inputs = (d: Dataset): Dataset => ({ ...d, x: d.x.map(([x, y]) => featurize(config.features, x as number, y as number)) });
+  testSet = pick(order.slice(0, held));
+  trainSet = pick(order.slice(held).sort((a, b) => a - b));
+  testData = inputs(testSet);
+  data = inputs(trainSet);
   const loss = effectiveLoss(config, classes);
   if (!keepWeights || !model) {
-    model = new MLP(2, [...config.layers, loss === "crossEntropy" ? classes : 1], {
+    model = new MLP(config.features.length, [...config.layers, loss === "crossEntropy" ? classes : 1], {
       activation: config.activation, outputActivation: loss === "bce" ? "sigmoid" : "linear", seed: config.seed,
     });
   }
   const optimizer = config.optimizer === "sgd" ? new SGD(model.parameters(), { lr: config.lr }) : new Adam(model.parameters(), { lr: config.lr });
   trainer = new Trainer({ model, data, loss, optimizer, l2: config.l2, seed: config.seed, ...(config.batch > 0 ? { batchSize: config.batch } : {}) });
-  predictor = compile(([x, y]) => model.forward([x!, y!]), [0, 0]);
+  predictor = compile((xs) => model.forward(xs), featurize(config.features, 0, 0));
   firstLoss = null;
   const xs = all.x.map((p) => p[0] as number);
   const ys = all.x.map((p) => p[1] as number);
@@ -61,7 +67,7 @@ function setup(next: TrainConfig, keepWeights: boolean): void {
 
 /** The predicted class and a confidence in [0, 1] for one point (0 = a coin toss, 1 = certain). */
 function classify(x: number, y: number): [number, number] {
-  predictor.run([x, y]);
+  predictor.run(featurize(config.features, x, y));
   const outputs = Array.from({ length: predictor.outputCount }, (_, k) => predictor.output(k));
   const { class: k, probability } = prediction(effectiveLoss(config, data.classes), outputs);
   // Hinge gives a margin, not a probability: squash its size instead.
@@ -81,7 +87,7 @@ function snapshot(): TrainState {
       heat[2 * (r * GRID + c) + 1] = confidence;
     }
   }
-  const right = data.x.filter((p, i) => classify(p[0] as number, p[1] as number)[0] === data.y[i]).length;
+  const right = trainSet.x.filter((p, i) => classify(p[0] as number, p[1] as number)[0] === trainSet.y[i]).length;
   const loss = effectiveLoss(config, data.classes);
   const testLoss = testData.x.length > 0 ? evaluate(model, testData, loss).loss : null;
   const point = (test: boolean) => (p: number[], i: number) => ({ x: p[0] as number, y: p[1] as number, c: (test ? testData : data).y[i] as number, test });
@@ -89,10 +95,10 @@ function snapshot(): TrainState {
   pending = [];
   return {
     type: "state", step: trainer.steps, playing, history, accuracy: right / data.x.length, testLoss,
-    points: [...data.x.map(point(false)), ...testData.x.map(point(true))],
+    points: [...trainSet.x.map(point(false)), ...testSet.x.map(point(true))],
     classes: data.classes, bounds, heat,
     weights: model.layers.map((l) => l.neurons.map((n) => [...n.w.map((w) => w.data), n.b.data])),
-    sizes: [2, ...model.nouts],
+    sizes: [model.nin, ...model.nouts],
   };
 }
 
@@ -102,11 +108,11 @@ function post(message: FromWorker): void {
   else scope.postMessage(message);
 }
 
-/** The model as it stands, for download: micrograd's JSON, and ONNX taking the point's x and y. */
+/** The model as it stands, for download: micrograd's JSON, and ONNX taking one input per selected feature. */
 function exportModel(): FromWorker {
   const loss = effectiveLoss(config, data.classes);
   const onnx = toOnnx(model, {
-    features: [{ name: "x", kind: "number" }, { name: "y", kind: "number" }],
+    features: config.features.map((name) => ({ name, kind: "number" as const })),
     head: { kind: "classes", loss, classes: Array.from({ length: data.classes }, (_, k) => String(k)) },
     name: `micrograd demo: ${config.dataset}`,
   });

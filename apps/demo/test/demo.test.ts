@@ -156,6 +156,41 @@ describe("Train / test split", () => {
   });
 });
 
+describe("Playground's controls", () => {
+  it("input features: checking x₁² and sin x₂ widens the network's input layer, and it still learns", async () => {
+    const page = await open("?view=train&dataset=circles&layers=8");
+    const layers = () => page.locator("#tr-network svg").getAttribute("aria-label");
+    await expect.poll(layers).toBe("network with layers 2, 8, 1");
+    await page.check("#tr-feature-x12");
+    await page.check("#tr-feature-sinx2");
+    await expect.poll(layers).toBe("network with layers 4, 8, 1");
+    expect(page.url()).toContain("features=x1%2Cx2%2Cx1%5E2%2Csin+x2");
+    await page.uncheck("#tr-feature-x1");
+    await page.uncheck("#tr-feature-x2");
+    await page.uncheck("#tr-feature-sinx2");
+    await expect.poll(layers).toBe("network with layers 1, 8, 1");
+    await page.click("#tr-feature-x12");
+    expect(await page.isChecked("#tr-feature-x12")).toBe(true); // the last input stays
+    for (let i = 0; i < 5; i++) await page.click("#tr-step");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("5");
+    await page.screenshot({ path: `${ARTIFACTS}features.png` });
+    await page.close();
+  });
+
+  it("discretize output draws only the class, and the epoch counter follows the batches", async () => {
+    const page = await open("?view=train&n=100&batch=30");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
+    for (let i = 0; i < 4; i++) await page.click("#tr-step");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("4");
+    expect(await page.locator("#tr-epoch").textContent()).toBe("1"); // 30 + 30 + 30 + 10 rows
+    const shaded = await page.locator("#tr-heatmap").evaluate((c: HTMLCanvasElement) => c.toDataURL());
+    await page.check("#tr-discretize");
+    await expect.poll(() => page.locator("#tr-heatmap").evaluate((c: HTMLCanvasElement) => c.toDataURL())).not.toBe(shaded);
+    expect(page.url()).toContain("discretize=true");
+    await page.close();
+  });
+});
+
 describe("Divergence guard", () => {
   it("pauses a run whose loss explodes (SGD at a learning rate of 10) and says what to try; the page keeps working", async () => {
     const page = await open("?view=train&optimizer=sgd&lr=10&loss=hinge");
@@ -184,9 +219,10 @@ describe("Take it with you", () => {
     const model = MLP.fromJSON(readFileSync(`${ARTIFACTS}micrograd-blobs.json`, "utf8"));
     const session = await ort.InferenceSession.create(`${ARTIFACTS}micrograd-blobs.onnx`);
     const points = [[-1, 2], [0.5, -0.25], [3, 1]];
+    expect(session.inputNames).toEqual(["x1", "x2"]);
     const out = await session.run({
-      x: new ort.Tensor("float64", Float64Array.from(points.map((p) => p[0] as number)), [3, 1]),
-      y: new ort.Tensor("float64", Float64Array.from(points.map((p) => p[1] as number)), [3, 1]),
+      x1: new ort.Tensor("float64", Float64Array.from(points.map((p) => p[0] as number)), [3, 1]),
+      x2: new ort.Tensor("float64", Float64Array.from(points.map((p) => p[1] as number)), [3, 1]),
     });
     const expected = points.map((p) => model.forward(p).map((v) => v.data));
     (out.scores?.data as Float64Array).forEach((s, i) => expect(Math.abs(s - (expected.flat()[i] as number))).toBeLessThanOrEqual(1e-12));

@@ -43,6 +43,7 @@ export function mountTrain(root: HTMLElement): void {
   const heatmap = el("canvas", { class: "heatmap", id: "tr-heatmap", width: 480, height: 480, "aria-label": "decision boundary; click to add a point, shift-click for the other class" });
   const curves = el("canvas", { id: "tr-curves", width: 480, height: 180, "aria-label": "loss and accuracy curves" });
   const network = el("div", { class: "network", id: "tr-network" });
+  const shape = el("div", { class: "row shape", id: "tr-shape" });
 
   root.append(
     el("h2", { id: "train-title" }, "Train a network"),
@@ -59,7 +60,7 @@ export function mountTrain(root: HTMLElement): void {
     el("div", { class: "metrics" }, el("div", {}, "step", stepOut), el("div", {}, "epoch", epochOut), el("div", {}, "loss", lossOut), el("div", {}, "test loss", testLossOut), el("div", {}, "accuracy", accuracyOut)),
     counts,
     status,
-    el("div", { class: "grid two" }, heatmap, el("div", {}, curves, network)),
+    el("div", { class: "grid two" }, heatmap, el("div", {}, curves, network, shape)),
   );
 
   const losses: number[] = [];
@@ -84,8 +85,32 @@ export function mountTrain(root: HTMLElement): void {
     return { ...readConfig(params), extra: config.extra };
   }
 
+  /** The + / − buttons under the drawing: a hidden layer more or less, a neuron more or less in each. */
+  function drawShape(): void {
+    const reshape = (layers: number[]) => {
+      controls.layers.value = layers.join(",");
+      apply(readControls(), false);
+    };
+    const button = (text: string, label: string, enabled: boolean, layers: number[]) => {
+      const b = el("button", { type: "button", "aria-label": label, disabled: !enabled }, text);
+      b.addEventListener("click", () => reshape(layers));
+      return b;
+    };
+    const { layers } = config;
+    shape.replaceChildren(
+      el("span", {}, "layers"),
+      button("−", "Remove the last hidden layer", layers.length > 1, layers.slice(0, -1)),
+      button("+", "Add a hidden layer", layers.length < 6, [...layers, layers.at(-1) ?? 4]),
+      ...layers.map((n, l) => el("span", { class: "layer" },
+        button("−", `Remove a neuron from hidden layer ${l + 1}`, n > 1, layers.map((m, k) => (k === l ? m - 1 : m))),
+        el("span", {}, `${n}`),
+        button("+", `Add a neuron to hidden layer ${l + 1}`, n < 64, layers.map((m, k) => (k === l ? m + 1 : m))))),
+    );
+  }
+
   function apply(next: TrainConfig, keepWeights: boolean): void {
     config = next;
+    drawShape();
     const url = new URL(location.href);
     writeConfig(config, url.searchParams);
     history.replaceState(null, "", url);

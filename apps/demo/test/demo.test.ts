@@ -177,6 +177,24 @@ describe("Playground's controls", () => {
     await page.close();
   });
 
+  it("+ and − under the drawing add and remove hidden layers and neurons", async () => {
+    const page = await open("?view=train&layers=4");
+    const layers = () => page.locator("#tr-network svg").getAttribute("aria-label");
+    await expect.poll(layers).toBe("network with layers 2, 4, 1");
+    await page.click('button[aria-label="Add a hidden layer"]');
+    await expect.poll(layers).toBe("network with layers 2, 4, 4, 1");
+    await page.click('button[aria-label="Add a neuron to hidden layer 2"]');
+    await page.click('button[aria-label="Add a neuron to hidden layer 2"]');
+    await expect.poll(layers).toBe("network with layers 2, 4, 6, 1");
+    await page.click('button[aria-label="Remove a neuron from hidden layer 1"]');
+    await expect.poll(layers).toBe("network with layers 2, 3, 6, 1");
+    expect(await page.inputValue("#tr-layers")).toBe("3,6");
+    await page.click('button[aria-label="Remove the last hidden layer"]');
+    await expect.poll(layers).toBe("network with layers 2, 3, 1");
+    expect(await page.isDisabled('button[aria-label="Remove the last hidden layer"]')).toBe(true);
+    await page.close();
+  });
+
   it("discretize output draws only the class, and the epoch counter follows the batches", async () => {
     const page = await open("?view=train&n=100&batch=30");
     await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");

@@ -32,7 +32,9 @@ export interface TrainConfig {
   lr: number;
   /** Rows per step; 0 for the whole dataset. */
   batch: number;
-  l2: number;
+  /** The penalty on the weights, and its rate. */
+  regularization: "none" | "l1" | "l2";
+  rate: number;
   /** The network's inputs, at least one. */
   features: Feature[];
   /** Whether the plot shows only the predicted class (no shades of confidence). */
@@ -49,10 +51,11 @@ export const DATASETS: readonly ToyDatasetName[] = ["moons", "circles", "xor", "
 export const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "sigmoid", "linear"];
 export const LOSSES: readonly TrainConfig["loss"][] = ["hinge", "bce", "crossEntropy"];
 export const OPTIMIZERS: readonly TrainConfig["optimizer"][] = ["adam", "sgd"];
+export const REGULARIZATIONS: readonly TrainConfig["regularization"][] = ["none", "l1", "l2"];
 
 export const DEFAULTS: TrainConfig = {
   dataset: "moons", n: 100, noise: 0.1, seed: 0, layers: [16, 16], activation: "relu",
-  loss: "hinge", optimizer: "adam", lr: 0.01, batch: 0, l2: 1e-4, features: ["x1", "x2"], discretize: false, test: 0, showTest: true, extra: [],
+  loss: "hinge", optimizer: "adam", lr: 0.01, batch: 0, regularization: "l2", rate: 1e-4, features: ["x1", "x2"], discretize: false, test: 0, showTest: true, extra: [],
 };
 
 const number = (raw: string | null, fallback: number, min: number, max: number, integer = false): number => {
@@ -78,7 +81,9 @@ export function readConfig(params: URLSearchParams): TrainConfig {
     optimizer: choice(params.get("optimizer"), OPTIMIZERS, DEFAULTS.optimizer),
     lr: number(params.get("lr"), DEFAULTS.lr, 1e-6, 10),
     batch: number(params.get("batch"), DEFAULTS.batch, 0, 1000, true),
-    l2: number(params.get("l2"), DEFAULTS.l2, 0, 1),
+    // Links from before the regularization choice say `l2=…`.
+    regularization: choice(params.get("regularization"), REGULARIZATIONS, params.has("l2") ? "l2" : DEFAULTS.regularization),
+    rate: number(params.get("rate") ?? params.get("l2"), DEFAULTS.rate, 0, 1),
     features: readFeatures(params.get("features")),
     discretize: params.get("discretize") === "true",
     test: number(params.get("test"), DEFAULTS.test, 0, 0.9),
@@ -97,6 +102,7 @@ function readFeatures(raw: string | null): Feature[] {
 /** Writes a setup into URL parameters (keeping others, such as the view). */
 export function writeConfig(config: TrainConfig, params: URLSearchParams): void {
   const { extra, layers, features, ...rest } = config;
+  params.delete("l2");
   for (const [k, v] of Object.entries(rest)) params.set(k, String(v));
   params.set("layers", layers.join(","));
   params.set("features", features.join(","));

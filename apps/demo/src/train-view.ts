@@ -1,4 +1,4 @@
-import { DATASETS, ACTIVATIONS, FEATURE_NAMES, LOSSES, OPTIMIZERS, readConfig, writeConfig } from "./config.js";
+import { DATASETS, ACTIVATIONS, FEATURE_NAMES, LOSSES, OPTIMIZERS, REGULARIZATIONS, readConfig, writeConfig } from "./config.js";
 import type { TrainConfig } from "./config.js";
 import { el, field, fixed, select } from "./dom.js";
 import { drawCurves, drawHeatmap, drawNetwork } from "./draw.js";
@@ -20,7 +20,8 @@ export function mountTrain(root: HTMLElement): void {
     optimizer: select("tr-optimizer", OPTIMIZERS, config.optimizer),
     lr: el("input", { id: "tr-lr", type: "number", min: 0, step: "any", value: config.lr }),
     batch: el("input", { id: "tr-batch", type: "number", min: 0, step: 1, value: config.batch }),
-    l2: el("input", { id: "tr-l2", type: "number", min: 0, step: "any", value: config.l2 }),
+    regularization: select("tr-regularization", REGULARIZATIONS, config.regularization),
+    rate: el("input", { id: "tr-rate", type: "number", min: 0, max: 1, step: "any", value: config.rate }),
     seed: el("input", { id: "tr-seed", type: "number", min: 0, step: 1, value: config.seed }),
     test: el("input", { id: "tr-test", type: "number", min: 0, max: 90, step: 10, value: Math.round(config.test * 100) }),
   };
@@ -35,7 +36,7 @@ export function mountTrain(root: HTMLElement): void {
   const copyLink = el("button", { type: "button", id: "tr-copy-link" }, "Copy setup link");
   const stepOut = el("strong", { id: "tr-step-count" }, "0");
   const epochOut = el("strong", { id: "tr-epoch" }, "0");
-  const lossOut = el("strong", { id: "tr-loss" }, "—");
+  const lossOut = el("strong", { id: "tr-loss-value" }, "—");
   const accuracyOut = el("strong", { id: "tr-accuracy" }, "—");
   const testLossOut = el("strong", { id: "tr-test-loss" }, "—");
   const counts = el("p", { class: "hint", id: "tr-counts" });
@@ -52,7 +53,7 @@ export function mountTrain(root: HTMLElement): void {
       field("Dataset", controls.dataset), field("Points", controls.n), field("Noise", controls.noise),
       field("Hidden layers (neurons)", controls.layers), field("Activation", controls.activation), field("Loss", controls.loss),
       field("Optimizer", controls.optimizer), field("Learning rate", controls.lr), field("Batch size (0 = all)", controls.batch),
-      field("L2", controls.l2), field("Seed", controls.seed), field("Test data (%)", controls.test), field("Show test points", showTest),
+      field("Regularization", controls.regularization), field("Regularization rate", controls.rate), field("Seed", controls.seed), field("Test data (%)", controls.test), field("Show test points", showTest),
       field("Discretize output", discretize)),
     el("fieldset", { class: "row features" }, el("legend", {}, "Input features"), ...featureBoxes.map(([f, box]) => field(f.replace("^2", "²"), box))),
     el("div", { class: "row" }, play, stepButton, reset),

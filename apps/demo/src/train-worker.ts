@@ -55,7 +55,8 @@ function setup(next: TrainConfig, keepWeights: boolean): void {
     });
   }
   const optimizer = config.optimizer === "sgd" ? new SGD(model.parameters(), { lr: config.lr }) : new Adam(model.parameters(), { lr: config.lr });
-  trainer = new Trainer({ model, data, loss, optimizer, l2: config.l2, seed: config.seed, ...(config.batch > 0 ? { batchSize: config.batch } : {}) });
+  const penalty = config.regularization === "none" ? {} : { [config.regularization]: config.rate };
+  trainer = new Trainer({ model, data, loss, optimizer, ...penalty, seed: config.seed, ...(config.batch > 0 ? { batchSize: config.batch } : {}) });
   predictor = compile((xs) => model.forward(xs), featurize(config.features, 0, 0));
   firstLoss = null;
   const xs = all.x.map((p) => p[0] as number);

@@ -195,6 +195,30 @@ describe("Playground's controls", () => {
     await page.close();
   });
 
+  it("regularization none, L1 or L2 with a rate: the penalty shows in the loss", async () => {
+    const page = await open("?view=train&regularization=none&seed=2");
+    const lossAfterOneStep = async () => {
+      await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
+      await page.click("#tr-step");
+      await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("1");
+      return Number(await page.locator("#tr-loss-value").textContent());
+    };
+    const plain = await lossAfterOneStep();
+    await page.selectOption("#tr-regularization", "l1");
+    await page.fill("#tr-rate", "0.01");
+    await page.locator("#tr-rate").dispatchEvent("change");
+    const withL1 = await lossAfterOneStep();
+    expect(page.url()).toContain("regularization=l1");
+    expect(page.url()).toContain("rate=0.01");
+    // 0.01·Σ|w| over a 2-16-16-1 network's weights (uniform in ±1): well above 1.
+    expect(withL1 - plain).toBeGreaterThan(1);
+    await page.selectOption("#tr-regularization", "l2");
+    const withL2 = await lossAfterOneStep();
+    expect(withL2 - plain).toBeGreaterThan(0);
+    expect(withL2).toBeLessThan(withL1);
+    await page.close();
+  });
+
   it("discretize output draws only the class, and the epoch counter follows the batches", async () => {
     const page = await open("?view=train&n=100&batch=30");
     await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
@@ -282,6 +306,17 @@ describe("determinism", () => {
 });
 
 describe("quality", () => {
+  it("gives every element its own id", async () => {
+    const page = await open("?view=train");
+    await page.locator("#tr-network svg").waitFor();
+    const repeated = await page.evaluate(() => {
+      const ids = [...document.querySelectorAll("[id]")].map((e) => e.id);
+      return ids.filter((id, i) => ids.indexOf(id) !== i);
+    });
+    expect(repeated).toEqual([]);
+    await page.close();
+  });
+
   it("labels every control and fits a phone's width", async () => {
     for (const view of ["backprop", "train", "lessons"]) {
       const page = await open(`?view=${view}`, { width: 390, height: 844 });

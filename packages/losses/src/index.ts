@@ -1,4 +1,4 @@
 export { mse, sumSquaredError } from "./regression.js";
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, hinge, sampleLoss } from "./classification.js";
-export { l2 } from "./regularization.js";
+export { l1, l2 } from "./regularization.js";
 export type { Values } from "./inputs.js";

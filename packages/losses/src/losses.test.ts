@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ShapeError, Value, gradCheck } from "@micrograd/engine";
 import { describe, expect, it } from "vitest";
-import { binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, hinge, l2, mse, sumSquaredError } from "./index.js";
+import { binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, hinge, l1, l2, mse, sumSquaredError } from "./index.js";
 
 type N = number | "Infinity" | "-Infinity" | "NaN";
 interface Case { value: N; grads: N[] | N[][] }
@@ -169,3 +169,18 @@ describe("l2", () => {
     expect(() => l2([], NaN)).toThrow(RangeError);
   });
 });
+
+describe("l1", () => {
+  it("is alpha · Σ |p| with gradient alpha · sign(p), 0 at p = 0", () => {
+    const ps = [new Value(3), new Value(-4), new Value(0)];
+    const reg = l1(ps, 0.5);
+    reg.backward();
+    expect(reg.data).toBe(3.5);
+    expect(ps.map((p) => p.grad)).toEqual([0.5, -0.5, 0]);
+  });
+
+  it("refuses a negative or non-finite alpha", () => {
+    expect(() => l1([], -1)).toThrow("l1: alpha must be a finite number ≥ 0, got -1");
+  });
+});
+

@@ -13,6 +13,7 @@ interface Setup {
   outputs: number;
   outputActivation?: Activation;
   l2?: number;
+  l1?: number;
 }
 
 /** Regression targets: a smooth function of the moons' coordinates. */
@@ -23,7 +24,7 @@ const regression = (): Dataset => {
 
 const setups: Setup[] = [
   { loss: "hinge", data: moons({ n: 45, noise: 0.1, seed: 0 }), outputs: 1, l2: 1e-4 },
-  { loss: "mse", data: regression(), outputs: 1 },
+  { loss: "mse", data: regression(), outputs: 1, l1: 1e-3 },
   { loss: "sse", data: regression(), outputs: 1, l2: 1e-3 },
   { loss: "bce", data: moons({ n: 45, noise: 0.1, seed: 1 }), outputs: 1, outputActivation: "sigmoid" },
   { loss: "bceWithLogits", data: moons({ n: 45, noise: 0.2, seed: 3 }), outputs: 1 },
@@ -35,7 +36,7 @@ function run(setup: Setup, compiled: boolean, batchSize: number | undefined, lr 
   let result: TrainResult | Error;
   try {
     result = train({
-      model, data: setup.data, loss: setup.loss, steps, compiled, l2: setup.l2 ?? 0, seed: 5,
+      model, data: setup.data, loss: setup.loss, steps, compiled, l2: setup.l2 ?? 0, l1: setup.l1 ?? 0, seed: 5,
       ...(batchSize === undefined ? {} : { batchSize }),
       optimizer: lr > 1 ? new SGD(model.parameters(), { lr }) : new Adam(model.parameters(), { lr }),
     });

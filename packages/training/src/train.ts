@@ -1,6 +1,6 @@
 import { Random, compile } from "@micrograd/engine";
 import type { CompiledGraph, Value } from "@micrograd/engine";
-import { l2 } from "@micrograd/losses";
+import { l1, l2 } from "@micrograd/losses";
 import type { MLP } from "@micrograd/nn";
 import type { Optimizer, Schedule } from "@micrograd/optim";
 import type { Dataset } from "./dataset.js";
@@ -33,6 +33,8 @@ export interface TrainOptions {
   batchSize?: number;
   /** Weight of the L2 penalty on all parameters; default 0 (micrograd's demo uses 1e-4). */
   l2?: number;
+  /** Weight of the L1 penalty `Σ |p|` on all parameters; default 0. */
+  l1?: number;
   /** Learning rate per step (0-based), applied to the optimizer before each step. */
   schedule?: Schedule;
   /** Seed of the mini-batch order; default 0. */
@@ -157,9 +159,10 @@ export function train(options: TrainOptions): TrainResult {
   return { history, last: history.at(-1) ?? null, stoppedEarly: false, mode: trainer.mode };
 }
 
-/** A batch's loss plus the L2 penalty on every parameter (`params`), if any. */
+/** A batch's loss plus the L2 and L1 penalties on every parameter (`params`), where set. */
 function stepLossOf(options: TrainerOptions, loss: Value, params: readonly Value[]): Value {
-  return options.l2 ? loss.add(l2(params, options.l2)) : loss;
+  const withL2 = options.l2 ? loss.add(l2(params, options.l2)) : loss;
+  return options.l1 ? withL2.add(l1(params, options.l1)) : withL2;
 }
 
 /** Builds the graph anew for every batch. */

@@ -2,12 +2,20 @@ import type { TrainConfig } from "./config.js";
 
 /** Messages the page sends to the training worker. */
 export type ToWorker =
-  | { type: "configure"; config: TrainConfig; keepWeights: boolean }
+  | { type: "configure"; config: TrainConfig; keepWeights: boolean; custom: CustomData | null }
   | { type: "play" }
   | { type: "pause" }
   | { type: "step" }
   | { type: "reset" }
   | { type: "export" };
+
+/** Points loaded from the user's CSV: coordinates, class indexes, and the class names. */
+export interface CustomData {
+  name: string;
+  x: number[][];
+  y: number[];
+  classes: string[];
+}
 
 /** A snapshot the worker sends after a step or a burst of steps. */
 export interface TrainState {

@@ -2,7 +2,8 @@ import { DATASETS, ACTIVATIONS, FEATURE_NAMES, LOSSES, OPTIMIZERS, REGULARIZATIO
 import type { TrainConfig } from "./config.js";
 import { el, field, fixed, select } from "./dom.js";
 import { drawCurves, drawHeatmap, drawNetwork } from "./draw.js";
-import type { FromWorker, ToWorker, TrainState } from "./protocol.js";
+import { parsePoints } from "./csv.js";
+import type { CustomData, FromWorker, ToWorker, TrainState } from "./protocol.js";
 
 /** The Train view: a network learning a 2-D dataset in a Web Worker, with every setting in the URL. */
 export function mountTrain(root: HTMLElement): void {
@@ -34,6 +35,9 @@ export function mountTrain(root: HTMLElement): void {
   const downloadJson = el("button", { type: "button", id: "tr-download-json" }, "Download model (JSON)");
   const downloadOnnx = el("button", { type: "button", id: "tr-download-onnx" }, "Download model (ONNX)");
   const copyLink = el("button", { type: "button", id: "tr-copy-link" }, "Copy setup link");
+  const csvInput = el("input", { id: "tr-csv", type: "file", accept: ".csv,text/csv" });
+  /** Points loaded from a CSV, used instead of the dataset until another dataset is picked. */
+  let custom: CustomData | null = null;
   const stepOut = el("strong", { id: "tr-step-count" }, "0");
   const epochOut = el("strong", { id: "tr-epoch" }, "0");
   const lossOut = el("strong", { id: "tr-loss-value" }, "—");
@@ -57,7 +61,7 @@ export function mountTrain(root: HTMLElement): void {
       field("Discretize output", discretize)),
     el("fieldset", { class: "row features" }, el("legend", {}, "Input features"), ...featureBoxes.map(([f, box]) => field(f.replace("^2", "²"), box))),
     el("div", { class: "row" }, play, stepButton, reset),
-    el("div", { class: "row" }, downloadJson, downloadOnnx, copyLink),
+    el("div", { class: "row" }, downloadJson, downloadOnnx, copyLink, field("Your data: a CSV of x, y, label (or drop it on the plot)", csvInput)),
     el("div", { class: "metrics" }, el("div", {}, "step", stepOut), el("div", {}, "epoch", epochOut), el("div", {}, "loss", lossOut), el("div", {}, "test loss", testLossOut), el("div", {}, "accuracy", accuracyOut)),
     counts,
     status,
@@ -119,8 +123,8 @@ export function mountTrain(root: HTMLElement): void {
     accuracies.length = 0;
     testLosses.length = 0;
     setPlaying(false);
-    status.textContent = "";
-    send({ type: "configure", config, keepWeights });
+    status.textContent = custom ? `Training on ${custom.name}: ${custom.x.length} points, classes ${custom.classes.join(", ")}.` : "";
+    send({ type: "configure", config, keepWeights, custom });
   }
 
   /** Which format the next `export` message is wanted in. */
@@ -182,7 +186,37 @@ export function mountTrain(root: HTMLElement): void {
     status.classList.add("error");
   };
 
-  for (const control of Object.values(controls)) control.addEventListener("change", () => apply(readControls(), false));
+  for (const control of Object.values(controls)) {
+    if (control !== controls.dataset) control.addEventListener("change", () => apply(readControls(), false));
+  }
+  // Picking a dataset again leaves the loaded CSV.
+  controls.dataset.addEventListener("change", () => {
+    custom = null;
+    apply(readControls(), false);
+  });
+
+  /** Loads points from a CSV file; a bad file leaves the page as it was, with a message naming the line. */
+  async function load(file: File): Promise<void> {
+    try {
+      custom = parsePoints(file.name, await file.text());
+      status.classList.remove("error");
+      apply({ ...readControls(), extra: [] }, false);
+    } catch (e) {
+      status.textContent = `Could not load ${file.name}: ${(e as Error).message.replace(`${file.name}: `, "")}.`;
+      status.classList.add("error");
+    }
+  }
+  csvInput.addEventListener("change", () => {
+    const file = csvInput.files?.[0];
+    if (file) void load(file);
+    csvInput.value = "";
+  });
+  heatmap.addEventListener("dragover", (event) => event.preventDefault());
+  heatmap.addEventListener("drop", (event) => {
+    event.preventDefault();
+    const file = event.dataTransfer?.files[0];
+    if (file) void load(file);
+  });
   showTest.addEventListener("change", () => {
     // Only the drawing changes: keep training where it is.
     config = { ...config, showTest: showTest.checked };

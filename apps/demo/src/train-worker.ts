@@ -9,7 +9,7 @@ import type { Dataset } from "@micrograd/training";
 import { effectiveLoss, featurize } from "./config.js";
 import type { TrainConfig } from "./config.js";
 import { GRID } from "./protocol.js";
-import type { FromWorker, ToWorker, TrainState } from "./protocol.js";
+import type { CustomData, FromWorker, ToWorker, TrainState } from "./protocol.js";
 
 // Training runs here, off the main thread, so the page stays responsive while it plays.
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -32,9 +32,13 @@ let firstLoss: number | null = null;
 /** How far above where it started (and above 1) a loss may climb before training is stopped as diverging. */
 const EXPLODED = 1e6;
 
+let custom: CustomData | null = null;
+
 function setup(next: TrainConfig, keepWeights: boolean): void {
   config = next;
-  const base = toyDatasets[config.dataset]({ n: config.n, noise: config.noise, seed: config.seed });
+  const base: Dataset = custom
+    ? { name: custom.name, x: custom.x, y: custom.y, classes: custom.classes.length }
+    : toyDatasets[config.dataset]({ n: config.n, noise: config.noise, seed: config.seed });
   const classes = base.classes;
   const extra = config.extra.filter(([, , c]) => c < classes);
   const all = { ...base, x: [...base.x, ...extra.map(([x, y]) => [x, y])], y: [...base.y, ...extra.map(([, , c]) => c)] };
@@ -154,6 +158,7 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   switch (message.type) {
     case "configure":
+      custom = message.custom;
       setup(message.config, message.keepWeights);
       post(snapshot());
       break;

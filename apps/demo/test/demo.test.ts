@@ -233,6 +233,26 @@ describe("Playground's controls", () => {
   });
 });
 
+describe("Your own data", () => {
+  it("loads a CSV of x, y, label by file picker, and explains a broken one by its line without breaking the page", async () => {
+    const page = await open("?view=train");
+    await expect.poll(() => page.locator("#tr-counts").textContent()).toBe("100 training points, 0 test points");
+    const rows = Array.from({ length: 40 }, (_, i) => `${(i % 8) / 4 - 1},${Math.floor(i / 8) / 2 - 1},${i % 8 < 4 ? "left" : "right"}`);
+    await page.setInputFiles("#tr-csv", { name: "mine.csv", mimeType: "text/csv", buffer: Buffer.from(`x,y,side\n${rows.join("\n")}\n`) });
+    await expect.poll(() => page.locator("#tr-counts").textContent()).toBe("40 training points, 0 test points");
+    expect(await page.locator("#tr-status").textContent()).toBe("Training on mine.csv: 40 points, classes left, right.");
+    for (let i = 0; i < 3; i++) await page.click("#tr-step");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("3");
+    await page.setInputFiles("#tr-csv", { name: "broken.csv", mimeType: "text/csv", buffer: Buffer.from("x,y,label\n0,1,a\n0.5,zero,b\n") });
+    await expect.poll(() => page.locator("#tr-status").textContent()).toBe('Could not load broken.csv: line 3: "zero" is not a number (column 2).');
+    expect(await page.locator("#tr-counts").textContent()).toBe("40 training points, 0 test points");
+    await page.screenshot({ path: `${ARTIFACTS}csv.png` });
+    await page.selectOption("#tr-dataset", "circles");
+    await expect.poll(() => page.locator("#tr-counts").textContent()).toBe("100 training points, 0 test points");
+    await page.close();
+  });
+});
+
 describe("Divergence guard", () => {
   it("pauses a run whose loss explodes (SGD at a learning rate of 10) and says what to try; the page keeps working", async () => {
     const page = await open("?view=train&optimizer=sgd&lr=10&loss=hinge");

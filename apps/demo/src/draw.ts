@@ -99,8 +99,11 @@ export function drawCurves(canvas: HTMLCanvasElement, losses: readonly number[],
 
 const SVG = "http://www.w3.org/2000/svg";
 
-/** The network: neurons in columns, links coloured by the sign of their weight and as thick as its size. */
-export function drawNetwork(container: HTMLElement, state: TrainState): void {
+/**
+ * The network: neurons in columns, links coloured by the sign of their weight and as thick as its
+ * size. Each link can be focused and clicked (`onLink` gets layer, neuron and input) to edit it.
+ */
+export function drawNetwork(container: HTMLElement, state: TrainState, onLink?: (layer: number, neuron: number, input: number) => void): void {
   const width = 420;
   const height = 240;
   const svg = document.createElementNS(SVG, "svg");
@@ -122,6 +125,21 @@ export function drawNetwork(container: HTMLElement, state: TrainState): void {
         link.setAttribute("stroke", w >= 0 ? "#1a5fb4" : "#e66100");
         link.setAttribute("stroke-width", String(Math.min(4, 0.3 + Math.abs(w) * 1.2)));
         link.setAttribute("stroke-opacity", "0.6");
+        link.setAttribute("tabindex", "0");
+        link.setAttribute("role", "button");
+        link.setAttribute("aria-label", `weight from input ${i + 1} to neuron ${j + 1} of layer ${l + 1}: ${w.toFixed(4)}`);
+        link.dataset.layer = String(l);
+        link.dataset.neuron = String(j);
+        link.dataset.input = String(i);
+        if (onLink) {
+          link.addEventListener("click", () => onLink(l, j, i));
+          link.addEventListener("keydown", (event) => {
+            if (event.key === "Enter" || event.key === " ") {
+              event.preventDefault();
+              onLink(l, j, i);
+            }
+          });
+        }
         svg.append(link);
       }
     });

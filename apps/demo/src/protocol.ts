@@ -7,7 +7,8 @@ export type ToWorker =
   | { type: "pause" }
   | { type: "step" }
   | { type: "reset" }
-  | { type: "export" };
+  | { type: "export" }
+  | { type: "setWeight"; layer: number; neuron: number; input: number; value: number };
 
 /** Points loaded from the user's CSV: coordinates, class indexes, and the class names. */
 export interface CustomData {

@@ -49,6 +49,12 @@ export function mountTrain(root: HTMLElement): void {
   const curves = el("canvas", { id: "tr-curves", width: 480, height: 180, "aria-label": "loss and accuracy curves" });
   const network = el("div", { class: "network", id: "tr-network" });
   const shape = el("div", { class: "row shape", id: "tr-shape" });
+  const weightValue = el("input", { id: "tr-weight-value", type: "number", step: "any" });
+  const weightSet = el("button", { type: "button", id: "tr-weight-set" }, "Set weight");
+  const weightLabel = el("span", { id: "tr-weight-label" }, "Weight");
+  const weightEditor = el("div", { class: "row", id: "tr-weight-editor", hidden: true }, el("label", { class: "field" }, weightLabel, weightValue), weightSet);
+  /** The link being edited: layer, neuron, input. */
+  let editing: [number, number, number] | null = null;
 
   root.append(
     el("h2", { id: "train-title" }, "Train a network"),
@@ -65,7 +71,7 @@ export function mountTrain(root: HTMLElement): void {
     el("div", { class: "metrics" }, el("div", {}, "step", stepOut), el("div", {}, "epoch", epochOut), el("div", {}, "loss", lossOut), el("div", {}, "test loss", testLossOut), el("div", {}, "accuracy", accuracyOut)),
     counts,
     status,
-    el("div", { class: "grid two" }, heatmap, el("div", {}, curves, network, shape)),
+    el("div", { class: "grid two" }, heatmap, el("div", {}, curves, network, shape, weightEditor)),
   );
 
   const losses: number[] = [];
@@ -179,8 +185,30 @@ export function mountTrain(root: HTMLElement): void {
     accuracyOut.textContent = `${(message.accuracy * 100).toFixed(1)}%`;
     drawHeatmap(heatmap, message, config.showTest, config.discretize);
     drawCurves(curves, losses, accuracies, testLosses);
-    drawNetwork(network, message);
+    drawNetwork(network, message, editLink);
   };
+  /** Opens the editor for one weight, showing its value. */
+  function editLink(layer: number, neuron: number, input: number): void {
+    if (!latest) return;
+    editing = [layer, neuron, input];
+    setPlaying(false);
+    send({ type: "pause" });
+    weightLabel.textContent = `Weight from input ${input + 1} to neuron ${neuron + 1} of layer ${layer + 1}`;
+    weightValue.value = String(latest.weights[layer]?.[neuron]?.[input] ?? 0);
+    weightEditor.hidden = false;
+    weightValue.focus();
+  }
+  const setWeight = () => {
+    const value = Number(weightValue.value);
+    if (!editing || weightValue.value.trim() === "" || !Number.isFinite(value)) return;
+    const [layer, neuron, input] = editing;
+    send({ type: "setWeight", layer, neuron, input, value });
+  };
+  weightSet.addEventListener("click", setWeight);
+  weightValue.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") setWeight();
+  });
+
   worker.onerror = (event) => {
     status.textContent = `The training worker failed: ${event.message}`;
     status.classList.add("error");

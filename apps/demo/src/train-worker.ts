@@ -185,5 +185,13 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
     case "export":
       post(exportModel());
       break;
+    case "setWeight": {
+      // `input` = the neuron's number of inputs means its bias.
+      const neuron = model.layers[message.layer]?.neurons[message.neuron];
+      const target = neuron && (message.input < neuron.w.length ? neuron.w[message.input] : neuron.b);
+      if (target && Number.isFinite(message.value)) target.data = message.value;
+      post(snapshot());
+      break;
+    }
   }
 };

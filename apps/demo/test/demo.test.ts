@@ -177,6 +177,26 @@ describe("Playground's controls", () => {
     await page.close();
   });
 
+  it("a weight can be clicked, edited, and the plot follows", async () => {
+    const page = await open("?view=train&layers=4&seed=1");
+    const link = page.locator('#tr-network line[data-layer="0"][data-neuron="0"][data-input="0"]');
+    await link.waitFor();
+    const before = await page.locator("#tr-heatmap").evaluate((c: HTMLCanvasElement) => c.toDataURL());
+    await link.click();
+    expect(await page.isVisible("#tr-weight-editor")).toBe(true);
+    expect(Number(await page.inputValue("#tr-weight-value"))).toBeCloseTo(Number((await link.getAttribute("aria-label"))?.split(": ")[1]), 4);
+    await page.fill("#tr-weight-value", "-7.5");
+    await page.click("#tr-weight-set");
+    await expect.poll(() => link.getAttribute("aria-label")).toBe("weight from input 1 to neuron 1 of layer 1: -7.5000");
+    await expect.poll(() => page.locator("#tr-heatmap").evaluate((c: HTMLCanvasElement) => c.toDataURL())).not.toBe(before);
+    // And from the keyboard: focus a link, Enter opens the editor.
+    await page.locator('#tr-network line[data-layer="1"][data-neuron="0"][data-input="2"]').focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("#tr-weight-label").textContent()).toBe("Weight from input 3 to neuron 1 of layer 2");
+    await page.screenshot({ path: `${ARTIFACTS}edit-weight.png` });
+    await page.close();
+  });
+
   it("+ and − under the drawing add and remove hidden layers and neurons", async () => {
     const page = await open("?view=train&layers=4");
     const layers = () => page.locator("#tr-network svg").getAttribute("aria-label");

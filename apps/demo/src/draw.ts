@@ -4,6 +4,11 @@ import type { TrainState } from "./protocol.js";
 const CLASS_RGB: [number, number, number][] = [[230, 97, 0], [26, 95, 180], [46, 125, 50]];
 const css = ([r, g, b]: [number, number, number], a = 1) => `rgba(${r}, ${g}, ${b}, ${a})`;
 
+/** The colour of class `k` (in the plot, the points and the legend). */
+export function classColour(k: number): string {
+  return css(CLASS_RGB[k] ?? [128, 128, 128]);
+}
+
 /**
  * The decision boundary: each cell tinted by its predicted class, stronger where the model is
  * sure (or solid, with `discretize`); the points on top — training points filled, test points as
@@ -13,17 +18,28 @@ export function drawHeatmap(canvas: HTMLCanvasElement, state: TrainState, showTe
   const ctx = canvas.getContext("2d");
   if (!ctx) return;
   const { width, height } = canvas;
-  const cw = width / GRID;
-  const ch = height / GRID;
-  ctx.clearRect(0, 0, width, height);
+  // One pixel per cell, then scaled up with smoothing: a smooth field, no visible grid.
+  const cells = new ImageData(GRID, GRID);
   for (let r = 0; r < GRID; r++) {
     for (let c = 0; c < GRID; c++) {
       const k = state.heat[2 * (r * GRID + c)] as number;
       const confidence = discretize ? 1 : (state.heat[2 * (r * GRID + c) + 1] as number);
-      ctx.fillStyle = css(CLASS_RGB[k] ?? [128, 128, 128], 0.12 + 0.45 * confidence);
-      ctx.fillRect(c * cw, r * ch, cw + 1, ch + 1);
+      const [red, green, blue] = CLASS_RGB[k] ?? [128, 128, 128];
+      const alpha = 0.12 + 0.45 * confidence;
+      const at = 4 * (r * GRID + c);
+      // Blended over white here, so the scaled image needs no transparency.
+      cells.data[at] = Math.round(255 + (red - 255) * alpha);
+      cells.data[at + 1] = Math.round(255 + (green - 255) * alpha);
+      cells.data[at + 2] = Math.round(255 + (blue - 255) * alpha);
+      cells.data[at + 3] = 255;
     }
   }
+  const small = new OffscreenCanvas(GRID, GRID);
+  small.getContext("2d")?.putImageData(cells, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = "high";
+  ctx.drawImage(small, 0, 0, width, height);
   const { x0, x1, y0, y1 } = state.bounds;
   for (const p of state.points) {
     if (p.test && !showTest) continue;

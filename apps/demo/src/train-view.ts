@@ -1,7 +1,7 @@
 import { DATASETS, ACTIVATIONS, FEATURE_NAMES, LOSSES, OPTIMIZERS, REGULARIZATIONS, readConfig, writeConfig } from "./config.js";
 import type { TrainConfig } from "./config.js";
 import { el, field, fixed, select } from "./dom.js";
-import { drawCurves, drawHeatmap, drawNetwork } from "./draw.js";
+import { classColour, drawCurves, drawHeatmap, drawNetwork } from "./draw.js";
 import { parsePoints } from "./csv.js";
 import type { CustomData, FromWorker, ToWorker, TrainState } from "./protocol.js";
 
@@ -44,6 +44,7 @@ export function mountTrain(root: HTMLElement): void {
   const accuracyOut = el("strong", { id: "tr-accuracy" }, "—");
   const testLossOut = el("strong", { id: "tr-test-loss" }, "—");
   const counts = el("p", { class: "hint", id: "tr-counts" });
+  const legend = el("p", { class: "legend", id: "tr-legend" });
   const status = el("p", { class: "status", id: "tr-status", "aria-live": "polite" });
   const heatmap = el("canvas", { class: "heatmap", id: "tr-heatmap", width: 480, height: 480, "aria-label": "decision boundary; click to add a point, shift-click for the other class" });
   const curves = el("canvas", { id: "tr-curves", width: 480, height: 180, "aria-label": "loss and accuracy curves" });
@@ -71,7 +72,7 @@ export function mountTrain(root: HTMLElement): void {
     el("div", { class: "metrics" }, el("div", {}, "step", stepOut), el("div", {}, "epoch", epochOut), el("div", {}, "loss", lossOut), el("div", {}, "test loss", testLossOut), el("div", {}, "accuracy", accuracyOut)),
     counts,
     status,
-    el("div", { class: "grid two" }, heatmap, el("div", {}, curves, network, shape, weightEditor)),
+    el("div", { class: "grid two" }, el("div", {}, heatmap, legend), el("div", {}, curves, network, shape, weightEditor)),
   );
 
   const losses: number[] = [];
@@ -175,6 +176,11 @@ export function mountTrain(root: HTMLElement): void {
     if (message.testLoss !== null && message.step > 0) testLosses.push([message.step, message.testLoss]);
     const tests = message.points.filter((p) => p.test).length;
     counts.textContent = `${message.points.length - tests} training points, ${tests} test points`;
+    const names = custom ? custom.classes : Array.from({ length: message.classes }, (_, k) => `class ${k}`);
+    legend.replaceChildren(
+      ...names.map((name, k) => el("span", { class: "swatch" }, el("span", { class: "chip", style: `background:${classColour(k)}` }), name)),
+      el("span", {}, config.discretize ? "solid: the predicted class" : "paler where the network is less sure; rings: test points"),
+    );
     testLossOut.textContent = message.testLoss === null ? "—" : fixed(message.testLoss);
     stepOut.textContent = String(message.step);
     // An epoch is every training point once; the last batch of one holds what is left over.

@@ -177,6 +177,21 @@ describe("Playground's controls", () => {
     await page.close();
   });
 
+  it("draws a smooth heatmap, without a visible cell grid, with a legend of its colours", async () => {
+    const page = await open("?view=train&dataset=spiral&loss=crossEntropy");
+    await expect.poll(() => page.locator("#tr-legend").textContent()).toBe("class 0class 1class 2paler where the network is less sure; rings: test points");
+    // Along one row of the plot, a grid of 48 cells would show at most 48 colours (plus the points').
+    const colours = await page.locator("#tr-heatmap").evaluate((c: HTMLCanvasElement) => {
+      const row = c.getContext("2d")?.getImageData(0, Math.round(c.height * 0.37), c.width, 1).data ?? new Uint8ClampedArray();
+      const seen = new Set<string>();
+      for (let i = 0; i < row.length; i += 4) seen.add(`${row[i]},${row[i + 1]},${row[i + 2]}`);
+      return seen.size;
+    });
+    expect(colours).toBeGreaterThan(120);
+    await page.screenshot({ path: `${ARTIFACTS}smooth-heatmap.png` });
+    await page.close();
+  });
+
   it("a weight can be clicked, edited, and the plot follows", async () => {
     const page = await open("?view=train&layers=4&seed=1");
     const link = page.locator('#tr-network line[data-layer="0"][data-neuron="0"][data-input="0"]');

@@ -1,5 +1,6 @@
 import type { Activation } from "@micrograd/nn";
-import type { ToyDatasetName } from "@micrograd/training";
+import { Random } from "@micrograd/engine";
+import type { Dataset, ToyDatasetName } from "@micrograd/training";
 
 /** The input features the network can read, computed from a point's coordinates (x₁, x₂). */
 export const FEATURES = {
@@ -21,7 +22,9 @@ export function featurize(features: readonly Feature[], x: number, y: number): n
 
 /** Everything that defines a Train-view setup; it lives in the URL so a link reproduces it. */
 export interface TrainConfig {
-  dataset: ToyDatasetName;
+  /** Classes (the toy datasets) or a number to predict (Playground's plane and Gaussians). */
+  problem: "classification" | "regression";
+  dataset: ToyDatasetName | RegressionDatasetName;
   n: number;
   noise: number;
   seed: number;
@@ -48,13 +51,37 @@ export interface TrainConfig {
 }
 
 export const DATASETS: readonly ToyDatasetName[] = ["moons", "circles", "xor", "spiral", "blobs"];
+export type RegressionDatasetName = "plane" | "gaussians";
+export const REGRESSION_DATASETS: readonly RegressionDatasetName[] = ["plane", "gaussians"];
+export const PROBLEMS: readonly TrainConfig["problem"][] = ["classification", "regression"];
+
+/**
+ * Playground's regression datasets, seeded: points uniform in [-2, 2]², with a target in about
+ * [-1, 1] — a tilted plane, or a sum of Gaussian bumps of either sign — plus noise.
+ */
+export function regressionDataset(name: RegressionDatasetName, n: number, noise: number, seed: number): Dataset {
+  const random = new Random(seed);
+  const bumps = Array.from({ length: 6 }, (_, k) => ({ x: random.uniform(-1.5, 1.5), y: random.uniform(-1.5, 1.5), sign: k % 2 === 0 ? 1 : -1 }));
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = random.uniform(-2, 2);
+    const b = random.uniform(-2, 2);
+    const value = name === "plane"
+      ? (a + b) / 4
+      : bumps.reduce((s, g) => s + g.sign * Math.exp(-((a - g.x) ** 2 + (b - g.y) ** 2) / 0.5), 0);
+    x.push([a, b]);
+    y.push(value + noise * random.normal());
+  }
+  return { name, x, y, classes: 0 };
+}
 export const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "sigmoid", "linear"];
 export const LOSSES: readonly TrainConfig["loss"][] = ["hinge", "bce", "crossEntropy"];
 export const OPTIMIZERS: readonly TrainConfig["optimizer"][] = ["adam", "sgd"];
 export const REGULARIZATIONS: readonly TrainConfig["regularization"][] = ["none", "l1", "l2"];
 
 export const DEFAULTS: TrainConfig = {
-  dataset: "moons", n: 100, noise: 0.1, seed: 0, layers: [16, 16], activation: "relu",
+  problem: "classification", dataset: "moons", n: 100, noise: 0.1, seed: 0, layers: [16, 16], activation: "relu",
   loss: "hinge", optimizer: "adam", lr: 0.01, batch: 0, regularization: "l2", rate: 1e-4, features: ["x1", "x2"], discretize: false, test: 0, showTest: true, extra: [],
 };
 
@@ -67,11 +94,13 @@ const choice = <T extends string>(raw: string | null, choices: readonly T[], fal
 
 /** Reads a setup from URL parameters; anything missing or invalid takes its default. */
 export function readConfig(params: URLSearchParams): TrainConfig {
+  const problem = choice(params.get("problem"), PROBLEMS, DEFAULTS.problem);
   const layers = (params.get("layers") ?? "").split(",").map(Number);
   const extra = (params.get("points") ?? "").split(";").filter(Boolean).map((p) => p.split(",").map(Number))
     .filter((p): p is [number, number, number] => p.length === 3 && p.every(Number.isFinite) && [0, 1, 2].includes(p[2] as number));
   return {
-    dataset: choice(params.get("dataset"), DATASETS, DEFAULTS.dataset),
+    problem,
+    dataset: problem === "regression" ? choice(params.get("dataset"), REGRESSION_DATASETS, "plane") : choice(params.get("dataset"), DATASETS, "moons"),
     n: number(params.get("n"), DEFAULTS.n, 10, 1000, true),
     noise: number(params.get("noise"), DEFAULTS.noise, 0, 1),
     seed: number(params.get("seed"), DEFAULTS.seed, 0, 2 ** 31, true),

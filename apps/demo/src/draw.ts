@@ -4,6 +4,18 @@ import type { TrainState } from "./protocol.js";
 const CLASS_RGB: [number, number, number][] = [[230, 97, 0], [26, 95, 180], [46, 125, 50]];
 const css = ([r, g, b]: [number, number, number], a = 1) => `rgba(${r}, ${g}, ${b}, ${a})`;
 
+/** Orange for -1, white for 0, blue for +1: the diverging scale of a regression's values. */
+const NEGATIVE: [number, number, number] = [230, 97, 0];
+const POSITIVE: [number, number, number] = [26, 95, 180];
+
+/** A value's colour on the diverging scale, clipped to [-1, 1]. */
+export function valueRgb(v: number): [number, number, number] {
+  const t = Math.max(-1, Math.min(1, Number.isFinite(v) ? v : 0));
+  const [r, g, b] = t < 0 ? NEGATIVE : POSITIVE;
+  const a = Math.abs(t);
+  return [Math.round(255 + (r - 255) * a), Math.round(255 + (g - 255) * a), Math.round(255 + (b - 255) * a)];
+}
+
 /** The colour of class `k` (in the plot, the points and the legend). */
 export function classColour(k: number): string {
   return css(CLASS_RGB[k] ?? [128, 128, 128]);
@@ -23,15 +35,20 @@ export function drawHeatmap(canvas: HTMLCanvasElement, state: TrainState, showTe
   for (let r = 0; r < GRID; r++) {
     for (let c = 0; c < GRID; c++) {
       const k = state.heat[2 * (r * GRID + c)] as number;
+      const at = 4 * (r * GRID + c);
+      cells.data[at + 3] = 255;
+      if (state.problem === "regression") {
+        const [red, green, blue] = valueRgb(discretize ? Math.sign(k) : k);
+        [cells.data[at], cells.data[at + 1], cells.data[at + 2]] = [red, green, blue];
+        continue;
+      }
       const confidence = discretize ? 1 : (state.heat[2 * (r * GRID + c) + 1] as number);
       const [red, green, blue] = CLASS_RGB[k] ?? [128, 128, 128];
       const alpha = 0.12 + 0.45 * confidence;
-      const at = 4 * (r * GRID + c);
       // Blended over white here, so the scaled image needs no transparency.
       cells.data[at] = Math.round(255 + (red - 255) * alpha);
       cells.data[at + 1] = Math.round(255 + (green - 255) * alpha);
       cells.data[at + 2] = Math.round(255 + (blue - 255) * alpha);
-      cells.data[at + 3] = 255;
     }
   }
   const small = new OffscreenCanvas(GRID, GRID);
@@ -47,15 +64,16 @@ export function drawHeatmap(canvas: HTMLCanvasElement, state: TrainState, showTe
     const py = ((y1 - p.y) / (y1 - y0)) * height;
     ctx.beginPath();
     ctx.arc(px, py, Math.max(3, width / 120), 0, 2 * Math.PI);
+    const colour = state.problem === "regression" ? css(valueRgb(p.c)) : css(CLASS_RGB[p.c] ?? [0, 0, 0]);
     if (p.test) {
-      ctx.strokeStyle = css(CLASS_RGB[p.c] ?? [0, 0, 0]);
+      ctx.strokeStyle = state.problem === "regression" ? "#1d1d1f" : colour;
       ctx.lineWidth = 2.5;
       ctx.stroke();
       continue;
     }
-    ctx.fillStyle = css(CLASS_RGB[p.c] ?? [0, 0, 0]);
+    ctx.fillStyle = colour;
     ctx.fill();
-    ctx.strokeStyle = "#fff";
+    ctx.strokeStyle = state.problem === "regression" ? "#1d1d1f" : "#fff";
     ctx.lineWidth = 1.5;
     ctx.stroke();
   }

@@ -25,15 +25,16 @@ export interface TrainState {
   playing: boolean;
   /** Loss and batch accuracy of each step since the previous snapshot. */
   history: { step: number; loss: number; accuracy: number | null }[];
-  /** Accuracy on the training points with the current weights. */
-  accuracy: number;
+  /** Accuracy on the training points with the current weights (null for a regression). */
+  accuracy: number | null;
+  problem: "classification" | "regression";
   /** Loss on the test points with the current weights; null without test data. */
   testLoss: number | null;
-  /** Every point; `test` marks the held-out ones. */
+  /** Every point (`c` its class, or its value for a regression); `test` marks the held-out ones. */
   points: { x: number; y: number; c: number; test: boolean }[];
   classes: number;
   bounds: { x0: number; x1: number; y0: number; y1: number };
-  /** GRID × GRID cells, row by row from the top: predicted class and confidence in [0, 1]. */
+  /** GRID × GRID cells, row by row from the top: predicted class and confidence in [0, 1] (for a regression: the value, and 0). */
   heat: Float32Array;
   /** Per layer, per neuron: its weights then its bias. */
   weights: number[][][];

@@ -1,4 +1,4 @@
-import { DATASETS, ACTIVATIONS, FEATURE_NAMES, LOSSES, OPTIMIZERS, REGULARIZATIONS, readConfig, writeConfig } from "./config.js";
+import { DATASETS, ACTIVATIONS, FEATURE_NAMES, LOSSES, OPTIMIZERS, PROBLEMS, REGRESSION_DATASETS, REGULARIZATIONS, readConfig, writeConfig } from "./config.js";
 import type { TrainConfig } from "./config.js";
 import { el, field, fixed, select } from "./dom.js";
 import { classColour, drawCurves, drawHeatmap, drawNetwork } from "./draw.js";
@@ -11,8 +11,10 @@ export function mountTrain(root: HTMLElement): void {
   const worker = new Worker(new URL("./train-worker.ts", import.meta.url), { type: "module" });
   const send = (message: ToWorker) => worker.postMessage(message);
 
+  const datasetsOf = (problem: TrainConfig["problem"]): readonly string[] => (problem === "regression" ? REGRESSION_DATASETS : DATASETS);
   const controls = {
-    dataset: select("tr-dataset", DATASETS, config.dataset),
+    problem: select("tr-problem", PROBLEMS, config.problem),
+    dataset: select("tr-dataset", datasetsOf(config.problem), config.dataset),
     n: el("input", { id: "tr-n", type: "number", min: 10, max: 1000, step: 10, value: config.n }),
     noise: el("input", { id: "tr-noise", type: "number", min: 0, max: 1, step: 0.05, value: config.noise }),
     layers: el("input", { id: "tr-layers", type: "text", value: config.layers.join(","), size: 8, inputmode: "numeric" }),
@@ -61,7 +63,7 @@ export function mountTrain(root: HTMLElement): void {
     el("h2", { id: "train-title" }, "Train a network"),
     el("p", { class: "hint" }, "Pick a dataset and a network, then Play. The background shows what the network predicts everywhere; click to add a point, shift-click to add one of the other class. Links are blue for positive weights, orange for negative, thicker for larger. The whole setup is in the address bar: share the link to share the setup."),
     el("div", { class: "row" },
-      field("Dataset", controls.dataset), field("Points", controls.n), field("Noise", controls.noise),
+      field("Problem", controls.problem), field("Dataset", controls.dataset), field("Points", controls.n), field("Noise", controls.noise),
       field("Hidden layers (neurons)", controls.layers), field("Activation", controls.activation), field("Loss", controls.loss),
       field("Optimizer", controls.optimizer), field("Learning rate", controls.lr), field("Batch size (0 = all)", controls.batch),
       field("Regularization", controls.regularization), field("Regularization rate", controls.rate), field("Seed", controls.seed), field("Test data (%)", controls.test), field("Show test points", showTest),
@@ -176,11 +178,20 @@ export function mountTrain(root: HTMLElement): void {
     if (message.testLoss !== null && message.step > 0) testLosses.push([message.step, message.testLoss]);
     const tests = message.points.filter((p) => p.test).length;
     counts.textContent = `${message.points.length - tests} training points, ${tests} test points`;
-    const names = custom ? custom.classes : Array.from({ length: message.classes }, (_, k) => `class ${k}`);
-    legend.replaceChildren(
-      ...names.map((name, k) => el("span", { class: "swatch" }, el("span", { class: "chip", style: `background:${classColour(k)}` }), name)),
-      el("span", {}, config.discretize ? "solid: the predicted class" : "paler where the network is less sure; rings: test points"),
-    );
+    if (message.problem === "regression") {
+      legend.replaceChildren(
+        el("span", { class: "swatch" }, el("span", { class: "chip", style: `background:${classColour(0)}` }), "−1"),
+        el("span", { class: "swatch" }, el("span", { class: "chip", style: "background:#fff;border:1px solid #999" }), "0"),
+        el("span", { class: "swatch" }, el("span", { class: "chip", style: `background:${classColour(1)}` }), "+1"),
+        el("span", {}, "the predicted value; dots: the data's values; rings: test points"),
+      );
+    } else {
+      const names = custom ? custom.classes : Array.from({ length: message.classes }, (_, k) => `class ${k}`);
+      legend.replaceChildren(
+        ...names.map((name, k) => el("span", { class: "swatch" }, el("span", { class: "chip", style: `background:${classColour(k)}` }), name)),
+        el("span", {}, config.discretize ? "solid: the predicted class" : "paler where the network is less sure; rings: test points"),
+      );
+    }
     testLossOut.textContent = message.testLoss === null ? "—" : fixed(message.testLoss);
     stepOut.textContent = String(message.step);
     // An epoch is every training point once; the last batch of one holds what is left over.
@@ -188,7 +199,7 @@ export function mountTrain(root: HTMLElement): void {
     const stepsPerEpoch = config.batch > 0 ? Math.ceil(trainRows / Math.min(config.batch, trainRows)) : 1;
     epochOut.textContent = String(Math.floor(message.step / stepsPerEpoch));
     lossOut.textContent = losses.length > 0 ? fixed(losses.at(-1) as number) : "—";
-    accuracyOut.textContent = `${(message.accuracy * 100).toFixed(1)}%`;
+    accuracyOut.textContent = message.accuracy === null ? "—" : `${(message.accuracy * 100).toFixed(1)}%`;
     drawHeatmap(heatmap, message, config.showTest, config.discretize);
     drawCurves(curves, losses, accuracies, testLosses);
     drawNetwork(network, message, editLink);
@@ -221,8 +232,16 @@ export function mountTrain(root: HTMLElement): void {
   };
 
   for (const control of Object.values(controls)) {
-    if (control !== controls.dataset) control.addEventListener("change", () => apply(readControls(), false));
+    if (control !== controls.dataset && control !== controls.problem) control.addEventListener("change", () => apply(readControls(), false));
   }
+  // Another problem offers its own datasets: the first of them is picked.
+  controls.problem.addEventListener("change", () => {
+    const problem = controls.problem.value as TrainConfig["problem"];
+    controls.dataset.replaceChildren(...datasetsOf(problem).map((d) => el("option", { value: d }, d)));
+    controls.dataset.value = datasetsOf(problem)[0] as string;
+    custom = null;
+    apply(readControls(), false);
+  });
   // Picking a dataset again leaves the loaded CSV.
   controls.dataset.addEventListener("change", () => {
     custom = null;

@@ -5,9 +5,9 @@ import { MLP } from "@micrograd/nn";
 import { toOnnx } from "@micrograd/onnx";
 import { Adam, SGD } from "@micrograd/optim";
 import { Trainer, evaluate, prediction, toyDatasets } from "@micrograd/training";
-import type { Dataset } from "@micrograd/training";
-import { effectiveLoss, featurize } from "./config.js";
-import type { TrainConfig } from "./config.js";
+import type { Dataset, ToyDatasetName } from "@micrograd/training";
+import { effectiveLoss, featurize, regressionDataset } from "./config.js";
+import type { RegressionDatasetName, TrainConfig } from "./config.js";
 import { GRID } from "./protocol.js";
 import type { CustomData, FromWorker, ToWorker, TrainState } from "./protocol.js";
 
@@ -38,7 +38,9 @@ function setup(next: TrainConfig, keepWeights: boolean): void {
   config = next;
   const base: Dataset = custom
     ? { name: custom.name, x: custom.x, y: custom.y, classes: custom.classes.length }
-    : toyDatasets[config.dataset]({ n: config.n, noise: config.noise, seed: config.seed });
+    : config.problem === "regression"
+      ? regressionDataset(config.dataset as RegressionDatasetName, config.n, config.noise, config.seed)
+      : toyDatasets[config.dataset as ToyDatasetName]({ n: config.n, noise: config.noise, seed: config.seed });
   const classes = base.classes;
   const extra = config.extra.filter(([, , c]) => c < classes);
   const all = { ...base, x: [...base.x, ...extra.map(([x, y]) => [x, y])], y: [...base.y, ...extra.map(([, , c]) => c)] };
@@ -52,7 +54,7 @@ function setup(next: TrainConfig, keepWeights: boolean): void {
   trainSet = pick(order.slice(held).sort((a, b) => a - b));
   testData = inputs(testSet);
   data = inputs(trainSet);
-  const loss = effectiveLoss(config, classes);
+  const loss = lossOf(classes);
   if (!keepWeights || !model) {
     model = new MLP(config.features.length, [...config.layers, loss === "crossEntropy" ? classes : 1], {
       activation: config.activation, outputActivation: loss === "bce" ? "sigmoid" : "linear", seed: config.seed,
@@ -70,11 +72,20 @@ function setup(next: TrainConfig, keepWeights: boolean): void {
   pending = [];
 }
 
-/** The predicted class and a confidence in [0, 1] for one point (0 = a coin toss, 1 = certain). */
+/** The loss: mean squared error for a regression, else the configured one (cross-entropy for 3+ classes). */
+function lossOf(classes: number) {
+  return config.problem === "regression" ? ("mse" as const) : effectiveLoss(config, classes);
+}
+
+/**
+ * For one point: the predicted class and a confidence in [0, 1] (0 = a coin toss, 1 = certain);
+ * for a regression, the predicted value and 0.
+ */
 function classify(x: number, y: number): [number, number] {
   predictor.run(featurize(config.features, x, y));
+  if (config.problem === "regression") return [predictor.output(0), 0];
   const outputs = Array.from({ length: predictor.outputCount }, (_, k) => predictor.output(k));
-  const { class: k, probability } = prediction(effectiveLoss(config, data.classes), outputs);
+  const { class: k, probability } = prediction(lossOf(data.classes), outputs);
   // Hinge gives a margin, not a probability: squash its size instead.
   if (probability === null) return [k ?? 0, Math.tanh(Math.abs(outputs[0] as number))];
   const chance = 1 / Math.max(2, outputs.length);
@@ -92,14 +103,15 @@ function snapshot(): TrainState {
       heat[2 * (r * GRID + c) + 1] = confidence;
     }
   }
-  const right = trainSet.x.filter((p, i) => classify(p[0] as number, p[1] as number)[0] === trainSet.y[i]).length;
-  const loss = effectiveLoss(config, data.classes);
+  const right = config.problem === "regression" ? 0 : trainSet.x.filter((p, i) => classify(p[0] as number, p[1] as number)[0] === trainSet.y[i]).length;
+  const loss = lossOf(data.classes);
   const testLoss = testData.x.length > 0 ? evaluate(model, testData, loss).loss : null;
   const point = (test: boolean) => (p: number[], i: number) => ({ x: p[0] as number, y: p[1] as number, c: (test ? testData : data).y[i] as number, test });
   const history = pending;
   pending = [];
   return {
-    type: "state", step: trainer.steps, playing, history, accuracy: right / data.x.length, testLoss,
+    type: "state", step: trainer.steps, playing, history, accuracy: config.problem === "regression" ? null : right / data.x.length, testLoss,
+    problem: config.problem,
     points: [...trainSet.x.map(point(false)), ...testSet.x.map(point(true))],
     classes: data.classes, bounds, heat,
     weights: model.layers.map((l) => l.neurons.map((n) => [...n.w.map((w) => w.data), n.b.data])),
@@ -115,10 +127,10 @@ function post(message: FromWorker): void {
 
 /** The model as it stands, for download: micrograd's JSON, and ONNX taking one input per selected feature. */
 function exportModel(): FromWorker {
-  const loss = effectiveLoss(config, data.classes);
+  const loss = lossOf(data.classes);
   const onnx = toOnnx(model, {
     features: config.features.map((name) => ({ name, kind: "number" as const })),
-    head: { kind: "classes", loss, classes: Array.from({ length: data.classes }, (_, k) => String(k)) },
+    head: loss === "mse" ? { kind: "regression" } : { kind: "classes", loss, classes: Array.from({ length: data.classes }, (_, k) => String(k)) },
     name: `micrograd demo: ${config.dataset}`,
   });
   return { type: "export", json: JSON.stringify(model.toJSON(), null, 2), onnx };

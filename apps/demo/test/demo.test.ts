@@ -177,6 +177,19 @@ describe("Playground's controls", () => {
     await page.close();
   });
 
+  it("regression: the plane dataset reaches a low test loss, drawn on a diverging scale", async () => {
+    const page = await open("?view=train&problem=regression&dataset=plane&test=0.3&noise=0.02");
+    await expect.poll(() => page.locator("#tr-legend").textContent()).toContain("the predicted value");
+    expect(await page.locator("#tr-accuracy").textContent()).toBe("—");
+    await page.click("#tr-play");
+    await expect.poll(async () => Number(await page.locator("#tr-test-loss").textContent()), { timeout: 30_000 }).toBeLessThan(0.01);
+    await page.click("#tr-play");
+    await page.screenshot({ path: `${ARTIFACTS}regression.png` });
+    await page.selectOption("#tr-problem", "classification");
+    await expect.poll(() => page.url()).toContain("dataset=moons");
+    await page.close();
+  });
+
   it("draws a smooth heatmap, without a visible cell grid, with a legend of its colours", async () => {
     const page = await open("?view=train&dataset=spiral&loss=crossEntropy");
     await expect.poll(() => page.locator("#tr-legend").textContent()).toBe("class 0class 1class 2paler where the network is less sure; rings: test points");

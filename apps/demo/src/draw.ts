@@ -1,4 +1,4 @@
-import { GRID } from "./protocol.js";
+import { GRID, MAP_GRID } from "./protocol.js";
 import type { TrainState } from "./protocol.js";
 
 const CLASS_RGB: [number, number, number][] = [[230, 97, 0], [26, 95, 180], [46, 125, 50]];
@@ -51,12 +51,44 @@ export function drawHeatmap(canvas: HTMLCanvasElement, state: TrainState, showTe
       cells.data[at + 2] = Math.round(255 + (blue - 255) * alpha);
     }
   }
-  const small = new OffscreenCanvas(GRID, GRID);
+  paint(ctx, cells, width, height);
+  drawPoints(ctx, state, showTest);
+}
+
+/** Puts a small image of cells on the whole canvas, scaled with smoothing: a smooth field, no visible grid. */
+function paint(ctx: CanvasRenderingContext2D, cells: ImageData, width: number, height: number): void {
+  const small = new OffscreenCanvas(cells.width, cells.height);
   small.getContext("2d")?.putImageData(cells, 0, 0);
   ctx.clearRect(0, 0, width, height);
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = "high";
   ctx.drawImage(small, 0, 0, width, height);
+}
+
+/** One neuron's output over the plane, on the diverging scale scaled to its largest size: what it computes. */
+function neuronCells(maps: Float32Array, neuron: number): ImageData {
+  const size = MAP_GRID * MAP_GRID;
+  const values = maps.subarray(neuron * size, (neuron + 1) * size);
+  const scale = Math.max(1e-9, ...Array.from(values, Math.abs));
+  const cells = new ImageData(MAP_GRID, MAP_GRID);
+  values.forEach((v, i) => {
+    const [r, g, b] = valueRgb(v / scale);
+    cells.data.set([r, g, b, 255], 4 * i);
+  });
+  return cells;
+}
+
+/** Neuron `neuron`'s map, large, in place of the decision boundary, with the points on top. */
+export function drawNeuronMap(canvas: HTMLCanvasElement, state: TrainState, neuron: number, showTest = true): void {
+  const ctx = canvas.getContext("2d");
+  if (!ctx) return;
+  paint(ctx, neuronCells(state.neuronMaps, neuron), canvas.width, canvas.height);
+  drawPoints(ctx, state, showTest);
+}
+
+/** The data points: training points filled, test points as rings (unless hidden). */
+function drawPoints(ctx: CanvasRenderingContext2D, state: TrainState, showTest: boolean): void {
+  const { width, height } = ctx.canvas;
   const { x0, x1, y0, y1 } = state.bounds;
   for (const p of state.points) {
     if (p.test && !showTest) continue;
@@ -137,7 +169,12 @@ const SVG = "http://www.w3.org/2000/svg";
  * The network: neurons in columns, links coloured by the sign of their weight and as thick as its
  * size. Each link can be focused and clicked (`onLink` gets layer, neuron and input) to edit it.
  */
-export function drawNetwork(container: HTMLElement, state: TrainState, onLink?: (layer: number, neuron: number, input: number) => void): void {
+export function drawNetwork(
+  container: HTMLElement,
+  state: TrainState,
+  onLink?: (layer: number, neuron: number, input: number) => void,
+  onNeuron?: (neuron: number | null) => void,
+): void {
   const width = 420;
   const height = 240;
   const svg = document.createElementNS(SVG, "svg");
@@ -178,15 +215,44 @@ export function drawNetwork(container: HTMLElement, state: TrainState, onLink?: 
       }
     });
   });
+  // The inputs as dots; every neuron as a small map of what it computes over the plane, which
+  // hovering or focusing shows large in the main plot.
+  const tile = document.createElement("canvas");
+  tile.width = tile.height = MAP_GRID;
+  let neuron = 0;
   state.sizes.forEach((n, l) => {
     for (let i = 0; i < n; i++) {
-      const dot = document.createElementNS(SVG, "circle");
-      dot.setAttribute("cx", String(x(l)));
-      dot.setAttribute("cy", String(y(i, n)));
-      dot.setAttribute("r", String(Math.max(2.5, Math.min(7, 90 / n))));
-      dot.setAttribute("fill", "#fff");
-      dot.setAttribute("stroke", "#1d1d1f");
-      svg.append(dot);
+      if (l === 0) {
+        const dot = document.createElementNS(SVG, "circle");
+        dot.setAttribute("cx", String(x(l)));
+        dot.setAttribute("cy", String(y(i, n)));
+        dot.setAttribute("r", String(Math.max(2.5, Math.min(7, 90 / n))));
+        dot.setAttribute("fill", "#fff");
+        dot.setAttribute("stroke", "#1d1d1f");
+        svg.append(dot);
+        continue;
+      }
+      const k = neuron++;
+      const side = Math.max(6, Math.min(22, 200 / n));
+      tile.getContext("2d")?.putImageData(neuronCells(state.neuronMaps, k), 0, 0);
+      const image = document.createElementNS(SVG, "image");
+      image.setAttribute("href", tile.toDataURL());
+      image.setAttribute("x", String(x(l) - side / 2));
+      image.setAttribute("y", String(y(i, n) - side / 2));
+      image.setAttribute("width", String(side));
+      image.setAttribute("height", String(side));
+      image.setAttribute("tabindex", "0");
+      image.setAttribute("role", "img");
+      image.setAttribute("aria-label", `neuron ${i + 1} of layer ${l}: what it computes over the plane`);
+      image.setAttribute("class", "neuron");
+      image.dataset.neuron = String(k);
+      if (onNeuron) {
+        image.addEventListener("mouseenter", () => onNeuron(k));
+        image.addEventListener("focus", () => onNeuron(k));
+        image.addEventListener("mouseleave", () => onNeuron(null));
+        image.addEventListener("blur", () => onNeuron(null));
+      }
+      svg.append(image);
     }
   });
   container.replaceChildren(svg);

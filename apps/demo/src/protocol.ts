@@ -36,6 +36,8 @@ export interface TrainState {
   bounds: { x0: number; x1: number; y0: number; y1: number };
   /** GRID × GRID cells, row by row from the top: predicted class and confidence in [0, 1] (for a regression: the value, and 0). */
   heat: Float32Array;
+  /** Every neuron's output over a coarser MAP_GRID × MAP_GRID grid, neuron by neuron (layer by layer), rows from the top. */
+  neuronMaps: Float32Array;
   /** Per layer, per neuron: its weights then its bias. */
   weights: number[][][];
   sizes: number[];
@@ -52,3 +54,4 @@ export interface ExportedModel {
 export type FromWorker = TrainState | ExportedModel | { type: "error"; message: string };
 
 export const GRID = 48;
+export const MAP_GRID = 16;

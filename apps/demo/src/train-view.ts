@@ -1,7 +1,7 @@
 import { DATASETS, ACTIVATIONS, FEATURE_NAMES, LOSSES, OPTIMIZERS, PROBLEMS, REGRESSION_DATASETS, REGULARIZATIONS, readConfig, writeConfig } from "./config.js";
 import type { TrainConfig } from "./config.js";
 import { el, field, fixed, select } from "./dom.js";
-import { classColour, drawCurves, drawHeatmap, drawNetwork } from "./draw.js";
+import { classColour, drawCurves, drawHeatmap, drawNetwork, drawNeuronMap } from "./draw.js";
 import { parsePoints } from "./csv.js";
 import type { CustomData, FromWorker, ToWorker, TrainState } from "./protocol.js";
 
@@ -56,6 +56,18 @@ export function mountTrain(root: HTMLElement): void {
   const weightSet = el("button", { type: "button", id: "tr-weight-set" }, "Set weight");
   const weightLabel = el("span", { id: "tr-weight-label" }, "Weight");
   const weightEditor = el("div", { class: "row", id: "tr-weight-editor", hidden: true }, el("label", { class: "field" }, weightLabel, weightValue), weightSet);
+  /** The neuron the pointer or focus is on, whose map the main plot shows instead (null: none). */
+  let hovered: number | null = null;
+  /** The main plot: the decision boundary, or the hovered neuron's map. */
+  const drawPlot = () => {
+    if (!latest) return;
+    if (hovered === null) drawHeatmap(heatmap, latest, config.showTest, config.discretize);
+    else drawNeuronMap(heatmap, latest, hovered, config.showTest);
+  };
+  const hover = (neuron: number | null) => {
+    hovered = neuron;
+    drawPlot();
+  };
   /** The link being edited: layer, neuron, input. */
   let editing: [number, number, number] | null = null;
 
@@ -200,9 +212,9 @@ export function mountTrain(root: HTMLElement): void {
     epochOut.textContent = String(Math.floor(message.step / stepsPerEpoch));
     lossOut.textContent = losses.length > 0 ? fixed(losses.at(-1) as number) : "—";
     accuracyOut.textContent = message.accuracy === null ? "—" : `${(message.accuracy * 100).toFixed(1)}%`;
-    drawHeatmap(heatmap, message, config.showTest, config.discretize);
+    drawPlot();
     drawCurves(curves, losses, accuracies, testLosses);
-    drawNetwork(network, message, editLink);
+    drawNetwork(network, message, editLink, hover);
   };
   /** Opens the editor for one weight, showing its value. */
   function editLink(layer: number, neuron: number, input: number): void {
@@ -276,15 +288,17 @@ export function mountTrain(root: HTMLElement): void {
     const url = new URL(location.href);
     writeConfig(config, url.searchParams);
     history.replaceState(null, "", url);
-    if (latest) drawHeatmap(heatmap, latest, config.showTest, config.discretize);
+    drawPlot();
   });
   discretize.addEventListener("change", () => {
     config = { ...config, discretize: discretize.checked };
     const url = new URL(location.href);
     writeConfig(config, url.searchParams);
     history.replaceState(null, "", url);
-    if (latest) drawHeatmap(heatmap, latest, config.showTest, config.discretize);
+    drawPlot();
   });
+  // The drawing is redrawn with every snapshot, so its own leave events can be missed.
+  network.addEventListener("mouseleave", () => hover(null));
   for (const [, box] of featureBoxes) {
     box.addEventListener("change", () => {
       // The network needs at least one input: the last feature cannot be turned off.

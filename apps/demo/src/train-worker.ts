@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { Random, compile } from "@micrograd/engine";
-import type { CompiledGraph } from "@micrograd/engine";
+import type { CompiledGraph, Value } from "@micrograd/engine";
 import { MLP } from "@micrograd/nn";
 import { toOnnx } from "@micrograd/onnx";
 import { Adam, SGD } from "@micrograd/optim";
@@ -8,7 +8,7 @@ import { Trainer, evaluate, prediction, toyDatasets } from "@micrograd/training"
 import type { Dataset, ToyDatasetName } from "@micrograd/training";
 import { effectiveLoss, featurize, regressionDataset } from "./config.js";
 import type { RegressionDatasetName, TrainConfig } from "./config.js";
-import { GRID } from "./protocol.js";
+import { GRID, MAP_GRID } from "./protocol.js";
 import type { CustomData, FromWorker, ToWorker, TrainState } from "./protocol.js";
 
 // Training runs here, off the main thread, so the page stays responsive while it plays.
@@ -23,6 +23,8 @@ let testData: Dataset;
 let model: MLP;
 let trainer: Trainer;
 let predictor: CompiledGraph;
+/** Every neuron's output for one point, layer by layer: what the network drawing shows in each neuron. */
+let probe: CompiledGraph;
 let bounds: TrainState["bounds"];
 let playing = false;
 let pending: TrainState["history"] = [];
@@ -64,6 +66,15 @@ function setup(next: TrainConfig, keepWeights: boolean): void {
   const penalty = config.regularization === "none" ? {} : { [config.regularization]: config.rate };
   trainer = new Trainer({ model, data, loss, optimizer, ...penalty, seed: config.seed, ...(config.batch > 0 ? { batchSize: config.batch } : {}) });
   predictor = compile((xs) => model.forward(xs), featurize(config.features, 0, 0));
+  probe = compile((xs) => {
+    const outputs: Value[] = [];
+    let inputs: Value[] = xs;
+    for (const layer of model.layers) {
+      inputs = layer.forward(inputs);
+      outputs.push(...inputs);
+    }
+    return outputs;
+  }, featurize(config.features, 0, 0));
   firstLoss = null;
   const xs = all.x.map((p) => p[0] as number);
   const ys = all.x.map((p) => p[1] as number);
@@ -103,6 +114,16 @@ function snapshot(): TrainState {
       heat[2 * (r * GRID + c) + 1] = confidence;
     }
   }
+  const neurons = probe.outputCount;
+  const neuronMaps = new Float32Array(neurons * MAP_GRID * MAP_GRID);
+  for (let r = 0; r < MAP_GRID; r++) {
+    for (let c = 0; c < MAP_GRID; c++) {
+      const x = bounds.x0 + ((c + 0.5) / MAP_GRID) * (bounds.x1 - bounds.x0);
+      const y = bounds.y1 - ((r + 0.5) / MAP_GRID) * (bounds.y1 - bounds.y0);
+      probe.run(featurize(config.features, x, y));
+      for (let k = 0; k < neurons; k++) neuronMaps[k * MAP_GRID * MAP_GRID + r * MAP_GRID + c] = probe.output(k);
+    }
+  }
   const right = config.problem === "regression" ? 0 : trainSet.x.filter((p, i) => classify(p[0] as number, p[1] as number)[0] === trainSet.y[i]).length;
   const loss = lossOf(data.classes);
   const testLoss = testData.x.length > 0 ? evaluate(model, testData, loss).loss : null;
@@ -113,14 +134,14 @@ function snapshot(): TrainState {
     type: "state", step: trainer.steps, playing, history, accuracy: config.problem === "regression" ? null : right / data.x.length, testLoss,
     problem: config.problem,
     points: [...trainSet.x.map(point(false)), ...testSet.x.map(point(true))],
-    classes: data.classes, bounds, heat,
+    classes: data.classes, bounds, heat, neuronMaps,
     weights: model.layers.map((l) => l.neurons.map((n) => [...n.w.map((w) => w.data), n.b.data])),
     sizes: [model.nin, ...model.nouts],
   };
 }
 
 function post(message: FromWorker): void {
-  if (message.type === "state") scope.postMessage(message, [message.heat.buffer]);
+  if (message.type === "state") scope.postMessage(message, [message.heat.buffer, message.neuronMaps.buffer]);
   else if (message.type === "export") scope.postMessage(message, [message.onnx.buffer]);
   else scope.postMessage(message);
 }

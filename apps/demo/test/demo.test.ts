@@ -205,6 +205,25 @@ describe("Playground's controls", () => {
     await page.close();
   });
 
+  it("every neuron shows what it computes, and hovering or focusing one shows it large in the main plot", async () => {
+    const page = await open("?view=train&layers=4,3&seed=1");
+    const neurons = page.locator("#tr-network image.neuron");
+    await expect.poll(() => neurons.count()).toBe(4 + 3 + 1);
+    const plot = () => page.locator("#tr-heatmap").evaluate((c: HTMLCanvasElement) => c.toDataURL());
+    const boundary = await plot();
+    await neurons.first().hover();
+    await expect.poll(plot).not.toBe(boundary);
+    const first = await plot();
+    await neurons.nth(5).hover();
+    await expect.poll(plot).not.toBe(first);
+    await page.mouse.move(5, 5);
+    await expect.poll(plot).toBe(boundary);
+    await neurons.nth(2).focus();
+    await expect.poll(plot).not.toBe(boundary);
+    await page.screenshot({ path: `${ARTIFACTS}neuron-maps.png` });
+    await page.close();
+  });
+
   it("a weight can be clicked, edited, and the plot follows", async () => {
     const page = await open("?view=train&layers=4&seed=1");
     const link = page.locator('#tr-network line[data-layer="0"][data-neuron="0"][data-input="0"]');

@@ -56,6 +56,8 @@ export function mountTrain(root: HTMLElement): void {
   const weightSet = el("button", { type: "button", id: "tr-weight-set" }, "Set weight");
   const weightLabel = el("span", { id: "tr-weight-label" }, "Weight");
   const weightEditor = el("div", { class: "row", id: "tr-weight-editor", hidden: true }, el("label", { class: "field" }, weightLabel, weightValue), weightSet);
+  /** The pending animation frame that will draw the newest snapshot (0: none). */
+  let frame = 0;
   /** The neuron the pointer or focus is on, whose map the main plot shows instead (null: none). */
   let hovered: number | null = null;
   /** The main plot: the decision boundary, or the hovered neuron's map. */
@@ -212,9 +214,17 @@ export function mountTrain(root: HTMLElement): void {
     epochOut.textContent = String(Math.floor(message.step / stepsPerEpoch));
     lossOut.textContent = losses.length > 0 ? fixed(losses.at(-1) as number) : "—";
     accuracyOut.textContent = message.accuracy === null ? "—" : `${(message.accuracy * 100).toFixed(1)}%`;
-    drawPlot();
-    drawCurves(curves, losses, accuracies, testLosses);
-    drawNetwork(network, message, editLink, hover);
+    // Drawing waits for the next frame and draws only the newest snapshot: however fast the
+    // worker sends them, the page draws at most once a frame and stays free to answer clicks.
+    if (frame === 0) {
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        if (!latest) return;
+        drawPlot();
+        drawCurves(curves, losses, accuracies, testLosses);
+        drawNetwork(network, latest, editLink, hover);
+      });
+    }
   };
   /** Opens the editor for one weight, showing its value. */
   function editLink(layer: number, neuron: number, input: number): void {

@@ -178,11 +178,11 @@ function step(): boolean {
   }
 }
 
-/** While playing: a burst of steps for about 30 ms, a snapshot, then yield to messages. */
+/** While playing: a burst of steps for about 15 ms, a snapshot, then yield to messages. */
 function loop(): void {
   if (!playing) return;
   const start = performance.now();
-  while (playing && performance.now() - start < 30) if (!step()) break;
+  while (playing && performance.now() - start < 15) if (!step()) break;
   post(snapshot());
   setTimeout(loop, 0);
 }

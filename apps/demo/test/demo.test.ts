@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MLP } from "@micrograd/nn";
 import * as ort from "onnxruntime-node";
@@ -296,6 +296,34 @@ describe("Playground's controls", () => {
     await page.check("#tr-discretize");
     await expect.poll(() => page.locator("#tr-heatmap").evaluate((c: HTMLCanvasElement) => c.toDataURL())).not.toBe(shaded);
     expect(page.url()).toContain("discretize=true");
+    await page.close();
+  });
+});
+
+describe("smoothness (measured and reported, never asserted)", () => {
+  it("redraws the plot and the neuron maps while playing moons with 16,16 neurons, and answers clicks", async () => {
+    const page = await open("?view=train&layers=16,16");
+    await page.locator("#tr-network image.neuron").first().waitFor();
+    await page.evaluate(() => {
+      const w = window as unknown as { redraws: number };
+      w.redraws = 0;
+      new MutationObserver(() => (w.redraws += 1)).observe(document.querySelector("#tr-network") as Node, { childList: true });
+    });
+    await page.click("#tr-play");
+    await page.waitForTimeout(3000);
+    const redraws = await page.evaluate(() => (window as unknown as { redraws: number }).redraws);
+    await page.click("#tr-play");
+    await page.waitForTimeout(300);
+    const before = Number(await page.locator("#tr-step-count").textContent());
+    const latency = await page.evaluate(async (from) => {
+      const started = performance.now();
+      (document.querySelector("#tr-step") as HTMLButtonElement).click();
+      while (Number(document.querySelector("#tr-step-count")?.textContent) === from) await new Promise((r) => requestAnimationFrame(r));
+      return performance.now() - started;
+    }, before);
+    console.log(`demo smoothness: ${(redraws / 3).toFixed(1)} redraws per second of the plot and the neuron maps while playing; a Step click answered in ${latency.toFixed(0)} ms`);
+    writeFileSync(`${ARTIFACTS}smoothness.txt`, `${(redraws / 3).toFixed(1)} redraws/s while playing moons 16,16; Step answered in ${latency.toFixed(0)} ms\n`);
+    expect(redraws).toBeGreaterThan(0);
     await page.close();
   });
 });

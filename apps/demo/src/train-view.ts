@@ -136,12 +136,17 @@ export function mountTrain(root: HTMLElement): void {
     );
   }
 
-  function apply(next: TrainConfig, keepWeights: boolean): void {
-    config = next;
-    drawShape();
+  /** Puts the setup in the address bar, so the link reproduces it. */
+  function saveToUrl(): void {
     const url = new URL(location.href);
     writeConfig(config, url.searchParams);
     history.replaceState(null, "", url);
+  }
+
+  function apply(next: TrainConfig, keepWeights: boolean): void {
+    config = next;
+    drawShape();
+    saveToUrl();
     losses.length = 0;
     accuracies.length = 0;
     testLosses.length = 0;
@@ -292,21 +297,14 @@ export function mountTrain(root: HTMLElement): void {
     const file = event.dataTransfer?.files[0];
     if (file) void load(file);
   });
-  showTest.addEventListener("change", () => {
-    // Only the drawing changes: keep training where it is.
-    config = { ...config, showTest: showTest.checked };
-    const url = new URL(location.href);
-    writeConfig(config, url.searchParams);
-    history.replaceState(null, "", url);
+  /** A change to how the plot is drawn only: training goes on where it is. */
+  const redrawWith = (change: Partial<TrainConfig>) => {
+    config = { ...config, ...change };
+    saveToUrl();
     drawPlot();
-  });
-  discretize.addEventListener("change", () => {
-    config = { ...config, discretize: discretize.checked };
-    const url = new URL(location.href);
-    writeConfig(config, url.searchParams);
-    history.replaceState(null, "", url);
-    drawPlot();
-  });
+  };
+  showTest.addEventListener("change", () => redrawWith({ showTest: showTest.checked }));
+  discretize.addEventListener("change", () => redrawWith({ discretize: discretize.checked }));
   // The drawing is redrawn with every snapshot, so its own leave events can be missed.
   network.addEventListener("mouseleave", () => hover(null));
   for (const [, box] of featureBoxes) {

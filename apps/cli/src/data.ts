@@ -2,10 +2,10 @@ import { andGate, toyDatasets } from "@micrograd/training";
 import type { Dataset, LossName } from "@micrograd/training";
 import type { Flags } from "./args.js";
 import { choiceFlag, numberFlag } from "./args.js";
-import { encodeFeatures, encodeTarget, fitFeatures, fitTarget } from "./encoding.js";
+import { encodeFeatures, encodeTarget, fitFeatures, fitTarget, isNumberField } from "./encoding.js";
 import type { FeatureSpec, TargetSpec } from "./encoding.js";
 import { UsageError } from "./errors.js";
-import { columnIndex, handleMissing, readTable } from "./table.js";
+import { columnIndex, handleMissing, isMissing, readTable } from "./table.js";
 import type { Table } from "./table.js";
 
 /** Built-in datasets and what they are. */
@@ -81,7 +81,8 @@ export function featureIndexes(table: Table, list: string | boolean | undefined,
   const kept = table.columns.map((_, i) => i).filter((i) => {
     if (i === targetColumn || ignored.includes(i)) return false;
     const distinct = new Set(table.rows.map((r) => r[i])).size;
-    const text = table.rows.some((r) => Number.isNaN(Number(r[i])) && (r[i] as string).trim() !== "");
+    // Missing values (NA, empty) do not make a number column text.
+    const text = table.rows.some((r) => !isMissing(r[i] as string) && !isNumberField(r[i] as string));
     if (!text || distinct <= IDENTIFIER_MIN || distinct <= IDENTIFIER_SHARE * table.rows.length) return true;
     process.stderr.write(
       `leaving out column ${JSON.stringify(table.columns[i])}: ${distinct} of ${table.rows.length} rows have a value of their own, so it looks like an identifier; ` +

@@ -13,11 +13,14 @@ export type TargetSpec =
 
 const asNumber = (field: string) => (field.trim() === "" ? NaN : Number(field));
 
+/** Whether a CSV field reads as a number, as the encoding reads numbers. */
+export const isNumberField = (field: string) => !Number.isNaN(asNumber(field));
+
 /** Whether every field of column `c` is a number; an error if only some are. */
 function numericColumn(table: Table, c: number): boolean {
-  const bad = table.rows.findIndex((row) => Number.isNaN(asNumber(row[c] as string)));
+  const bad = table.rows.findIndex((row) => !isNumberField(row[c] as string));
   if (bad < 0) return true;
-  const good = table.rows.findIndex((row) => !Number.isNaN(asNumber(row[c] as string)));
+  const good = table.rows.findIndex((row) => isNumberField(row[c] as string));
   if (good < 0) return false;
   throw new InputError(
     `${table.file}: line ${table.lines[bad]}, column ${JSON.stringify(table.columns[c])}: ${JSON.stringify(table.rows[bad]?.[c])} is not a number, ` +

@@ -1,4 +1,4 @@
-import { prediction } from "@micrograd/training";
+import { prediction, probabilities } from "@micrograd/training";
 import type { LossName } from "@micrograd/training";
 import type { TargetSpec } from "./encoding.js";
 
@@ -28,32 +28,6 @@ export interface Metrics {
   /** `matrix[actual][predicted]` counts, rows and columns in the order of `classes`. */
   confusion?: { classes: string[]; matrix: number[][] };
   perClass?: ClassMetrics[];
-}
-
-/** Whether `loss` gives class probabilities (hinge and the regression losses do not). */
-export function definesProbabilities(loss: LossName): boolean {
-  return loss === "crossEntropy" || loss === "bce" || loss === "bceWithLogits";
-}
-
-/** The probabilities of each class under `loss`, or null when the loss gives none (hinge). */
-export function classProbabilities(loss: LossName, outputs: readonly number[]): number[] | null {
-  const first = outputs[0] as number;
-  switch (loss) {
-    case "crossEntropy": {
-      const max = Math.max(...outputs);
-      const exps = outputs.map((z) => Math.exp(z - max));
-      const total = exps.reduce((s, e) => s + e, 0);
-      return exps.map((e) => e / total);
-    }
-    case "bce":
-      return [1 - first, first];
-    case "bceWithLogits": {
-      const p = 1 / (1 + Math.exp(-first));
-      return [1 - p, p];
-    }
-    default:
-      return null;
-  }
 }
 
 /** Probabilities are clipped to [ε, 1 - ε] before the log, as scikit-learn's `log_loss` does (ε = 2⁻⁵²). */
@@ -92,7 +66,7 @@ export function computeMetrics(loss: LossName, target: TargetSpec, outputs: read
     const k = prediction(loss, o).class ?? 0;
     (matrix[actual] as number[])[k]! += 1;
     if (k === actual) right += 1;
-    const p = classProbabilities(loss, o);
+    const p = probabilities(loss, o);
     if (p === null || logLoss === null) logLoss = null;
     else logLoss -= Math.log(Math.min(1 - EPS, Math.max(EPS, p[actual] as number)));
   });

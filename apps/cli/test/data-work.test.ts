@@ -65,6 +65,14 @@ describe("columns", () => {
     expect((JSON.parse(kept.stdout) as { features: string[] }).features).toEqual(["name", "age"]);
   });
 
+  it("keeps a number column with missing values, however many distinct values it has", () => {
+    const rows = people(60, 3).trim().split("\n").map((line, i) => (i === 5 ? line.replace(/,(\d+),/, ",NA,") : line));
+    writeFileSync(join(dir, "gaps.csv"), `${rows.join("\n")}\n`);
+    const r = micrograd("train", "--data", "gaps.csv", "--target", "price", "--drop-missing", "--epochs", "1", "--json", "--out", "gaps.json");
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { features: string[] }).features).toEqual(["town", "age", "income"]);
+  });
+
   it("drops the columns --ignore names", () => {
     const r = micrograd("train", "--data", "people.csv", "--target", "price", "--ignore", "income,town", "--epochs", "2", "--json", "--out", "ign.json");
     expect((JSON.parse(r.stdout) as { features: string[] }).features).toEqual(["age"]);

@@ -110,33 +110,44 @@ export interface Prediction {
   probability: number | null;
 }
 
+/** Whether `loss` gives class probabilities (hinge and the regression losses do not). */
+export function givesProbabilities(loss: LossName): boolean {
+  return loss === "crossEntropy" || loss === "bce" || loss === "bceWithLogits";
+}
+
+/**
+ * The probability of each class under `loss`: the softmax for cross-entropy, `[1 - p, p]` with p
+ * the output for `bce` or the sigmoid of the output for `bceWithLogits`; null where the loss
+ * gives none (see {@link givesProbabilities}).
+ *
+ * @example
+ * probabilities("bceWithLogits", [0]); // [0.5, 0.5]
+ */
+export function probabilities(loss: LossName, outputs: readonly (Value | number)[]): number[] | null {
+  if (!givesProbabilities(loss)) return null;
+  const data = outputs.map(valueOf);
+  const first = data[0] as number;
+  if (loss === "crossEntropy") {
+    const max = Math.max(...data);
+    const exps = data.map((z) => Math.exp(z - max));
+    const total = exps.reduce((s, e) => s + e, 0);
+    return exps.map((e) => e / total);
+  }
+  const p = loss === "bce" ? first : 1 / (1 + Math.exp(-first));
+  return [1 - p, p];
+}
+
 /**
  * The class a model's outputs stand for under `loss` (see {@link predictedClass}), with its
- * probability: the softmax for cross-entropy, the sigmoid of a logit, or the output itself for
- * `bce`. What the CLI prints and the demo shades, written once.
+ * probability (see {@link probabilities}). What the CLI prints and the demo shades, written once.
  *
  * @example
  * prediction("crossEntropy", [2, 0, 0]); // { class: 0, probability: 0.787… }
  */
 export function prediction(loss: LossName, outputs: readonly (Value | number)[]): Prediction {
-  const data = outputs.map((o) => (o instanceof Value ? o.data : o));
-  const k = predictedClass(loss, data);
-  const first = data[0] as number;
-  switch (loss) {
-    case "crossEntropy": {
-      const max = Math.max(...data);
-      const total = data.reduce((s, z) => s + Math.exp(z - max), 0);
-      return { class: k, probability: 1 / total };
-    }
-    case "bce":
-      return { class: k, probability: k === 1 ? first : 1 - first };
-    case "bceWithLogits": {
-      const p = 1 / (1 + Math.exp(-first));
-      return { class: k, probability: k === 1 ? p : 1 - p };
-    }
-    default:
-      return { class: k, probability: null };
-  }
+  const k = predictedClass(loss, outputs);
+  const p = probabilities(loss, outputs);
+  return { class: k, probability: p === null || k === null ? null : (p[k] as number) };
 }
 
 /** Fraction of samples whose predicted class equals the target; `null` for regression losses. */

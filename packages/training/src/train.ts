@@ -189,19 +189,7 @@ function graphPass(options: TrainerOptions, batches: () => number[]) {
  */
 function compiledPass(options: TrainerOptions, batches: () => number[]) {
   const { model, data, loss } = options;
-  const nin = model.nin;
-  const width = model.nouts.at(-1) as number;
-  const inputWidth = nin + targetWidth(loss, width);
-  const encode = (row: number, into: Float64Array, at: number) => {
-    (data.x[row] as number[]).forEach((v, j) => (into[at + j] = v));
-    encodeTarget(loss, data.y[row] as number, into, at + nin, width);
-  };
-  const example = new Float64Array(inputWidth);
-  encode(0, example, 0);
-  const rows = compile((inputs) => {
-    const outputs = model.forward(inputs.slice(0, nin));
-    return [rowLoss(loss, outputs, inputs.slice(nin)), ...outputs];
-  }, Array.from(example));
+  const { rows, encode, inputWidth, width } = recordRow(model, data, loss);
   /** Per batch size: the loss's recording and the buffers a step of that size reuses. */
   const reductions = new Map<number, { graph: CompiledGraph; inputs: Float64Array; encoded: number[] | null; terms: Float64Array; seeds: Float64Array; column: Float64Array; outputs: number[][] }>();
   const reduction = (size: number) => {
@@ -236,6 +224,28 @@ function compiledPass(options: TrainerOptions, batches: () => number[]) {
       return { loss: r.graph.output(), outputs: r.outputs, targets: batch.map((row) => data.y[row] as number), backward };
     },
   };
+}
+
+/**
+ * One row of `data` recorded once — the model's forward pass and the row's loss term, with the
+ * row's features and encoded target as inputs; outputs: the term, then the model's outputs —
+ * and `encode`, which writes row `row`'s inputs at `into[at…]`. What training and evaluation replay.
+ */
+function recordRow(model: MLP, data: Dataset, loss: LossName) {
+  const nin = model.nin;
+  const width = model.nouts.at(-1) as number;
+  const inputWidth = nin + targetWidth(loss, width);
+  const encode = (row: number, into: Float64Array, at: number) => {
+    (data.x[row] as number[]).forEach((v, j) => (into[at + j] = v));
+    encodeTarget(loss, data.y[row] as number, into, at + nin, width);
+  };
+  const example = new Float64Array(inputWidth);
+  encode(0, example, 0);
+  const rows = compile((inputs) => {
+    const outputs = model.forward(inputs.slice(0, nin));
+    return [rowLoss(loss, outputs, inputs.slice(nin)), ...outputs];
+  }, Array.from(example));
+  return { rows, encode, inputWidth, width };
 }
 
 /**
@@ -274,25 +284,14 @@ const EVALUATE_CHUNK = 1024;
 export function evaluate(model: MLP, data: Dataset, loss: LossName): { loss: number; accuracy: number | null; outputs: number[][] } {
   const n = data.x.length;
   if (n === 0) throw new RangeError("evaluate: the dataset has no rows");
-  const nin = model.nin;
-  const width = model.nouts.at(-1) as number;
-  const inputWidth = nin + targetWidth(loss, width);
+  const { rows, encode, inputWidth, width } = recordRow(model, data, loss);
   const chunk = Math.min(n, EVALUATE_CHUNK);
   const inputs = new Float64Array(chunk * inputWidth);
-  const encode = (row: number, at: number) => {
-    (data.x[row] as number[]).forEach((v, j) => (inputs[at + j] = v));
-    encodeTarget(loss, data.y[row] as number, inputs, at + nin, width);
-  };
-  encode(0, 0);
-  const rows = compile((xs) => {
-    const outputs = model.forward(xs.slice(0, nin));
-    return [rowLoss(loss, outputs, xs.slice(nin)), ...outputs];
-  }, Array.from(inputs.subarray(0, inputWidth)));
   const outputs: number[][] = [];
   let total = 0;
   for (let start = 0; start < n; start += chunk) {
     const size = Math.min(chunk, n - start);
-    for (let k = 0; k < size; k++) encode(start + k, k * inputWidth);
+    for (let k = 0; k < size; k++) encode(start + k, inputs, k * inputWidth);
     rows.runBatch(size === chunk ? inputs : inputs.subarray(0, size * inputWidth), size);
     // The batch loss's sum, term by term in row order, as graph mode's `sum` adds them.
     for (let k = 0; k < size; k++) {

@@ -1,9 +1,9 @@
+import { givesProbabilities, probabilities } from "@micrograd/training";
 import { DROP_MISSING_FLAG, MODEL_FLAG, outputFlags, requireString } from "../args.js";
 import type { Command } from "../args.js";
 import { encodeForModel, encodeInput } from "../data.js";
 import { UsageError } from "../errors.js";
 import { writeAtomically } from "../files.js";
-import { classProbabilities, definesProbabilities } from "../metrics.js";
 import { loadModel } from "../model-file.js";
 import { describeOutputs } from "../predict-row.js";
 import { columnIndex } from "../table.js";
@@ -42,7 +42,7 @@ export const predict: Command = {
     }
     const keep = flags.keep === undefined ? rows.table.columns.map((_, i) => i) : String(flags.keep).split(",").map((c) => columnIndex(rows.table, c.trim()));
     const target = file.target;
-    const withProbabilities = target.kind === "classes" && definesProbabilities(file.loss);
+    const withProbabilities = target.kind === "classes" && givesProbabilities(file.loss);
     const header = [
       ...keep.map((c) => rows.table.columns[c] as string),
       "prediction",
@@ -50,8 +50,8 @@ export const predict: Command = {
     ];
     const lines = rows.x.map((x, r) => {
       const outputs = model.forward(x).map((v) => v.data);
-      const fields = [...keep.map((c) => rows.table.rows[r]?.[c] ?? ""), describeOutputs(file, outputs).prediction];
-      if (withProbabilities) fields.push(...(classProbabilities(file.loss, outputs) as number[]).map(String));
+      const fields = [...keep.map((c) => rows.table.rows[r]?.[c] ?? ""), describeOutputs(file, outputs)];
+      if (withProbabilities) fields.push(...(probabilities(file.loss, outputs) as number[]).map(String));
       return fields.map(field).join(",");
     });
     const text = `${[header.map(field).join(","), ...lines].join("\n")}\n`;

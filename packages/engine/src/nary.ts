@@ -1,6 +1,6 @@
 import { ShapeError, describe } from "./errors.js";
 import { BCE, BCE_WITH_LOGITS, DOT, LOG_SUM_EXP, SUM, bceForward, bceWithLogitsForward, logSumExpShift } from "./ops.js";
-import { Value, ZERO, copyOperands, operand, result } from "./value.js";
+import { Value, copyOperands, operand, result, resultOf } from "./value.js";
 import { Vector, isVector } from "./vector.js";
 
 /**
@@ -24,7 +24,7 @@ export function sum(values: readonly (Value | number)[] | Vector): Value {
   const args = valuesOf(values, "sum(values): values");
   let total = 0;
   for (const v of args) total += v.data;
-  return result(total, SUM, ZERO, ZERO, args);
+  return resultOf(total, SUM, args);
 }
 
 /**
@@ -43,7 +43,7 @@ export function dot(xs: readonly (Value | number)[] | Vector, ys: readonly (Valu
   }
   let total = 0;
   for (let i = 0; i < x.length; i++) total += (x[i] as Value).data * (y[i] as Value).data;
-  return result(total, DOT, ZERO, ZERO, x, y);
+  return resultOf(total, DOT, x, y);
 }
 
 /**
@@ -62,7 +62,7 @@ export function logsumexp(values: readonly (Value | number)[] | Vector): Value {
   const shift = logSumExpShift(max);
   let total = 0;
   for (const v of args) total += Math.exp(v.data - shift);
-  return result(Math.log(total) + shift, LOG_SUM_EXP, ZERO, ZERO, args);
+  return resultOf(Math.log(total) + shift, LOG_SUM_EXP, args);
 }
 
 /**

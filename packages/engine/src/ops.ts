@@ -2,8 +2,7 @@ import type { Value } from "./value.js";
 
 /**
  * One operation of the engine: its forward rule lives in `Value`'s method of the same name, and
- * its local derivative here. `backward` adds `out.grad × ∂out/∂operand` to each operand's grad —
- * always `+=`, so a Value used twice collects both contributions.
+ * its local derivative in {@link passBack}.
  *
  * The derivative formulas are written the way PyTorch writes them, so results agree to the last
  * few bits.
@@ -17,7 +16,11 @@ export interface Op {
   readonly exponent: number;
   /** How many operands the op reads from `a`, `b`; -1 for n-ary ops that read `args`. */
   readonly arity: -1 | 0 | 1 | 2;
-  readonly backward: (out: Value, a: Value, b: Value, args: readonly Value[], args2: readonly Value[]) => void;
+  /**
+   * The backward rule of an op that {@link passBack}'s switch leaves out — the loss ops outside
+   * `Value`'s own methods — so that a bundle which uses only `Value` does not carry them.
+   */
+  readonly backward?: (out: Value) => void;
 }
 
 /**
@@ -31,17 +34,13 @@ export enum OpCode {
 }
 
 /** What a leaf (a Value made by the user, not by an op) has for an op. */
-export const LEAF: Op = { name: "", code: OpCode.Leaf, exponent: 0, arity: 0, backward: () => undefined };
+export const LEAF: Op = { name: "", code: OpCode.Leaf, exponent: 0, arity: 0 };
 
 export const ADD: Op = {
   name: "+",
   code: OpCode.Add,
   exponent: 0,
   arity: 2,
-  backward: (out, a, b) => {
-    a.grad += out.grad;
-    b.grad += out.grad;
-  },
 };
 
 export const SUB: Op = {
@@ -49,10 +48,6 @@ export const SUB: Op = {
   code: OpCode.Sub,
   exponent: 0,
   arity: 2,
-  backward: (out, a, b) => {
-    a.grad += out.grad;
-    b.grad += -out.grad;
-  },
 };
 
 export const MUL: Op = {
@@ -60,10 +55,6 @@ export const MUL: Op = {
   code: OpCode.Mul,
   exponent: 0,
   arity: 2,
-  backward: (out, a, b) => {
-    a.grad += out.grad * b.data;
-    b.grad += out.grad * a.data;
-  },
 };
 
 export const DIV: Op = {
@@ -71,11 +62,6 @@ export const DIV: Op = {
   code: OpCode.Div,
   exponent: 0,
   arity: 2,
-  backward: (out, a, b) => {
-    // d(a/b)/da = 1/b, d(a/b)/db = -a/b², computed as PyTorch does: -(a/b)/b.
-    a.grad += out.grad / b.data;
-    b.grad += -out.grad * (a.data / b.data / b.data);
-  },
 };
 
 export const NEG: Op = {
@@ -83,9 +69,6 @@ export const NEG: Op = {
   code: OpCode.Neg,
   exponent: 0,
   arity: 1,
-  backward: (out, a) => {
-    a.grad += -out.grad;
-  },
 };
 
 export const EXP: Op = {
@@ -93,10 +76,6 @@ export const EXP: Op = {
   code: OpCode.Exp,
   exponent: 0,
   arity: 1,
-  backward: (out, a) => {
-    // d(eˣ)/dx = eˣ, which is the result itself.
-    a.grad += out.grad * out.data;
-  },
 };
 
 export const LOG: Op = {
@@ -104,9 +83,6 @@ export const LOG: Op = {
   code: OpCode.Log,
   exponent: 0,
   arity: 1,
-  backward: (out, a) => {
-    a.grad += out.grad / a.data;
-  },
 };
 
 /**
@@ -124,9 +100,6 @@ export const TANH: Op = {
   code: OpCode.Tanh,
   exponent: 0,
   arity: 1,
-  backward: (out, a) => {
-    a.grad += tanhBackward(out.data, out.grad);
-  },
 };
 
 export const SIGMOID: Op = {
@@ -134,10 +107,6 @@ export const SIGMOID: Op = {
   code: OpCode.Sigmoid,
   exponent: 0,
   arity: 1,
-  backward: (out, a) => {
-    // dσ/dx = (1 - σ)·σ, from the result.
-    a.grad += out.grad * (1 - out.data) * out.data;
-  },
 };
 
 /** `relu(x)` as PyTorch computes it: `x < 0 ? 0 : x`, so relu(-0) is -0 and relu(NaN) is NaN. */
@@ -150,11 +119,6 @@ export const RELU: Op = {
   code: OpCode.Relu,
   exponent: 0,
   arity: 1,
-  backward: (out, a) => {
-    // PyTorch's threshold_backward: nothing passes where x ≤ 0 (relu'(0) = 0) — not even an
-    // Infinity or NaN grad — and the grad passes where x is NaN.
-    if (!(a.data <= 0)) a.grad += out.grad;
-  },
 };
 
 /** PyTorch's softplus threshold (beta 1): above it, softplus(x) is x itself. */
@@ -177,9 +141,6 @@ export const SOFTPLUS: Op = {
   code: OpCode.Softplus,
   exponent: 0,
   arity: 1,
-  backward: (out, a) => {
-    a.grad += softplusBackward(a.data, out.grad);
-  },
 };
 
 const powOps = new Map<number, Op>();
@@ -193,10 +154,6 @@ export function powOp(exponent: number): Op {
       code: OpCode.Pow,
       exponent,
       arity: 1,
-      backward: (out, a) => {
-        // d(xᵏ)/dx = k·xᵏ⁻¹; PyTorch defines the k = 0 case as 0 everywhere (even at x = 0).
-        if (exponent !== 0) a.grad += out.grad * (exponent * a.data ** (exponent - 1));
-      },
     };
     powOps.set(exponent, op);
   }
@@ -208,9 +165,6 @@ export const SUM: Op = {
   code: OpCode.Sum,
   exponent: 0,
   arity: -1,
-  backward: (out, _a, _b, args) => {
-    for (const arg of args) arg.grad += out.grad;
-  },
 };
 
 export const DOT: Op = {
@@ -218,16 +172,6 @@ export const DOT: Op = {
   code: OpCode.Dot,
   exponent: 0,
   arity: -1,
-  backward: (out, _a, _b, xs, ys) => {
-    // ∂(Σ xᵢyᵢ)/∂xᵢ = yᵢ and ∂/∂yᵢ = xᵢ.
-    const g = out.grad;
-    for (let i = 0; i < xs.length; i++) {
-      const x = xs[i] as Value;
-      const y = ys[i] as Value;
-      x.grad += g * y.data;
-      y.grad += g * x.data;
-    }
-  },
 };
 
 /**
@@ -243,9 +187,9 @@ export const LOG_SUM_EXP: Op = {
   code: OpCode.LogSumExp,
   exponent: 0,
   arity: -1,
-  backward: (out, _a, _b, args) => {
+  backward: (out) => {
     // ∂/∂xᵢ log Σ eˣʲ = softmax(x)ᵢ, which PyTorch computes as exp(xᵢ - result).
-    for (const arg of args) arg.grad += out.grad * Math.exp(arg.data - out.data);
+    for (const arg of out._args) arg.grad += out.grad * Math.exp(arg.data - out.data);
   },
 };
 
@@ -274,9 +218,9 @@ export const BCE: Op = {
   code: OpCode.Bce,
   exponent: 0,
   arity: 2,
-  backward: (out, a, b) => {
+  backward: (out) => {
     // As in PyTorch 1.13, the target gets no gradient.
-    a.grad += bceBackward(a.data, b.data, out.grad);
+    out._a.grad += bceBackward(out._a.data, out._b.data, out.grad);
   },
 };
 
@@ -300,8 +244,90 @@ export const BCE_WITH_LOGITS: Op = {
   code: OpCode.BceWithLogits,
   exponent: 0,
   arity: 2,
-  backward: (out, a, b) => {
+  backward: (out) => {
     // As in PyTorch 1.13's default, the target gets no gradient.
-    a.grad += bceWithLogitsBackward(a.data, b.data, out.grad);
+    out._a.grad += bceWithLogitsBackward(out._a.data, out._b.data, out.grad);
   },
 };
+
+/**
+ * Adds `out.grad × ∂out/∂operand` to each operand's grad of `out` (nothing for a leaf) — always
+ * `+=`, so a Value used twice collects both contributions. One switch over the op codes rather
+ * than a function per op: the backward loop then makes one call the JIT can specialise, where a
+ * function per op made every call site megamorphic (a quarter of graph mode's backward). The
+ * loss ops that `Value` does not make carry their own {@link Op.backward}.
+ */
+export function passBack(out: Value): void {
+  const g = out.grad;
+  const a = out._a;
+  const b = out._b;
+  switch (out._op.code) {
+    case OpCode.Leaf:
+      return;
+    case OpCode.Add:
+      a.grad += g;
+      b.grad += g;
+      return;
+    case OpCode.Sub:
+      a.grad += g;
+      b.grad += -g;
+      return;
+    case OpCode.Mul:
+      a.grad += g * b.data;
+      b.grad += g * a.data;
+      return;
+    case OpCode.Div:
+      // d(a/b)/da = 1/b, d(a/b)/db = -a/b², computed as PyTorch does: -(a/b)/b.
+      a.grad += g / b.data;
+      b.grad += -g * (a.data / b.data / b.data);
+      return;
+    case OpCode.Neg:
+      a.grad += -g;
+      return;
+    case OpCode.Exp:
+      // d(eˣ)/dx = eˣ, which is the result itself.
+      a.grad += g * out.data;
+      return;
+    case OpCode.Log:
+      a.grad += g / a.data;
+      return;
+    case OpCode.Tanh:
+      a.grad += tanhBackward(out.data, g);
+      return;
+    case OpCode.Sigmoid:
+      // dσ/dx = (1 - σ)·σ, from the result.
+      a.grad += g * (1 - out.data) * out.data;
+      return;
+    case OpCode.Relu:
+      // PyTorch's threshold_backward: nothing passes where x ≤ 0 (relu'(0) = 0) — not even an
+      // Infinity or NaN grad — and the grad passes where x is NaN.
+      if (!(a.data <= 0)) a.grad += g;
+      return;
+    case OpCode.Pow: {
+      // d(xᵏ)/dx = k·xᵏ⁻¹; PyTorch defines the k = 0 case as 0 everywhere (even at x = 0).
+      const k = out._op.exponent;
+      if (k !== 0) a.grad += g * (k * a.data ** (k - 1));
+      return;
+    }
+    case OpCode.Softplus:
+      a.grad += softplusBackward(a.data, g);
+      return;
+    case OpCode.Sum:
+      for (const arg of out._args) arg.grad += g;
+      return;
+    case OpCode.Dot: {
+      // ∂(Σ xᵢyᵢ)/∂xᵢ = yᵢ and ∂/∂yᵢ = xᵢ.
+      const xs = out._args;
+      const ys = out._args2;
+      for (let i = 0; i < xs.length; i++) {
+        const x = xs[i] as Value;
+        const y = ys[i] as Value;
+        x.grad += g * y.data;
+        y.grad += g * x.data;
+      }
+      return;
+    }
+    default:
+      (out._op.backward as (out: Value) => void)(out);
+  }
+}

@@ -237,6 +237,20 @@ describe("deep graphs", () => {
     expect(step.grad).toBe(1_000_000);
     expect(x.data).toBeCloseTo(1, 9);
   });
+
+  it("orders a graph deeper than the walk recurses exactly as a shallow one, through every kind of op", () => {
+    // Each step reads the previous result first and a fresh leaf second, so depth-first order
+    // is creation order: x₀, k₀, x₁, k₁, … — past the depth where the walk stops recursing too.
+    const created: Value[] = [new Value(0)];
+    let x = created[0] as Value;
+    for (let i = 0; i < 5000; i++) {
+      const k = new Value(i);
+      const kinds = [() => x.add(k), () => sum([x, k]), () => dot([x, k], [k, x]), () => x.mul(k)];
+      x = (kinds[i % kinds.length] as () => Value)();
+      created.push(k, x);
+    }
+    expect(topologicalOrder(x)).toEqual(created);
+  });
 });
 
 describe("printing and zeroing", () => {

@@ -1,6 +1,6 @@
 import { anomaly } from "./anomaly.js";
 import { AnomalyError, describe } from "./errors.js";
-import { ADD, DIV, EXP, LEAF, LOG, MUL, NEG, RELU, SIGMOID, SOFTPLUS, SUB, TANH, powOp, reluForward, softplusForward } from "./ops.js";
+import { ADD, DIV, EXP, LEAF, LOG, MUL, NEG, RELU, SIGMOID, SOFTPLUS, SUB, TANH, passBack, powOp, reluForward, softplusForward } from "./ops.js";
 import { PROTOCOL, VALUE_BRAND, checkBrand } from "./brand.js";
 import type { Op } from "./ops.js";
 
@@ -40,14 +40,14 @@ export class Value {
   declare label: string;
   /** @internal The op that produced this Value ({@link LEAF} for a leaf). */
   declare _op: Op;
-  /** @internal First operand of a unary or binary op. */
+  /**
+   * @internal First operand of a unary or binary op (the Value itself for a leaf). An n-ary op
+   * keeps its operand list here instead, read through {@link _args}: one field fewer per Value,
+   * which graph mode allocates by the ten thousand per step.
+   */
   declare _a: Value;
-  /** @internal Second operand of a binary op. */
+  /** @internal Second operand of a binary op (`_a` for a unary op); an n-ary op's second list, read through {@link _args2}. */
   declare _b: Value;
-  /** @internal Operands of an n-ary op (`sum`; the first vector of `dot`). */
-  declare _args: readonly Value[];
-  /** @internal The second vector of `dot`. */
-  declare _args2: readonly Value[];
   /**
    * @internal Traversal stamp: the current traversal's token once visited. A fresh object per
    * traversal rather than a module-level counter, so that two copies of the engine walking the
@@ -73,8 +73,8 @@ export class Value {
    */
   constructor(data: number, options?: ValueOptions);
   /** @internal An op's result, made by {@link result} without the checks a user's leaf needs. */
-  constructor(data: number, options: typeof RESULT, op: Op, a: Value, b: Value, args: readonly Value[], args2: readonly Value[]);
-  constructor(data: number, options?: ValueOptions | typeof RESULT, op: Op = LEAF, a?: Value, b?: Value, args: readonly Value[] = NO_ARGS, args2: readonly Value[] = NO_ARGS) {
+  constructor(data: number, options: typeof RESULT, op: Op, a: Value, b: Value);
+  constructor(data: number, options?: ValueOptions | typeof RESULT, op: Op = LEAF, a?: Value, b?: Value) {
     let label = "";
     if (options !== RESULT) {
       if (typeof data !== "number" || Number.isNaN(data)) {
@@ -92,9 +92,17 @@ export class Value {
     this._op = op;
     this._a = a ?? this;
     this._b = b ?? this;
-    this._args = args;
-    this._args2 = args2;
     this._mark = undefined;
+  }
+
+  /** @internal Operands of an n-ary op (`sum`'s values, `dot`'s first vector), kept in `_a`. */
+  get _args(): readonly Value[] {
+    return this._a as unknown as readonly Value[];
+  }
+
+  /** @internal The second operand list of an n-ary op (`dot`'s second vector; empty for the others), kept in `_b`. */
+  get _args2(): readonly Value[] {
+    return this._b as unknown as readonly Value[];
   }
 
   /** The name of the op that produced this Value (`"+"`, `"tanh"`, `"**2"`…), `""` for a leaf. */
@@ -259,9 +267,14 @@ export function copyOperands(list: readonly (Value | number)[], what: string): V
   return out;
 }
 
+/** @internal Makes the Value an n-ary op produced from one or two operand lists. */
+export function resultOf(data: number, op: Op, args: readonly Value[], args2: readonly Value[] = NO_ARGS): Value {
+  return result(data, op, args as unknown as Value, args2 as unknown as Value);
+}
+
 /** @internal Makes the Value an op produced; the one place the anomaly check watches forward values. */
-export function result(data: number, op: Op, a: Value, b: Value, args: readonly Value[] = NO_ARGS, args2: readonly Value[] = NO_ARGS): Value {
-  const out = new Value(data, RESULT, op, a, b, args, args2);
+export function result(data: number, op: Op, a: Value, b: Value): Value {
+  const out = new Value(data, RESULT, op, a, b);
   if (anomaly.enabled && !Number.isFinite(data)) {
     throw new AnomalyError(`${op.name} produced ${data} from (${out.children.join(", ")})`);
   }
@@ -277,11 +290,6 @@ function startBackward(root: Value): Value[] {
   // `+=`, not `=`: a leaf that is its own root accumulates like every other leaf (PyTorch too).
   root.grad += 1;
   return order;
-}
-
-/** Adds `node.grad ×` its op's local derivative to each operand's grad (nothing for a leaf). */
-function passBack(node: Value): void {
-  node._op.backward(node, node._a, node._b, node._args, node._args2);
 }
 
 function backwardChecked(order: readonly Value[]): void {
@@ -302,9 +310,6 @@ function backwardChecked(order: readonly Value[]): void {
 /** An operand list of an n-ary node, with the traversal stamp it gets once walked whole. */
 type Operands = readonly Value[] & { _mark?: object };
 
-/** @internal Stands in for the unused operand slots of n-ary nodes, which never read them. */
-export const ZERO = /* @__PURE__ */ new Value(0);
-
 /**
  * Every Value that `root` depends on (itself included), each once, operands before results —
  * the order in which a forward pass computes them. Reverse it for backprop. Iterative.
@@ -323,27 +328,75 @@ export function topologicalOrderOf(roots: readonly Value[]): Value[] {
 
 /** {@link topologicalOrderOf}, clearing op nodes' grads on the way when `zeroOps` is set. */
 function traverse(roots: readonly Value[], zeroOps: boolean): Value[] {
-  const mark = {};
-  const order: Value[] = [];
-  // An explicit stack of (node, index of the next operand to visit) replaces recursion.
-  const nodes: Value[] = [];
-  const next: number[] = [];
+  const walk: Walk = { mark: {}, order: [], zeroOps };
   for (const root of roots) {
-    if (root._mark === mark) continue;
-    root._mark = mark;
-    nodes.push(root);
-    next.push(0);
-    visit(nodes, next, order, mark, zeroOps);
+    if (root._mark === walk.mark) continue;
+    root._mark = walk.mark;
+    if (root._op.arity === 0) walk.order.push(root);
+    else visit(root, walk, 0);
   }
-  return order;
+  return walk.order;
+}
+
+/** One traversal: its stamp, the order so far, and whether it clears op nodes' grads. */
+interface Walk {
+  readonly mark: object;
+  readonly order: Value[];
+  readonly zeroOps: boolean;
 }
 
 /**
- * Depth-first from the Values on the stack `nodes`, appending each to `order` after its operands.
- * With `zeroOps`, it also clears the grad of every op node it appends — the first step of a
- * backward pass, done here to save a second walk over the graph.
+ * How deep {@link visit} recurses before it hands a subtree to {@link visitDeep}: recursion is
+ * about twice as fast as an explicit stack, but a chain of a million ops would overflow it.
  */
-function visit(nodes: Value[], next: number[], order: Value[], mark: object, zeroOps: boolean): void {
+const MAX_RECURSION = 1000;
+
+/**
+ * Depth-first from the op node `node` (already stamped), appending each Value to `order` after
+ * its operands. With `zeroOps`, it also clears the grad of every op node it appends — the first
+ * step of a backward pass, done here to save a second walk over the graph.
+ */
+function visit(node: Value, walk: Walk, depth: number): void {
+  const mark = walk.mark;
+  const arity = node._op.arity;
+  if (arity < 0) {
+    // Operand lists are shared (a Vector of weights by every row, of inputs by every neuron of a
+    // layer) and never change: once a list has been walked in this traversal, skip it whole.
+    const first = node._args as Operands;
+    const second = node._args2 as Operands;
+    if (first._mark !== mark) {
+      for (let i = 0; i < first.length; i++) visitOperand(first[i] as Value, walk, depth);
+      first._mark = mark;
+    }
+    if (second._mark !== mark) {
+      for (let i = 0; i < second.length; i++) visitOperand(second[i] as Value, walk, depth);
+      second._mark = mark;
+    }
+  } else {
+    visitOperand(node._a, walk, depth);
+    if (arity === 2) visitOperand(node._b, walk, depth);
+  }
+  if (walk.zeroOps) node.grad = 0;
+  walk.order.push(node);
+}
+
+/** {@link visit}'s step to one operand: a leaf is appended at once, an op node walked first. */
+function visitOperand(c: Value, walk: Walk, depth: number): void {
+  if (c._mark === walk.mark) return;
+  c._mark = walk.mark;
+  if (c._op.arity === 0) walk.order.push(c);
+  else if (depth < MAX_RECURSION) visit(c, walk, depth + 1);
+  else visitDeep(c, walk);
+}
+
+/**
+ * {@link visit} without recursion, for subtrees too deep for the call stack: an explicit stack of
+ * (node, index of the next operand to visit) from the op node `start`, in the same order.
+ */
+function visitDeep(start: Value, walk: Walk): void {
+  const { mark, order, zeroOps } = walk;
+  const nodes: Value[] = [start];
+  const next: number[] = [0];
   while (nodes.length > 0) {
     const top = nodes.length - 1;
     const node = nodes[top] as Value;

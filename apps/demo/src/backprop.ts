@@ -4,10 +4,21 @@ import { evaluateExpression, expressionVariables } from "@micrograd/expr";
 import { el, field, fixed } from "./dom.js";
 
 const SEED_EXPRESSION = "tanh(x1*w1 + x2*w2 + b)";
+/** Values beyond which a graph is drawn at its own size, scrolling, rather than shrunk to fit. */
+const LARGE_GRAPH = 60;
 const SEED_VALUES: Record<string, number> = { x1: 2, x2: 0, w1: -3, w2: 1, b: 6.8813735870195432 };
 
-/** The Backprop view: seed 002's neuron (or any expression) as a live graph, stepped node by node. */
-export function mountBackprop(root: HTMLElement): void {
+/** What the other views can ask of the Backprop view. */
+export interface BackpropView {
+  /**
+   * Shows the graph `build` makes (built again by Forward) instead of an expression's, with
+   * `description` saying what it is; Build goes back to the expression.
+   */
+  inspect(build: () => Value, description: string): void;
+}
+
+/** The Backprop view: seed 002's neuron (or any expression, or one prediction of the Train view) as a live graph, stepped node by node. */
+export function mountBackprop(root: HTMLElement): BackpropView {
   const expression = el("input", { id: "bp-expression", type: "text", value: SEED_EXPRESSION, size: 34, spellcheck: false, autocomplete: "off" });
   const build = el("button", { type: "button", id: "bp-build" }, "Build");
   const variables = el("div", { class: "row", id: "bp-variables" });
@@ -19,11 +30,14 @@ export function mountBackprop(root: HTMLElement): void {
   const explain = el("div", { class: "explain card", id: "bp-explain", "aria-live": "polite" }, "Press Backward to fill in every gradient, or Step back one node to watch the chain rule work one node at a time.");
   const values = el("table", { id: "bp-values" });
   const graph = el("div", { class: "graph", id: "bp-graph", role: "img", "aria-label": "computation graph" });
+  const inspectedText = el("span", { id: "bp-inspected-text" });
+  const inspected = el("p", { class: "card", id: "bp-inspected", hidden: true }, inspectedText, " Press Build to go back to the expression.");
 
   root.append(
     el("h2", { id: "backprop-title" }, "Backprop, node by node"),
     el("p", {}, "Each box is a Value: its label, its data (forward pass) and its grad, ∂o/∂value (backward pass). Each oval is the operation that made the Value to its right. Edit the inputs, or type another expression — infix like a*b + c, or method style like (a*b + c).relu()."),
     el("div", { class: "row" }, field("Expression", expression), build),
+    inspected,
     variables,
     el("div", { class: "row" }, forward, backward, step, reset),
     status,
@@ -37,6 +51,8 @@ export function mountBackprop(root: HTMLElement): void {
   let current: BackwardStep | null = null;
   let stepCount = 0;
   let renders = 0;
+  /** The graph being shown when it is not the expression's: how to build it. */
+  let source: (() => Value) | null = null;
 
   // Labels are sub-expressions (x1*w1 + b): parenthesise them inside ∂…/∂… and before .grad.
   const name = (v: Value, order: Value[]) => {
@@ -50,6 +66,9 @@ export function mountBackprop(root: HTMLElement): void {
 
   /** Re-reads the expression: one number input per variable, keeping values already typed. */
   function rebuild(): void {
+    source = null;
+    inspected.hidden = true;
+    variables.hidden = false;
     let names: string[];
     try {
       names = expressionVariables(expression.value);
@@ -70,6 +89,16 @@ export function mountBackprop(root: HTMLElement): void {
   }
 
   function runForward(): void {
+    if (source) {
+      try {
+        output = source();
+      } catch (e) {
+        fail(e);
+        return;
+      }
+      showForward();
+      return;
+    }
     const given = readValues();
     const bad = Object.entries(given).find(([, v]) => !Number.isFinite(v));
     if (bad) {
@@ -83,6 +112,10 @@ export function mountBackprop(root: HTMLElement): void {
       return;
     }
     output.label = "o";
+    showForward();
+  }
+
+  function showForward(): void {
     stepper = null;
     current = null;
     explain.textContent = "Forward pass done: every Value holds its data; the grads are 0 until you go backward.";
@@ -95,7 +128,8 @@ export function mountBackprop(root: HTMLElement): void {
     current = null;
     zeroGrad(topologicalOrder(output));
     output.backward();
-    explain.textContent = "Backward pass done: o.grad = 1, and every other grad is ∂o/∂value — the sum, over every path to o, of the products of local derivatives (the chain rule).";
+    const o = output.label;
+    explain.textContent = `Backward pass done: ${o}.grad = 1, and every other grad is ∂${o}/∂value — the sum, over every path to ${o}, of the products of local derivatives (the chain rule).`;
     void render();
   }
 
@@ -157,6 +191,8 @@ export function mountBackprop(root: HTMLElement): void {
     // Parsed as SVG, never as HTML: Graphviz has escaped every label already.
     const doc = new DOMParser().parseFromString(svg, "image/svg+xml");
     graph.replaceChildren(document.importNode(doc.documentElement, true));
+    graph.classList.toggle("large", order.length > LARGE_GRAPH);
+    if (order.length > LARGE_GRAPH) centre(current ? `v${current.index}` : `v${order.length - 1}`);
     if (current) {
       const ids = new Map([[`v${current.index}`, "current"], [`v${current.index}_op`, "current"]]);
       for (const c of current.contributions) ids.set(`v${order.indexOf(c.child)}`, "operand");
@@ -165,6 +201,16 @@ export function mountBackprop(root: HTMLElement): void {
         if (cls) g.classList.add(cls);
       }
     }
+  }
+
+  /** Scrolls a large graph so that the node with id `id` (the current step's, or the root) is in the middle. */
+  function centre(id: string): void {
+    const node = [...graph.querySelectorAll("g.node")].find((g) => g.querySelector("title")?.textContent === id);
+    if (!node) return;
+    const box = node.getBoundingClientRect();
+    const frame = graph.getBoundingClientRect();
+    graph.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
+    graph.scrollTop += box.top + box.height / 2 - (frame.top + frame.height / 2);
   }
 
   build.addEventListener("click", rebuild);
@@ -176,4 +222,13 @@ export function mountBackprop(root: HTMLElement): void {
   step.addEventListener("click", stepBack);
   reset.addEventListener("click", resetGrads);
   rebuild();
+  return {
+    inspect(build, description) {
+      source = build;
+      inspectedText.textContent = description;
+      inspected.hidden = false;
+      variables.hidden = true;
+      runForward();
+    },
+  };
 }

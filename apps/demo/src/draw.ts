@@ -86,16 +86,46 @@ export function drawNeuronMap(canvas: HTMLCanvasElement, state: TrainState, neur
   drawPoints(ctx, state, showTest);
 }
 
+/** Where a point is drawn on a canvas `width` × `height`, in canvas pixels. */
+function pixel(state: TrainState, p: { x: number; y: number }, width: number, height: number): [number, number] {
+  const { x0, x1, y0, y1 } = state.bounds;
+  return [((p.x - x0) / (x1 - x0)) * width, ((y1 - p.y) / (y1 - y0)) * height];
+}
+
+/** The radius of a drawn point on a canvas `width` pixels wide. */
+const pointRadius = (width: number) => Math.max(3, width / 120);
+
+/**
+ * The index of the drawn point under a click at (`clientX`, `clientY`) — the nearest one within a
+ * few pixels of its edge — or -1 when the click is on the background.
+ */
+export function pointAt(canvas: HTMLCanvasElement, state: TrainState, showTest: boolean, clientX: number, clientY: number): number {
+  const box = canvas.getBoundingClientRect();
+  const cx = ((clientX - box.left) / box.width) * canvas.width;
+  const cy = ((clientY - box.top) / box.height) * canvas.height;
+  const reach = pointRadius(canvas.width) + 3;
+  let best = -1;
+  let bestDistance = reach;
+  state.points.forEach((p, i) => {
+    if (p.test && !showTest) return;
+    const [px, py] = pixel(state, p, canvas.width, canvas.height);
+    const distance = Math.hypot(px - cx, py - cy);
+    if (distance <= bestDistance) {
+      best = i;
+      bestDistance = distance;
+    }
+  });
+  return best;
+}
+
 /** The data points: training points filled, test points as rings (unless hidden). */
 function drawPoints(ctx: CanvasRenderingContext2D, state: TrainState, showTest: boolean): void {
   const { width, height } = ctx.canvas;
-  const { x0, x1, y0, y1 } = state.bounds;
   for (const p of state.points) {
     if (p.test && !showTest) continue;
-    const px = ((p.x - x0) / (x1 - x0)) * width;
-    const py = ((y1 - p.y) / (y1 - y0)) * height;
+    const [px, py] = pixel(state, p, width, height);
     ctx.beginPath();
-    ctx.arc(px, py, Math.max(3, width / 120), 0, 2 * Math.PI);
+    ctx.arc(px, py, pointRadius(width), 0, 2 * Math.PI);
     const colour = state.problem === "regression" ? css(valueRgb(p.c)) : css(CLASS_RGB[p.c] ?? [0, 0, 0]);
     if (p.test) {
       ctx.strokeStyle = state.problem === "regression" ? "#1d1d1f" : colour;
@@ -164,96 +194,117 @@ export function drawCurves(canvas: HTMLCanvasElement, losses: readonly number[],
 }
 
 const SVG = "http://www.w3.org/2000/svg";
+/** The network drawing's coordinate system (its SVG viewBox). */
+const NET_WIDTH = 420;
+const NET_HEIGHT = 240;
+
+/** An SVG element with attributes. */
+function svgElement<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number>): SVGElementTagNameMap[K] {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  return node;
+}
 
 /**
  * The network: neurons in columns, links coloured by the sign of their weight and as thick as its
- * size. Each link can be focused and clicked (`onLink` gets layer, neuron and input) to edit it.
+ * size, every neuron a small map of what it computes over the plane. Each link can be focused and
+ * clicked (`onLink` gets layer, neuron and input) to edit it; hovering or focusing a neuron calls
+ * `onNeuron`. The elements are made once per network shape and updated in place for each
+ * snapshot — so keyboard focus stays put while training plays — and the maps are painted on one
+ * canvas over the links, where encoding an image per neuron per frame halved the frame rate.
  */
-export function drawNetwork(
-  container: HTMLElement,
-  state: TrainState,
-  onLink?: (layer: number, neuron: number, input: number) => void,
-  onNeuron?: (neuron: number | null) => void,
-): void {
-  const width = 420;
-  const height = 240;
-  const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-  svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", `network with layers ${state.sizes.join(", ")}`);
-  const x = (layer: number) => 20 + (layer / (state.sizes.length - 1)) * (width - 40);
-  const y = (i: number, n: number) => (height * (i + 1)) / (n + 1);
-  state.weights.forEach((layer, l) => {
-    const nin = state.sizes[l] as number;
-    layer.forEach((neuron, j) => {
-      for (let i = 0; i < nin; i++) {
-        const w = neuron[i] as number;
-        const link = document.createElementNS(SVG, "line");
-        link.setAttribute("x1", String(x(l)));
-        link.setAttribute("y1", String(y(i, nin)));
-        link.setAttribute("x2", String(x(l + 1)));
-        link.setAttribute("y2", String(y(j, layer.length)));
-        link.setAttribute("stroke", w >= 0 ? "#1a5fb4" : "#e66100");
-        link.setAttribute("stroke-width", String(Math.min(4, 0.3 + Math.abs(w) * 1.2)));
-        link.setAttribute("stroke-opacity", "0.6");
-        link.setAttribute("tabindex", "0");
-        link.setAttribute("role", "button");
-        link.setAttribute("aria-label", `weight from input ${i + 1} to neuron ${j + 1} of layer ${l + 1}: ${w.toFixed(4)}`);
-        link.dataset.layer = String(l);
-        link.dataset.neuron = String(j);
-        link.dataset.input = String(i);
-        if (onLink) {
-          link.addEventListener("click", () => onLink(l, j, i));
-          link.addEventListener("keydown", (event) => {
+export class NetworkDrawing {
+  private shape = "";
+  private links: { line: SVGLineElement; layer: number; neuron: number; input: number }[] = [];
+  private tiles: { x: number; y: number; side: number }[] = [];
+  private readonly svg = svgElement("svg", { viewBox: `0 0 ${NET_WIDTH} ${NET_HEIGHT}`, role: "img" });
+  private readonly maps = document.createElement("canvas");
+  private readonly tile = new OffscreenCanvas(MAP_GRID, MAP_GRID);
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly onLink: (layer: number, neuron: number, input: number) => void,
+    private readonly onNeuron: (neuron: number | null) => void,
+  ) {
+    this.maps.className = "maps";
+    this.maps.setAttribute("aria-hidden", "true");
+    const scale = Math.max(1, Math.ceil(globalThis.devicePixelRatio ?? 1));
+    this.maps.width = NET_WIDTH * scale;
+    this.maps.height = NET_HEIGHT * scale;
+    container.replaceChildren(this.svg, this.maps);
+  }
+
+  /** Shows `state`: its weights on the links, its neuron maps on the tiles. */
+  draw(state: TrainState): void {
+    const shape = state.sizes.join(",");
+    if (shape !== this.shape) this.build(state.sizes);
+    for (const { line, layer, neuron, input } of this.links) {
+      const w = state.weights[layer]?.[neuron]?.[input] ?? 0;
+      line.setAttribute("stroke", w >= 0 ? "#1a5fb4" : "#e66100");
+      line.setAttribute("stroke-width", String(Math.min(4, 0.3 + Math.abs(w) * 1.2)));
+      line.setAttribute("aria-label", `weight from input ${input + 1} to neuron ${neuron + 1} of layer ${layer + 1}: ${w.toFixed(4)}`);
+    }
+    const ctx = this.maps.getContext("2d");
+    const small = this.tile.getContext("2d");
+    if (!ctx || !small) return;
+    const scale = this.maps.width / NET_WIDTH;
+    ctx.clearRect(0, 0, this.maps.width, this.maps.height);
+    ctx.imageSmoothingEnabled = true;
+    this.tiles.forEach(({ x, y, side }, k) => {
+      small.putImageData(neuronCells(state.neuronMaps, k), 0, 0);
+      ctx.drawImage(this.tile, (x - side / 2) * scale, (y - side / 2) * scale, side * scale, side * scale);
+    });
+    // Which step the drawing shows: what tests (and curious users) can watch change.
+    this.container.dataset.step = String(state.step);
+  }
+
+  /** Makes the links, input dots and neuron targets for a network of layer widths `sizes`. */
+  private build(sizes: readonly number[]): void {
+    this.shape = sizes.join(",");
+    this.svg.setAttribute("aria-label", `network with layers ${sizes.join(", ")}`);
+    const x = (layer: number) => 20 + (layer / (sizes.length - 1)) * (NET_WIDTH - 40);
+    const y = (i: number, n: number) => (NET_HEIGHT * (i + 1)) / (n + 1);
+    this.links = [];
+    this.tiles = [];
+    const links: SVGLineElement[] = [];
+    const nodes: SVGElement[] = [];
+    sizes.forEach((n, l) => {
+      for (let j = 0; j < n; j++) {
+        if (l === 0) {
+          nodes.push(svgElement("circle", { cx: x(l), cy: y(j, n), r: Math.max(2.5, Math.min(7, 90 / n)), fill: "#fff", stroke: "#1d1d1f" }));
+          continue;
+        }
+        const nin = sizes[l - 1] as number;
+        for (let i = 0; i < nin; i++) {
+          const line = svgElement("line", { x1: x(l - 1), y1: y(i, nin), x2: x(l), y2: y(j, n), "stroke-opacity": 0.6, tabindex: 0, role: "button" });
+          Object.assign(line.dataset, { layer: String(l - 1), neuron: String(j), input: String(i) });
+          const open = () => this.onLink(l - 1, j, i);
+          line.addEventListener("click", open);
+          line.addEventListener("keydown", (event) => {
             if (event.key === "Enter" || event.key === " ") {
               event.preventDefault();
-              onLink(l, j, i);
+              open();
             }
           });
+          links.push(line);
+          this.links.push({ line, layer: l - 1, neuron: j, input: i });
         }
-        svg.append(link);
+        const k = this.tiles.length;
+        const side = Math.max(6, Math.min(22, 200 / n));
+        this.tiles.push({ x: x(l), y: y(j, n), side });
+        // A transparent target where the map is painted: it takes hover and focus.
+        const target = svgElement("rect", {
+          x: x(l) - side / 2, y: y(j, n) - side / 2, width: side, height: side, fill: "transparent", tabindex: 0, role: "img", class: "neuron",
+          "aria-label": `neuron ${j + 1} of layer ${l}: what it computes over the plane`,
+        });
+        target.dataset.neuron = String(k);
+        target.addEventListener("mouseenter", () => this.onNeuron(k));
+        target.addEventListener("focus", () => this.onNeuron(k));
+        target.addEventListener("mouseleave", () => this.onNeuron(null));
+        target.addEventListener("blur", () => this.onNeuron(null));
+        nodes.push(target);
       }
     });
-  });
-  // The inputs as dots; every neuron as a small map of what it computes over the plane, which
-  // hovering or focusing shows large in the main plot.
-  const tile = document.createElement("canvas");
-  tile.width = tile.height = MAP_GRID;
-  let neuron = 0;
-  state.sizes.forEach((n, l) => {
-    for (let i = 0; i < n; i++) {
-      if (l === 0) {
-        const dot = document.createElementNS(SVG, "circle");
-        dot.setAttribute("cx", String(x(l)));
-        dot.setAttribute("cy", String(y(i, n)));
-        dot.setAttribute("r", String(Math.max(2.5, Math.min(7, 90 / n))));
-        dot.setAttribute("fill", "#fff");
-        dot.setAttribute("stroke", "#1d1d1f");
-        svg.append(dot);
-        continue;
-      }
-      const k = neuron++;
-      const side = Math.max(6, Math.min(22, 200 / n));
-      tile.getContext("2d")?.putImageData(neuronCells(state.neuronMaps, k), 0, 0);
-      const image = document.createElementNS(SVG, "image");
-      image.setAttribute("href", tile.toDataURL());
-      image.setAttribute("x", String(x(l) - side / 2));
-      image.setAttribute("y", String(y(i, n) - side / 2));
-      image.setAttribute("width", String(side));
-      image.setAttribute("height", String(side));
-      image.setAttribute("tabindex", "0");
-      image.setAttribute("role", "img");
-      image.setAttribute("aria-label", `neuron ${i + 1} of layer ${l}: what it computes over the plane`);
-      image.setAttribute("class", "neuron");
-      image.dataset.neuron = String(k);
-      if (onNeuron) {
-        image.addEventListener("mouseenter", () => onNeuron(k));
-        image.addEventListener("focus", () => onNeuron(k));
-        image.addEventListener("mouseleave", () => onNeuron(null));
-        image.addEventListener("blur", () => onNeuron(null));
-      }
-      svg.append(image);
-    }
-  });
-  container.replaceChildren(svg);
+    this.svg.replaceChildren(...links, ...nodes);
+  }
 }

@@ -1,21 +1,32 @@
 import "./style.css";
 import { mountBackprop } from "./backprop.js";
+import type { BackpropView } from "./backprop.js";
 import { mountLessons } from "./lessons.js";
 import { mountTrain } from "./train-view.js";
 
-const VIEWS = { backprop: mountBackprop, train: mountTrain, lessons: mountLessons } as const;
-type View = keyof typeof VIEWS;
+type View = "backprop" | "train" | "lessons";
+const VIEWS: readonly View[] = ["backprop", "train", "lessons"];
+let backprop: BackpropView | null = null;
+const MOUNT: Record<View, (root: HTMLElement) => void> = {
+  backprop: (root) => (backprop = mountBackprop(root)),
+  // A clicked point's prediction opens in the Backprop view, as a graph to step through.
+  train: (root) => mountTrain(root, (build, description) => {
+    show("backprop");
+    backprop?.inspect(build, description);
+  }),
+  lessons: mountLessons,
+};
 const mounted = new Set<View>();
 
 /** Shows one view, mounting it the first time, and records it in the URL. */
 function show(view: View): void {
-  for (const name of Object.keys(VIEWS) as View[]) {
+  for (const name of VIEWS) {
     (document.getElementById(name) as HTMLElement).hidden = name !== view;
     document.querySelector(`nav [data-view="${name}"]`)?.setAttribute("aria-current", name === view ? "page" : "false");
   }
   if (!mounted.has(view)) {
     mounted.add(view);
-    VIEWS[view](document.getElementById(view) as HTMLElement);
+    MOUNT[view](document.getElementById(view) as HTMLElement);
   }
   const url = new URL(location.href);
   url.searchParams.set("view", view);
@@ -26,4 +37,4 @@ for (const button of document.querySelectorAll<HTMLButtonElement>("nav [data-vie
   button.addEventListener("click", () => show(button.dataset.view as View));
 }
 const requested = new URL(location.href).searchParams.get("view");
-show(requested !== null && requested in VIEWS ? (requested as View) : "backprop");
+show(VIEWS.find((v) => v === requested) ?? "backprop");

@@ -1,12 +1,19 @@
-import { DATASETS, ACTIVATIONS, FEATURE_NAMES, LOSSES, OPTIMIZERS, PROBLEMS, REGRESSION_DATASETS, REGULARIZATIONS, readConfig, writeConfig } from "./config.js";
+import type { Value } from "@micrograd/engine";
+import { DATASETS, ACTIVATIONS, FEATURE_NAMES, LOSSES, OPTIMIZERS, PROBLEMS, REGRESSION_DATASETS, REGULARIZATIONS, effectiveLoss, featurize, readConfig, writeConfig } from "./config.js";
 import type { TrainConfig } from "./config.js";
 import { el, field, fixed, select } from "./dom.js";
-import { classColour, drawCurves, drawHeatmap, drawNetwork, drawNeuronMap } from "./draw.js";
+import { NetworkDrawing, classColour, drawCurves, drawHeatmap, drawNeuronMap, pointAt } from "./draw.js";
 import { parsePoints } from "./csv.js";
 import type { CustomData, FromWorker, ToWorker, TrainState } from "./protocol.js";
 
-/** The Train view: a network learning a 2-D dataset in a Web Worker, with every setting in the URL. */
-export function mountTrain(root: HTMLElement): void {
+/** Opens a graph in the Backprop view: how to build it, and what it shows. */
+export type Inspect = (build: () => Value, description: string) => void;
+
+/**
+ * The Train view: a network learning a 2-D dataset in a Web Worker, with every setting in the URL.
+ * A click on a data point hands that point's prediction to `inspect`.
+ */
+export function mountTrain(root: HTMLElement, inspect: Inspect): void {
   let config = readConfig(new URL(location.href).searchParams);
   const worker = new Worker(new URL("./train-worker.ts", import.meta.url), { type: "module" });
   const send = (message: ToWorker) => worker.postMessage(message);
@@ -38,6 +45,8 @@ export function mountTrain(root: HTMLElement): void {
   const downloadOnnx = el("button", { type: "button", id: "tr-download-onnx" }, "Download model (ONNX)");
   const copyLink = el("button", { type: "button", id: "tr-copy-link" }, "Copy setup link");
   const csvInput = el("input", { id: "tr-csv", type: "file", accept: ".csv,text/csv" });
+  const inspectIndex = el("input", { id: "tr-inspect-index", type: "number", min: 1, step: 1, value: 1 });
+  const inspectButton = el("button", { type: "button", id: "tr-inspect" }, "Inspect its prediction");
   /** Points loaded from a CSV, used instead of the dataset until another dataset is picked. */
   let custom: CustomData | null = null;
   const stepOut = el("strong", { id: "tr-step-count" }, "0");
@@ -70,12 +79,13 @@ export function mountTrain(root: HTMLElement): void {
     hovered = neuron;
     drawPlot();
   };
+  const drawing = new NetworkDrawing(network, editLink, hover);
   /** The link being edited: layer, neuron, input. */
   let editing: [number, number, number] | null = null;
 
   root.append(
     el("h2", { id: "train-title" }, "Train a network"),
-    el("p", { class: "hint" }, "Pick a dataset and a network, then Play. The background shows what the network predicts everywhere; click to add a point, shift-click to add one of the other class. Links are blue for positive weights, orange for negative, thicker for larger. The whole setup is in the address bar: share the link to share the setup."),
+    el("p", { class: "hint" }, "Pick a dataset and a network, then Play. The background shows what the network predicts everywhere; click a point to see the graph of its prediction and loss in the Backprop view, click elsewhere to add a point, shift-click to add one of the other class. Links are blue for positive weights, orange for negative, thicker for larger. The whole setup is in the address bar: share the link to share the setup."),
     el("div", { class: "row" },
       field("Problem", controls.problem), field("Dataset", controls.dataset), field("Points", controls.n), field("Noise", controls.noise),
       field("Hidden layers (neurons)", controls.layers), field("Activation", controls.activation), field("Loss", controls.loss),
@@ -85,6 +95,7 @@ export function mountTrain(root: HTMLElement): void {
     el("fieldset", { class: "row features" }, el("legend", {}, "Input features"), ...featureBoxes.map(([f, box]) => field(f.replace("^2", "²"), box))),
     el("div", { class: "row" }, play, stepButton, reset),
     el("div", { class: "row" }, downloadJson, downloadOnnx, copyLink, field("Your data: a CSV of x, y, label (or drop it on the plot)", csvInput)),
+    el("div", { class: "row" }, field("Point number", inspectIndex), inspectButton),
     el("div", { class: "metrics" }, el("div", {}, "step", stepOut), el("div", {}, "epoch", epochOut), el("div", {}, "loss", lossOut), el("div", {}, "test loss", testLossOut), el("div", {}, "accuracy", accuracyOut)),
     counts,
     status,
@@ -197,6 +208,7 @@ export function mountTrain(root: HTMLElement): void {
     if (message.testLoss !== null && message.step > 0) testLosses.push([message.step, message.testLoss]);
     const tests = message.points.filter((p) => p.test).length;
     counts.textContent = `${message.points.length - tests} training points, ${tests} test points`;
+    inspectIndex.max = String(message.points.length);
     if (message.problem === "regression") {
       legend.replaceChildren(
         el("span", { class: "swatch" }, el("span", { class: "chip", style: `background:${classColour(0)}` }), "−1"),
@@ -227,7 +239,7 @@ export function mountTrain(root: HTMLElement): void {
         if (!latest) return;
         drawPlot();
         drawCurves(curves, losses, accuracies, testLosses);
-        drawNetwork(network, latest, editLink, hover);
+        drawing.draw(latest);
       });
     }
   };
@@ -305,7 +317,7 @@ export function mountTrain(root: HTMLElement): void {
   };
   showTest.addEventListener("change", () => redrawWith({ showTest: showTest.checked }));
   discretize.addEventListener("change", () => redrawWith({ discretize: discretize.checked }));
-  // The drawing is redrawn with every snapshot, so its own leave events can be missed.
+  // A new network shape replaces the neuron under the pointer without a leave event of its own.
   network.addEventListener("mouseleave", () => hover(null));
   for (const [, box] of featureBoxes) {
     box.addEventListener("change", () => {
@@ -340,8 +352,38 @@ export function mountTrain(root: HTMLElement): void {
     setPlaying(false);
     send({ type: "reset" });
   });
+  /** Pauses training and opens point `k`'s forward pass and loss, with the weights shown now, in the Backprop view. */
+  async function inspectPoint(k: number): Promise<void> {
+    const state = latest;
+    const point = state?.points[k];
+    if (!state || !point) {
+      status.textContent = `There is no point ${k + 1}: the points are numbered 1 to ${state?.points.length ?? 0}.`;
+      status.classList.add("error");
+      return;
+    }
+    setPlaying(false);
+    send({ type: "pause" });
+    // The graph is built with @micrograd/nn on this page, loaded only when first asked for.
+    const { predictionGraph } = await import("./inspect.js");
+    const loss = state.problem === "regression" ? "mse" : effectiveLoss(config, state.classes);
+    const values = featurize(config.features, point.x, point.y);
+    const target = state.problem === "regression" ? `value ${fixed(point.c, 3)}` : custom ? `class ${custom.classes[point.c] ?? point.c}` : `class ${point.c}`;
+    inspect(
+      () => predictionGraph({
+        sizes: state.sizes, weights: state.weights, activation: config.activation, outputActivation: loss === "bce" ? "sigmoid" : "linear",
+        inputs: config.features.map((name, i) => ({ name, value: values[i] as number })), loss, target: point.c,
+      }),
+      `Point ${k + 1} (x₁ = ${fixed(point.x, 3)}, x₂ = ${fixed(point.y, 3)}, ${target}${point.test ? ", a test point" : ""}) through the network at step ${state.step}: its ${loss} loss alone, without regularization. w2.3.1 is the weight from input 1 to neuron 3 of layer 2, b2.3 that neuron's bias; Backward gives each weight's share of this point's gradient.`,
+    );
+  }
+  inspectButton.addEventListener("click", () => void inspectPoint(Number(inspectIndex.value) - 1));
   heatmap.addEventListener("click", (event) => {
     if (!latest) return;
+    const hit = pointAt(heatmap, latest, config.showTest, event.clientX, event.clientY);
+    if (hit >= 0) {
+      void inspectPoint(hit);
+      return;
+    }
     const box = heatmap.getBoundingClientRect();
     const { x0, x1, y0, y1 } = latest.bounds;
     const x = x0 + ((event.clientX - box.left) / box.width) * (x1 - x0);

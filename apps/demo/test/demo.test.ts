@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MLP } from "@micrograd/nn";
+import type { MLPJSON } from "@micrograd/nn";
+import { moons } from "@micrograd/training";
 import * as ort from "onnxruntime-node";
 import { chromium } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
@@ -207,7 +209,7 @@ describe("Playground's controls", () => {
 
   it("every neuron shows what it computes, and hovering or focusing one shows it large in the main plot", async () => {
     const page = await open("?view=train&layers=4,3&seed=1");
-    const neurons = page.locator("#tr-network image.neuron");
+    const neurons = page.locator("#tr-network rect.neuron");
     await expect.poll(() => neurons.count()).toBe(4 + 3 + 1);
     const plot = () => page.locator("#tr-heatmap").evaluate((c: HTMLCanvasElement) => c.toDataURL());
     const boundary = await plot();
@@ -303,11 +305,11 @@ describe("Playground's controls", () => {
 describe("smoothness (measured and reported, never asserted)", () => {
   it("redraws the plot and the neuron maps while playing moons with 16,16 neurons, and answers clicks", async () => {
     const page = await open("?view=train&layers=16,16");
-    await page.locator("#tr-network image.neuron").first().waitFor();
+    await page.locator("#tr-network rect.neuron").first().waitFor();
     await page.evaluate(() => {
       const w = window as unknown as { redraws: number };
       w.redraws = 0;
-      new MutationObserver(() => (w.redraws += 1)).observe(document.querySelector("#tr-network") as Node, { childList: true });
+      new MutationObserver(() => (w.redraws += 1)).observe(document.querySelector("#tr-network") as Node, { attributeFilter: ["data-step"] });
     });
     await page.click("#tr-play");
     await page.waitForTimeout(3000);
@@ -324,6 +326,14 @@ describe("smoothness (measured and reported, never asserted)", () => {
     console.log(`demo smoothness: ${(redraws / 3).toFixed(1)} redraws per second of the plot and the neuron maps while playing; a Step click answered in ${latency.toFixed(0)} ms`);
     writeFileSync(`${ARTIFACTS}smoothness.txt`, `${(redraws / 3).toFixed(1)} redraws/s while playing moons 16,16; Step answered in ${latency.toFixed(0)} ms\n`);
     expect(redraws).toBeGreaterThan(0);
+    // The drawing is updated in place: a focused link keeps the focus while training plays.
+    const link = page.locator('#tr-network line[data-layer="1"][data-neuron="3"][data-input="5"]');
+    await page.click("#tr-play");
+    await link.focus();
+    const step = Number(await page.locator("#tr-step-count").textContent());
+    await expect.poll(async () => Number(await page.locator("#tr-step-count").textContent())).toBeGreaterThan(step + 20);
+    expect(await link.evaluate((e) => e === document.activeElement)).toBe(true);
+    await page.click("#tr-play");
     await page.close();
   });
 });
@@ -358,6 +368,80 @@ describe("Divergence guard", () => {
     await page.screenshot({ path: `${ARTIFACTS}divergence.png` });
     await page.click("#tr-reset");
     await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
+    await page.close();
+  });
+});
+
+describe("Inspect one prediction", () => {
+  /** The hinge loss of point (x₁, x₂) of class `c` through a saved network, computed by hand. */
+  const handLoss = (model: MLPJSON, x: number[], c: number): number => {
+    let inputs = x;
+    let at = 0;
+    model.nouts.forEach((width, l) => {
+      const last = l === model.nouts.length - 1;
+      inputs = Array.from({ length: width }, () => {
+        let z = 0;
+        for (const xi of inputs) z += (model.parameters[at++] as number) * xi;
+        z += model.parameters[at++] as number;
+        return last || z > 0 ? z : 0;
+      });
+    });
+    return Math.max(0, 1 - (c > 0 ? 1 : -1) * (inputs[0] as number));
+  };
+
+  it("clicking a point opens its forward pass and loss in the Backprop view, with backward and step by step", async () => {
+    const page = await open("?view=train&dataset=moons&n=100&noise=0.1&seed=0&layers=4,4&test=0");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
+    for (let i = 0; i < 3; i++) await page.click("#tr-step");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("3");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#tr-download-json")]);
+    await download.saveAs(`${ARTIFACTS}inspected-model.json`);
+    const model = JSON.parse(readFileSync(`${ARTIFACTS}inspected-model.json`, "utf8")) as MLPJSON;
+
+    // Where point 1 is drawn: the plot spans the points' range plus 0.4 on each side.
+    const data = moons({ n: 100, noise: 0.1, seed: 0 });
+    const xs = data.x.map((p) => p[0] as number);
+    const ys = data.x.map((p) => p[1] as number);
+    const [x0, x1, y0, y1] = [Math.min(...xs) - 0.4, Math.max(...xs) + 0.4, Math.min(...ys) - 0.4, Math.max(...ys) + 0.4];
+    const [px, py] = data.x[0] as [number, number];
+    const box = await page.locator("#tr-heatmap").boundingBox();
+    if (!box) throw new Error("the plot is not shown");
+    await page.click("#tr-heatmap", { position: { x: ((px - x0) / (x1 - x0)) * box.width, y: ((y1 - py) / (y1 - y0)) * box.height } });
+
+    await page.locator("#backprop").waitFor();
+    await expect.poll(() => page.locator("#bp-inspected-text").textContent()).toContain("Point 1 (x₁ = ");
+    expect(await page.locator("#bp-inspected-text").textContent()).toContain("at step 3");
+    expect(new URL(page.url()).searchParams.get("points")).toBeNull();
+    const loss = handLoss(model, [px, py], data.y[0] as number);
+    await expect.poll(() => page.locator("#bp-status").textContent()).toBe(`loss = ${loss.toFixed(4)}`);
+    await page.locator("#bp-graph svg").waitFor({ timeout: 20_000 });
+
+    await page.click("#bp-backward");
+    await expect.poll(() => gradOf(page, "loss")).toBe("1.0000");
+    // ∂loss/∂x₁ by central differences of the hand-written forward pass.
+    const h = 1e-6;
+    const slope = (handLoss(model, [px + h, py], data.y[0] as number) - handLoss(model, [px - h, py], data.y[0] as number)) / (2 * h);
+    expect(Number(await gradOf(page, "x1"))).toBeCloseTo(slope, 3);
+    // The output's bias gets -y wherever the margin is short of 1, as the hinge's derivative says.
+    expect(Number(await gradOf(page, "b3.1"))).toBe(loss > 0 ? -(data.y[0] as number > 0 ? 1 : -1) : 0);
+    // The drawing follows: the loss's box (scrolled into view) shows its grad.
+    await expect.poll(() => page.locator("#bp-graph").textContent()).toMatch(/loss\s+data [\d.]+\s+grad 1\.0000/);
+    await page.screenshot({ path: `${ARTIFACTS}inspect-prediction.png`, fullPage: true });
+
+    await page.click("#bp-step");
+    await expect.poll(() => page.locator("#bp-explain").textContent()).toMatch(/^Step 1 of \d+: loss = /);
+    await page.locator("#bp-graph g.node.current").first().waitFor();
+
+    // The keyboard's way to the same place: a point's number and the Inspect button.
+    await page.click('nav [data-view="train"]');
+    await page.fill("#tr-inspect-index", "2");
+    await page.click("#tr-inspect");
+    await expect.poll(() => page.locator("#bp-inspected-text").textContent()).toContain("Point 2 (x₁ = ");
+    await expect.poll(() => page.locator("#bp-status").textContent()).toBe(`loss = ${handLoss(model, data.x[1] as number[], data.y[1] as number).toFixed(4)}`);
+    // Build goes back to the expression.
+    await page.click("#bp-build");
+    await expect.poll(() => page.locator("#bp-status").textContent()).toBe("o = 0.7071");
+    expect(await page.locator("#bp-inspected").isHidden()).toBe(true);
     await page.close();
   });
 });
@@ -429,6 +513,21 @@ describe("quality", () => {
       return ids.filter((id, i) => ids.indexOf(id) !== i);
     });
     expect(repeated).toEqual([]);
+    await page.close();
+  });
+
+  it("loads Graphviz's WebAssembly only when a graph is drawn", async () => {
+    const requested: string[] = [];
+    const page = await browser.newPage();
+    page.on("request", (r) => requested.push(new URL(r.url()).pathname));
+    await page.goto(`${base}?view=train`);
+    await page.locator("#tr-network svg").waitFor();
+    await expect.poll(() => page.locator("#tr-accuracy").textContent()).toMatch(/%$/);
+    const graphviz = () => requested.filter((p) => /\/viz-[^/]*\.js$/.test(p));
+    expect(graphviz()).toEqual([]);
+    await page.click('nav [data-view="backprop"]');
+    await page.locator("#bp-graph svg").waitFor();
+    expect(graphviz()).toHaveLength(1);
     await page.close();
   });
 

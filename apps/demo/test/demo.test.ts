@@ -531,6 +531,51 @@ describe("quality", () => {
     await page.close();
   });
 
+  it("reaches every control, link and neuron of the Train view with Tab, with the focus visible", async () => {
+    const page = await open("?view=train&layers=2");
+    await page.locator("#tr-network rect.neuron").first().waitFor();
+    const reached = new Set<string>();
+    let unmarked = 0;
+    for (let i = 0; i < 80; i++) {
+      await page.keyboard.press("Tab");
+      const focused = await page.evaluate(() => {
+        const e = document.activeElement as HTMLElement | null;
+        if (!e || e === document.body) return null;
+        const style = getComputedStyle(e);
+        // Visible focus: an outline, or the browser's default ring on form controls.
+        const marked = style.outlineStyle !== "none" && style.outlineWidth !== "0px";
+        return { key: e.id || `${e.tagName.toLowerCase()}${e.classList.contains("neuron") ? ".neuron" : ""}`, marked };
+      });
+      if (!focused) continue;
+      reached.add(focused.key);
+      if (!focused.marked) unmarked += 1;
+    }
+    for (const key of ["tr-problem", "tr-lr", "tr-play", "tr-step", "tr-download-onnx", "tr-csv", "tr-inspect", "line", "rect.neuron"]) expect([...reached]).toContain(key);
+    expect(unmarked).toBe(0);
+    await page.close();
+  });
+
+  it("works offline: every view asks nothing of any other host", async () => {
+    const elsewhere: string[] = [];
+    const page = await browser.newPage();
+    await page.route("**/*", (route) => {
+      if (new URL(route.request().url()).origin === new URL(base).origin) return route.continue();
+      elsewhere.push(route.request().url());
+      return route.abort();
+    });
+    await page.goto(`${base}?view=backprop`);
+    await page.locator("#bp-graph svg").waitFor();
+    await page.click('nav [data-view="train"]');
+    await expect.poll(() => page.locator("#tr-accuracy").textContent()).toMatch(/%$/);
+    await page.click("#tr-inspect");
+    await expect.poll(() => page.locator("#bp-status").textContent()).toMatch(/^loss = /);
+    await page.click('nav [data-view="lessons"]');
+    await page.click("#lesson-and-train");
+    await page.waitForTimeout(500);
+    expect(elsewhere).toEqual([]);
+    await page.close();
+  });
+
   it("labels every control and fits a phone's width", async () => {
     for (const view of ["backprop", "train", "lessons"]) {
       const page = await open(`?view=${view}`, { width: 390, height: 844 });

@@ -215,7 +215,7 @@ export class Value {
    * loss.backward();
    */
   backward(): void {
-    const order = startBackward(this);
+    const order = startBackward(this, false);
     if (anomaly.enabled) {
       backwardChecked(order);
       return;
@@ -282,11 +282,12 @@ export function result(data: number, op: Op, a: Value, b: Value): Value {
 }
 
 /**
- * The start of every backward pass: the graph in topological order, with the grads of the
- * intermediate Values cleared (leaves keep accumulating, as in PyTorch) and 1 added to the root's.
+ * The start of every backward pass: the graph's op nodes in topological order (its leaves too with
+ * `leaves`), with their grads cleared (leaves keep accumulating, as in PyTorch) and 1 added to
+ * the root's.
  */
-function startBackward(root: Value): Value[] {
-  const order = traverse([root], true);
+function startBackward(root: Value, leaves: boolean): Value[] {
+  const order = traverse([root], true, leaves);
   // `+=`, not `=`: a leaf that is its own root accumulates like every other leaf (PyTorch too).
   root.grad += 1;
   return order;
@@ -323,26 +324,30 @@ export function topologicalOrder(root: Value): Value[] {
 
 /** {@link topologicalOrder} of several roots at once: each Value once, operands first. */
 export function topologicalOrderOf(roots: readonly Value[]): Value[] {
-  return traverse(roots, false);
+  return traverse(roots, false, true);
 }
 
-/** {@link topologicalOrderOf}, clearing op nodes' grads on the way when `zeroOps` is set. */
-function traverse(roots: readonly Value[], zeroOps: boolean): Value[] {
-  const walk: Walk = { mark: {}, order: [], zeroOps };
+/**
+ * {@link topologicalOrderOf}, clearing op nodes' grads on the way when `zeroOps` is set, and
+ * leaving the leaves out without `leaves` (a backward pass has nothing to do at a leaf).
+ */
+function traverse(roots: readonly Value[], zeroOps: boolean, leaves: boolean): Value[] {
+  const walk: Walk = { mark: {}, order: [], zeroOps, leaves };
   for (const root of roots) {
     if (root._mark === walk.mark) continue;
     root._mark = walk.mark;
-    if (root._op.arity === 0) walk.order.push(root);
-    else visit(root, walk, 0);
+    if (root._op.arity !== 0) visit(root, walk, 0);
+    else if (leaves) walk.order.push(root);
   }
   return walk.order;
 }
 
-/** One traversal: its stamp, the order so far, and whether it clears op nodes' grads. */
+/** One traversal: its stamp, the order so far, whether it clears op nodes' grads and whether it lists leaves. */
 interface Walk {
   readonly mark: object;
   readonly order: Value[];
   readonly zeroOps: boolean;
+  readonly leaves: boolean;
 }
 
 /**
@@ -384,8 +389,9 @@ function visit(node: Value, walk: Walk, depth: number): void {
 function visitOperand(c: Value, walk: Walk, depth: number): void {
   if (c._mark === walk.mark) return;
   c._mark = walk.mark;
-  if (c._op.arity === 0) walk.order.push(c);
-  else if (depth < MAX_RECURSION) visit(c, walk, depth + 1);
+  if (c._op.arity === 0) {
+    if (walk.leaves) walk.order.push(c);
+  } else if (depth < MAX_RECURSION) visit(c, walk, depth + 1);
   else visitDeep(c, walk);
 }
 
@@ -394,7 +400,7 @@ function visitOperand(c: Value, walk: Walk, depth: number): void {
  * (node, index of the next operand to visit) from the op node `start`, in the same order.
  */
 function visitDeep(start: Value, walk: Walk): void {
-  const { mark, order, zeroOps } = walk;
+  const { mark, order, zeroOps, leaves } = walk;
   const nodes: Value[] = [start];
   const next: number[] = [0];
   while (nodes.length > 0) {
@@ -427,7 +433,7 @@ function visitDeep(start: Value, walk: Walk): void {
           child = c;
           break;
         }
-        order.push(c);
+        if (leaves) order.push(c);
       }
       if (i === count) {
         first._mark = mark;
@@ -443,7 +449,7 @@ function visitDeep(start: Value, walk: Walk): void {
           child = c;
           break;
         }
-        order.push(c);
+        if (leaves) order.push(c);
       }
     }
     if (child) {
@@ -489,7 +495,7 @@ export interface BackwardStep {
  * for (const { node, contributions } of backwardSteps(o)) console.log(node.op, contributions);
  */
 export function* backwardSteps(root: Value): Generator<BackwardStep, void, undefined> {
-  const order = startBackward(root);
+  const order = startBackward(root, true);
   for (let index = order.length - 1; index >= 0; index--) {
     const node = order[index] as Value;
     if (node._op.arity === 0) continue;

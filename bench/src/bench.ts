@@ -86,7 +86,7 @@ function child(id: string, mode: Mode): { first: number; ms: number } {
 }
 
 /** Rounds of one process per mode, interleaved, so that a noisy moment hits one round of one mode, not a whole mode. */
-const ROUNDS = 3;
+const ROUNDS = 5;
 const results: Record<string, unknown>[] = [];
 for (const w of WORKLOADS) {
   const runs = Object.fromEntries(MODES.map((mode) => [mode, child(w.id, mode)])) as Record<Mode, { first: number; ms: number }>;

@@ -131,6 +131,7 @@ describe("Train view", () => {
     expect(await page.locator("#tr-activation").inputValue()).toBe("tanh");
     await page.click("#tr-heatmap", { position: { x: 40, y: 40 }, modifiers: ["Shift"] });
     await expect.poll(() => new URL(page.url()).searchParams.get("points")).toMatch(/^-?[\d.]+,-?[\d.]+,1$/);
+    await page.screenshot({ path: `${ARTIFACTS}added-point.png` });
     await page.close();
   });
 });
@@ -261,6 +262,7 @@ describe("Playground's controls", () => {
     await page.click('button[aria-label="Remove the last hidden layer"]');
     await expect.poll(layers).toBe("network with layers 2, 3, 1");
     expect(await page.isDisabled('button[aria-label="Remove the last hidden layer"]')).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}shape-buttons.png` });
     await page.close();
   });
 
@@ -285,6 +287,7 @@ describe("Playground's controls", () => {
     const withL2 = await lossAfterOneStep();
     expect(withL2 - plain).toBeGreaterThan(0);
     expect(withL2).toBeLessThan(withL1);
+    await page.screenshot({ path: `${ARTIFACTS}regularization.png` });
     await page.close();
   });
 
@@ -298,6 +301,7 @@ describe("Playground's controls", () => {
     await page.check("#tr-discretize");
     await expect.poll(() => page.locator("#tr-heatmap").evaluate((c: HTMLCanvasElement) => c.toDataURL())).not.toBe(shaded);
     expect(page.url()).toContain("discretize=true");
+    await page.screenshot({ path: `${ARTIFACTS}discretize.png` });
     await page.close();
   });
 });
@@ -334,6 +338,7 @@ describe("smoothness (measured and reported, never asserted)", () => {
     await expect.poll(async () => Number(await page.locator("#tr-step-count").textContent())).toBeGreaterThan(step + 20);
     expect(await link.evaluate((e) => e === document.activeElement)).toBe(true);
     await page.click("#tr-play");
+    await page.screenshot({ path: `${ARTIFACTS}playing-16-16.png` });
     await page.close();
   });
 });
@@ -584,6 +589,7 @@ describe("quality", () => {
       expect(unlabelled).toBe(0);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: `${ARTIFACTS}phone-${view}.png`, fullPage: true });
       await page.close();
     }
   });

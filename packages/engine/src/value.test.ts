@@ -250,6 +250,12 @@ describe("deep graphs", () => {
       created.push(k, x);
     }
     expect(topologicalOrder(x)).toEqual(created);
+    // A small graph walked right after the large one lists its own Values and nothing more.
+    const a = new Value(2);
+    const small = a.mul(a);
+    expect(topologicalOrder(small)).toEqual([a, small]);
+    small.backward();
+    expect(a.grad).toBe(4);
   });
 });
 

@@ -61,10 +61,11 @@ Object.defineProperty(Vector.prototype, VECTOR_BRAND, { value: PROTOCOL });
  * @throws TypeError for a Vector of an incompatible copy.
  */
 export function isVector(value: unknown): value is Vector {
-  // The common case, a Vector of this or a compatible copy, by the brand read inline (a third of
-  // the cost of `Object.getPrototypeOf`, which does not inline); arrays, the other thing `dot`
-  // and `sum` take, are ruled out before the slower check for an incompatible copy.
-  if (typeof value === "object" && value !== null && (value as { [VECTOR_BRAND]?: unknown })[VECTOR_BRAND] === PROTOCOL) return true;
+  // Arrays, the other thing `dot` and `sum` take, are ruled out first: reading the brand of
+  // arrays of every kind would make that read megamorphic. Then a Vector of this or a compatible
+  // copy by its brand, read inline (`Object.getPrototypeOf` does not inline), before the slower
+  // check for an incompatible copy.
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  if ((value as { [VECTOR_BRAND]?: unknown })[VECTOR_BRAND] === PROTOCOL) return true;
   return checkBrand(value, VECTOR_BRAND, "Vector");
 }

@@ -161,29 +161,36 @@ export function drawCurves(canvas: HTMLCanvasElement, losses: readonly number[],
     ctx.fillStyle = "#5f6368";
   }
   if (losses.length < 2) return;
-  const max = Math.max(...losses.filter(Number.isFinite), ...testLosses.map(([, l]) => l).filter(Number.isFinite)) || 1;
-  const line = (values: readonly number[], top: number, colour: string) => {
+  // A loop, not Math.max(...losses): a long run has more steps than a call takes arguments.
+  let max = 0;
+  for (const l of losses) if (Number.isFinite(l) && l > max) max = l;
+  for (const [, l] of testLosses) if (Number.isFinite(l) && l > max) max = l;
+  max ||= 1;
+  // At most one point per pixel column: a long run would otherwise draw every step each frame.
+  const columns = width - 2 * pad;
+  const line = (values: readonly (number | null)[], top: number, colour: string) => {
     ctx.beginPath();
-    values.forEach((v, i) => {
-      const x = pad + (i / (values.length - 1)) * (width - 2 * pad);
-      const y = height - pad - (v / top) * (height - 2 * pad);
+    for (const i of sampleIndexes(values.length, columns)) {
+      const x = pad + (i / (values.length - 1)) * columns;
+      const y = height - pad - ((values[i] ?? 0) / top) * (height - 2 * pad);
       if (i === 0) ctx.moveTo(x, y);
       else ctx.lineTo(x, y);
-    });
+    }
     ctx.strokeStyle = colour;
     ctx.lineWidth = 2;
     ctx.stroke();
   };
   line(losses, max, "#b00020");
-  line(accuracies.map((a) => a ?? 0), 1, "#2e7d32");
+  line(accuracies, 1, "#2e7d32");
   if (testLosses.length > 1) {
     ctx.beginPath();
-    testLosses.forEach(([step, v], i) => {
-      const x = pad + ((step - 1) / (losses.length - 1)) * (width - 2 * pad);
+    for (const i of sampleIndexes(testLosses.length, columns)) {
+      const [step, v] = testLosses[i] as [number, number];
+      const x = pad + ((step - 1) / (losses.length - 1)) * columns;
       const y = height - pad - (v / max) * (height - 2 * pad);
       if (i === 0) ctx.moveTo(x, y);
       else ctx.lineTo(x, y);
-    });
+    }
     ctx.setLineDash([6, 4]);
     ctx.strokeStyle = "#6a1b9a";
     ctx.stroke();
@@ -191,6 +198,15 @@ export function drawCurves(canvas: HTMLCanvasElement, losses: readonly number[],
   }
   ctx.fillText(max.toPrecision(3), 4, pad);
   ctx.fillText(`step ${losses.length}`, width / 2 - 20, height - 6);
+}
+
+/** Indexes 0…n-1, or `most` of them evenly spread (first and last included) when n is larger. */
+function* sampleIndexes(n: number, most: number): Generator<number> {
+  if (n <= most) {
+    for (let i = 0; i < n; i++) yield i;
+    return;
+  }
+  for (let j = 0; j < most; j++) yield Math.round((j * (n - 1)) / (most - 1));
 }
 
 const SVG = "http://www.w3.org/2000/svg";

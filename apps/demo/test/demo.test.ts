@@ -47,6 +47,12 @@ async function open(query: string, viewport = { width: 1280, height: 900 }): Pro
   return page;
 }
 
+/** Presses Step `n` times from step 0 and waits until the page shows step `n`. */
+async function stepTimes(page: Page, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await page.click("#tr-step");
+  await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe(String(n));
+}
+
 const gradOf = (page: Page, label: string) => page.locator(`#bp-values tr[data-label="${label}"] td`).nth(1).textContent();
 
 describe("Backprop view", () => {
@@ -141,8 +147,7 @@ describe("Train / test split", () => {
     const page = await open("?view=train&n=100&test=0.3");
     await expect.poll(() => page.locator("#tr-counts").textContent()).toBe("70 training points, 30 test points");
     expect(await page.locator("#tr-test-loss").textContent()).toMatch(/^\d+\.\d{4}$/);
-    for (let i = 0; i < 3; i++) await page.click("#tr-step");
-    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("3");
+    await stepTimes(page, 3);
     const shown = await page.locator("#tr-heatmap").evaluate((c: HTMLCanvasElement) => c.toDataURL());
     await page.uncheck("#tr-show-test");
     await expect.poll(() => page.locator("#tr-heatmap").evaluate((c: HTMLCanvasElement) => c.toDataURL())).not.toBe(shown);
@@ -174,8 +179,7 @@ describe("Playground's controls", () => {
     await expect.poll(layers).toBe("network with layers 1, 8, 1");
     await page.click("#tr-feature-x12");
     expect(await page.isChecked("#tr-feature-x12")).toBe(true); // the last input stays
-    for (let i = 0; i < 5; i++) await page.click("#tr-step");
-    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("5");
+    await stepTimes(page, 5);
     await page.screenshot({ path: `${ARTIFACTS}features.png` });
     await page.close();
   });
@@ -294,8 +298,7 @@ describe("Playground's controls", () => {
   it("discretize output draws only the class, and the epoch counter follows the batches", async () => {
     const page = await open("?view=train&n=100&batch=30");
     await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
-    for (let i = 0; i < 4; i++) await page.click("#tr-step");
-    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("4");
+    await stepTimes(page, 4);
     expect(await page.locator("#tr-epoch").textContent()).toBe("1"); // 30 + 30 + 30 + 10 rows
     const shaded = await page.locator("#tr-heatmap").evaluate((c: HTMLCanvasElement) => c.toDataURL());
     await page.check("#tr-discretize");
@@ -343,6 +346,24 @@ describe("smoothness (measured and reported, never asserted)", () => {
   });
 });
 
+describe("long runs", () => {
+  it("keeps drawing the curves after more steps than a function call takes arguments", async () => {
+    const page = await open("?view=train&layers=4");
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.locator("#tr-network rect.neuron").first().waitFor();
+    await page.click("#tr-play");
+    await expect.poll(async () => Number(await page.locator("#tr-step-count").textContent()), { timeout: 60_000, interval: 500 }).toBeGreaterThan(200_000);
+    const curves = () => page.locator("#tr-curves").evaluate((c: HTMLCanvasElement) => c.toDataURL());
+    const before = await curves();
+    await expect.poll(curves).not.toBe(before);
+    await page.click("#tr-play");
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}long-run.png` });
+    await page.close();
+  });
+});
+
 describe("Your own data", () => {
   it("loads a CSV of x, y, label by file picker, and explains a broken one by its line without breaking the page", async () => {
     const page = await open("?view=train");
@@ -351,8 +372,7 @@ describe("Your own data", () => {
     await page.setInputFiles("#tr-csv", { name: "mine.csv", mimeType: "text/csv", buffer: Buffer.from(`x,y,side\n${rows.join("\n")}\n`) });
     await expect.poll(() => page.locator("#tr-counts").textContent()).toBe("40 training points, 0 test points");
     expect(await page.locator("#tr-status").textContent()).toBe("Training on mine.csv: 40 points, classes left, right.");
-    for (let i = 0; i < 3; i++) await page.click("#tr-step");
-    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("3");
+    await stepTimes(page, 3);
     await page.setInputFiles("#tr-csv", { name: "broken.csv", mimeType: "text/csv", buffer: Buffer.from("x,y,label\n0,1,a\n0.5,zero,b\n") });
     await expect.poll(() => page.locator("#tr-status").textContent()).toBe('Could not load broken.csv: line 3: "zero" is not a number (column 2).');
     expect(await page.locator("#tr-counts").textContent()).toBe("40 training points, 0 test points");
@@ -397,8 +417,7 @@ describe("Inspect one prediction", () => {
   it("clicking a point opens its forward pass and loss in the Backprop view, with backward and step by step", async () => {
     const page = await open("?view=train&dataset=moons&n=100&noise=0.1&seed=0&layers=4,4&test=0");
     await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
-    for (let i = 0; i < 3; i++) await page.click("#tr-step");
-    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("3");
+    await stepTimes(page, 3);
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#tr-download-json")]);
     await download.saveAs(`${ARTIFACTS}inspected-model.json`);
     const model = JSON.parse(readFileSync(`${ARTIFACTS}inspected-model.json`, "utf8")) as MLPJSON;
@@ -455,8 +474,7 @@ describe("Take it with you", () => {
   it("downloads the trained model as micrograd JSON and as ONNX that runs in ONNX Runtime with the same answers", async () => {
     const page = await open("?view=train&dataset=blobs&n=60&layers=8&loss=crossEntropy&seed=3");
     await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
-    for (let i = 0; i < 5; i++) await page.click("#tr-step");
-    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("5");
+    await stepTimes(page, 5);
     const [json] = await Promise.all([page.waitForEvent("download"), page.click("#tr-download-json")]);
     const [onnx] = await Promise.all([page.waitForEvent("download"), page.click("#tr-download-onnx")]);
     expect([json.suggestedFilename(), onnx.suggestedFilename()]).toEqual(["micrograd-blobs.json", "micrograd-blobs.onnx"]);

@@ -224,8 +224,8 @@ function svgElement<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Re
 /**
  * The network: neurons in columns, links coloured by the sign of their weight and as thick as its
  * size, every neuron a small map of what it computes over the plane. Each link can be focused and
- * clicked (`onLink` gets layer, neuron and input) to edit it; hovering or focusing a neuron calls
- * `onNeuron`. The elements are made once per network shape and updated in place for each
+ * clicked (`onLink` gets layer, neuron and input) to edit it, and hovering or focusing it passes
+ * its weight, in words, to `onLinkShown`; hovering or focusing a neuron calls `onNeuron`. The elements are made once per network shape and updated in place for each
  * snapshot — so keyboard focus stays put while training plays — and the maps are painted on one
  * canvas over the links, where encoding an image per neuron per frame halved the frame rate.
  */
@@ -241,6 +241,7 @@ export class NetworkDrawing {
     private readonly container: HTMLElement,
     private readonly onLink: (layer: number, neuron: number, input: number) => void,
     private readonly onNeuron: (neuron: number | null) => void,
+    private readonly onLinkShown: (weight: string | null) => void,
   ) {
     this.maps.className = "maps";
     this.maps.setAttribute("aria-hidden", "true");
@@ -302,6 +303,11 @@ export class NetworkDrawing {
               open();
             }
           });
+          const show = () => this.onLinkShown(line.getAttribute("aria-label"));
+          line.addEventListener("mouseenter", show);
+          line.addEventListener("focus", show);
+          line.addEventListener("mouseleave", () => this.onLinkShown(null));
+          line.addEventListener("blur", () => this.onLinkShown(null));
           links.push(line);
           this.links.push({ line, layer: l - 1, neuron: j, input: i });
         }

@@ -79,7 +79,10 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     hovered = neuron;
     drawPlot();
   };
-  const drawing = new NetworkDrawing(network, editLink, hover);
+  const linkInfo = el("p", { class: "hint", id: "tr-link-info", "aria-live": "polite" });
+  const drawing = new NetworkDrawing(network, editLink, hover, (weight) => {
+    linkInfo.textContent = weight === null ? "" : `${weight[0]?.toUpperCase()}${weight.slice(1)} (click or press Enter to edit it)`;
+  });
   /** The link being edited: layer, neuron, input. */
   let editing: [number, number, number] | null = null;
 
@@ -99,7 +102,7 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     el("div", { class: "metrics" }, el("div", {}, "step", stepOut), el("div", {}, "epoch", epochOut), el("div", {}, "loss", lossOut), el("div", {}, "test loss", testLossOut), el("div", {}, "accuracy", accuracyOut)),
     counts,
     status,
-    el("div", { class: "grid two" }, el("div", {}, heatmap, legend), el("div", {}, curves, network, shape, weightEditor)),
+    el("div", { class: "grid two" }, el("div", {}, heatmap, legend), el("div", {}, curves, network, linkInfo, shape, weightEditor)),
   );
 
   const losses: number[] = [];

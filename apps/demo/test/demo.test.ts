@@ -243,8 +243,11 @@ describe("Playground's controls", () => {
     await page.click("#tr-weight-set");
     await expect.poll(() => link.getAttribute("aria-label")).toBe("weight from input 1 to neuron 1 of layer 1: -7.5000");
     await expect.poll(() => page.locator("#tr-heatmap").evaluate((c: HTMLCanvasElement) => c.toDataURL())).not.toBe(before);
-    // And from the keyboard: focus a link, Enter opens the editor.
-    await page.locator('#tr-network line[data-layer="1"][data-neuron="0"][data-input="2"]').focus();
+    // And from the keyboard: focusing a link shows its weight, Enter opens the editor.
+    const focused = page.locator('#tr-network line[data-layer="1"][data-neuron="0"][data-input="2"]');
+    await focused.focus();
+    const weight = (await focused.getAttribute("aria-label"))?.split(": ")[1] ?? "none";
+    await expect.poll(() => page.locator("#tr-link-info").textContent()).toBe(`Weight from input 3 to neuron 1 of layer 2: ${weight} (click or press Enter to edit it)`);
     await page.keyboard.press("Enter");
     await expect.poll(() => page.locator("#tr-weight-label").textContent()).toBe("Weight from input 3 to neuron 1 of layer 2");
     await page.screenshot({ path: `${ARTIFACTS}edit-weight.png` });

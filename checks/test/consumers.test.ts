@@ -66,7 +66,9 @@ describe("the packed packages in an outside project", () => {
     if (!existsSync(nested)) cpSync(join(app, "node_modules/@micrograd/engine"), nested, { recursive: true });
     for (const file of ["dist/index.js", "dist/index.cjs"]) {
       const path = join(nested, file);
-      writeFileSync(path, readFileSync(path, "utf8").replace("var PROTOCOL = 1;", "var PROTOCOL = 2;"));
+      const source = readFileSync(path, "utf8");
+      expect(source).toMatch(/var PROTOCOL = \d+;/);
+      writeFileSync(path, source.replace(/var PROTOCOL = (\d+);/, (_, version: string) => `var PROTOCOL = ${Number(version) + 1};`));
     }
     const message = output("node", ["incompatible.mjs"], app);
     expect(message).toMatch(/^TypeError: .*another copy of @micrograd\/engine/);

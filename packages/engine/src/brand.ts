@@ -9,8 +9,11 @@
  */
 import { describe } from "./errors.js";
 
-/** The layout version: raise it whenever a field or op code the copies share changes. */
-export const PROTOCOL = 1;
+/**
+ * The layout version: raise it whenever a field or op code the copies share changes. 2: n-ary
+ * ops keep their operand lists in `_a`/`_b`, and op objects no longer carry every backward rule.
+ */
+export const PROTOCOL = 2;
 
 /** The brand of a {@link Value}. */
 export const VALUE_BRAND: unique symbol = Symbol.for("@micrograd/engine/Value");

@@ -49,6 +49,8 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
   const inspectButton = el("button", { type: "button", id: "tr-inspect" }, "Inspect its prediction");
   /** Points loaded from a CSV, used instead of the dataset until another dataset is picked. */
   let custom: CustomData | null = null;
+  /** Class `k` as the page names it: the CSV's label, or "class k". */
+  const className = (k: number) => custom?.classes[k] ?? `class ${k}`;
   const stepOut = el("strong", { id: "tr-step-count" }, "0");
   const epochOut = el("strong", { id: "tr-epoch" }, "0");
   const lossOut = el("strong", { id: "tr-loss-value" }, "—");
@@ -220,7 +222,7 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
         el("span", {}, "the predicted value; dots: the data's values; rings: test points"),
       );
     } else {
-      const names = custom ? custom.classes : Array.from({ length: message.classes }, (_, k) => `class ${k}`);
+      const names = Array.from({ length: message.classes }, (_, k) => className(k));
       legend.replaceChildren(
         ...names.map((name, k) => el("span", { class: "swatch" }, el("span", { class: "chip", style: `background:${classColour(k)}` }), name)),
         el("span", {}, config.discretize ? "solid: the predicted class" : "paler where the network is less sure; rings: test points"),
@@ -370,7 +372,7 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     const { predictionGraph } = await import("./inspect.js");
     const loss = state.problem === "regression" ? "mse" : effectiveLoss(config, state.classes);
     const values = featurize(config.features, point.x, point.y);
-    const target = state.problem === "regression" ? `value ${fixed(point.c, 3)}` : custom ? `class ${custom.classes[point.c] ?? point.c}` : `class ${point.c}`;
+    const target = state.problem === "regression" ? `value ${fixed(point.c, 3)}` : className(point.c);
     inspect(
       () => predictionGraph({
         sizes: state.sizes, weights: state.weights, activation: config.activation, outputActivation: loss === "bce" ? "sigmoid" : "linear",

@@ -346,17 +346,12 @@ export class CompiledGraph {
   }
 
   private forwardInstruction(i: number, rows: number): void {
-    const { data, addr, stride, code, a, b } = this;
-    const o = addr[i] as number;
-    const so = stride[i] as number;
-    const ai = addr[a[i] as number] as number;
-    const sa = stride[a[i] as number] as number;
-    const bi = addr[b[i] as number] as number;
-    const sb = stride[b[i] as number] as number;
+    const { data, code } = this;
+    const { o, so, ai, sa, bi, sb } = this.slots(i);
     // The common instructions get a loop of their own over the rows; the rest share one.
     switch (code[i]) {
       case FUSED_NEURON:
-        if ((this.xBase[i] as number) >= 0 && (this.yBase[i] as number) >= 0) this.neuronForward(i, rows, ai, sa);
+        if ((this.xBase[i] as number) >= 0 && (this.yBase[i] as number) >= 0) this.neuronForward(i, rows);
         else this.forwardRows(i, rows);
         return;
       case OpCode.Add:
@@ -376,15 +371,21 @@ export class CompiledGraph {
     }
   }
 
+  /**
+   * Where instruction `i` writes (`o`) and reads its operands (`ai`, `bi`) in row 0, and how far
+   * each moves per row (0 for a value shared by every row).
+   */
+  private slots(i: number): { o: number; so: number; ai: number; sa: number; bi: number; sb: number } {
+    const { addr, stride, a, b } = this;
+    const first = a[i] as number;
+    const second = b[i] as number;
+    return { o: addr[i] as number, so: stride[i] as number, ai: addr[first] as number, sa: stride[first] as number, bi: addr[second] as number, sb: stride[second] as number };
+  }
+
   /** Any instruction, row by row. */
   private forwardRows(i: number, rows: number): void {
-    const { data, pre, addr, stride, code, a, b, exponent } = this;
-    const o = addr[i] as number;
-    const so = stride[i] as number;
-    const ai = addr[a[i] as number] as number;
-    const sa = stride[a[i] as number] as number;
-    const bi = addr[b[i] as number] as number;
-    const sb = stride[b[i] as number] as number;
+    const { data, pre, code, exponent } = this;
+    const { o, so, ai, sa, bi, sb } = this.slots(i);
     const c = code[i];
     for (let r = 0; r < rows; r++) {
       const x = data[ai + r * sa] as number;
@@ -421,26 +422,14 @@ export class CompiledGraph {
    * A fused neuron whose two operand lists are consecutive, over every row: `Σ x·y` in list
    * order, `+ bias`, the activation — graph mode's operations, in its order, for each row.
    */
-  private neuronForward(i: number, rows: number, bias: number, biasStride: number): void {
-    const { data, addr, stride } = this;
-    const o = addr[i] as number;
-    const so = stride[i] as number;
-    const xs = this.xBase[i] as number;
-    const ys = this.yBase[i] as number;
-    const xa = addr[xs] as number;
-    const xst = stride[xs] as number;
-    const ya = addr[ys] as number;
-    const yst = stride[ys] as number;
-    const half = ((this.argEnd[i] as number) - (this.argStart[i] as number)) >> 1;
-    const kind = this.act[i] as number;
+  private neuronForward(i: number, rows: number): void {
+    const data = this.data;
+    const { o, so, bias, biasStride, xa, xst, ya, yst, half, kind, w, v, vst } = this.neuronOperands(i);
     let r = 0;
     if (xst === 0 || yst === 0) {
       // Weights shared by every row (stride 0) times each row's inputs: four rows per load of a
       // weight. Each row still adds its products in list order, so the sums are graph mode's
       // (and w·x is x·w to the bit: IEEE multiplication commutes).
-      const w = xst === 0 ? xa : ya;
-      const v = xst === 0 ? ya : xa;
-      const vst = xst === 0 ? yst : xst;
       for (; r + 4 <= rows; r += 4) {
         const v0 = v + r * vst, v1 = v0 + vst, v2 = v1 + vst, v3 = v2 + vst;
         let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
@@ -464,6 +453,32 @@ export class CompiledGraph {
       for (let k = 0; k < half; k++) total += (data[x + k] as number) * (data[y + k] as number);
       this.neuronOut(o + r * so, total + (data[bias + r * biasStride] as number), kind);
     }
+  }
+
+  /**
+   * Where fused neuron `i` reads and writes, row 0's addresses and each one's stride per row: its
+   * output `o`, its bias, its two consecutive operand lists `x` and `y` (`half` entries each), its
+   * activation — and, for a list shared by every row (stride 0), that list as `w` and the other
+   * as `v`.
+   */
+  private neuronOperands(i: number) {
+    const { addr, stride } = this;
+    const xs = this.xBase[i] as number;
+    const ys = this.yBase[i] as number;
+    const xa = addr[xs] as number;
+    const xst = stride[xs] as number;
+    const ya = addr[ys] as number;
+    const yst = stride[ys] as number;
+    const { o, so, ai: bias, sa: biasStride } = this.slots(i);
+    return {
+      o, so, bias, biasStride,
+      xa, xst, ya, yst,
+      half: ((this.argEnd[i] as number) - (this.argStart[i] as number)) >> 1,
+      kind: this.act[i] as number,
+      w: xst === 0 ? xa : ya,
+      v: xst === 0 ? ya : xa,
+      vst: xst === 0 ? yst : xst,
+    };
   }
 
   /** Stores a neuron's pre-activation `z` and its activation at address `out`. */
@@ -507,13 +522,8 @@ export class CompiledGraph {
       this.neuronBackward(i, lo, hi, exactZeros);
       return;
     }
-    const { data, grad, pre, addr, stride, code, a, b, exponent } = this;
-    const o = addr[i] as number;
-    const so = stride[i] as number;
-    const ai = addr[a[i] as number] as number;
-    const sa = stride[a[i] as number] as number;
-    const bi = addr[b[i] as number] as number;
-    const sb = stride[b[i] as number] as number;
+    const { data, grad, pre, code, exponent } = this;
+    const { o, so, ai, sa, bi, sb } = this.slots(i);
     const c = code[i];
     // The same local derivatives as ops.ts, in PyTorch's formulas, on array slots.
     for (let r = hi - 1; r >= lo; r--) {
@@ -566,28 +576,14 @@ export class CompiledGraph {
 
   /** A fused neuron's backward over consecutive operand lists, rows `lo…hi-1`, last row first. */
   private neuronBackward(i: number, lo: number, hi: number, exactZeros: boolean): void {
-    const { data, grad, pre, addr, stride } = this;
-    const o = addr[i] as number;
-    const so = stride[i] as number;
-    const bias = addr[this.a[i] as number] as number;
-    const biasStride = stride[this.a[i] as number] as number;
-    const xs = this.xBase[i] as number;
-    const ys = this.yBase[i] as number;
-    const xa = addr[xs] as number;
-    const xst = stride[xs] as number;
-    const ya = addr[ys] as number;
-    const yst = stride[ys] as number;
-    const half = ((this.argEnd[i] as number) - (this.argStart[i] as number)) >> 1;
-    const kind = this.act[i] as number;
+    const { data, grad, pre } = this;
+    const { o, so, bias, biasStride, xa, xst, ya, yst, half, kind, w, v, vst } = this.neuronOperands(i);
     let r = hi - 1;
     if (this.blockable[i] && !exactZeros) {
       // Four rows at a time, last first: each weight's grad is read and written once per four
       // rows but still takes their terms one by one in graph mode's order (row 4, 3, 2, 1), and
       // each row's input grads take theirs as before. A row that passes nothing adds ±0 times
       // finite numbers, which changes no grad (none is -0 here), so it simply runs along.
-      const w = xst === 0 ? xa : ya;
-      const v = xst === 0 ? ya : xa;
-      const vst = xst === 0 ? yst : xst;
       for (; r - 3 >= lo; r -= 4) {
         const o3 = o + r * so, o2 = o3 - so, o1 = o2 - so, o0 = o1 - so;
         const z3 = pre[o3] as number, z2 = pre[o2] as number, z1 = pre[o1] as number, z0 = pre[o0] as number;

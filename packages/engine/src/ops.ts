@@ -213,16 +213,23 @@ export function bceBackward(p: number, y: number, g: number): number {
   return (g * (p - y)) / Math.max((1 - p) * p, BCE_EPSILON);
 }
 
-export const BCE: Op = {
-  name: "bce",
-  code: OpCode.Bce,
-  exponent: 0,
-  arity: 2,
-  backward: (out) => {
-    // As in PyTorch 1.13, the target gets no gradient.
-    out._a.grad += bceBackward(out._a.data, out._b.data, out.grad);
-  },
-};
+/**
+ * A loss op of a prediction `a` and a target `b` whose backward rule is `gradOf(a, b, out.grad)`
+ * for `a`; as in PyTorch 1.13 (by default), the target gets no gradient.
+ */
+function targetLoss(name: string, code: OpCode, gradOf: (a: number, b: number, g: number) => number): Op {
+  return {
+    name,
+    code,
+    exponent: 0,
+    arity: 2,
+    backward: (out) => {
+      out._a.grad += gradOf(out._a.data, out._b.data, out.grad);
+    },
+  };
+}
+
+export const BCE: Op = /* @__PURE__ */ targetLoss("bce", OpCode.Bce, bceBackward);
 
 /**
  * Binary cross-entropy of `sigmoid(z)` against `y`, as PyTorch's
@@ -239,16 +246,7 @@ export function bceWithLogitsBackward(z: number, y: number, g: number): number {
   return (1 / (1 + Math.exp(-z)) - y) * g;
 }
 
-export const BCE_WITH_LOGITS: Op = {
-  name: "bceWithLogits",
-  code: OpCode.BceWithLogits,
-  exponent: 0,
-  arity: 2,
-  backward: (out) => {
-    // As in PyTorch 1.13's default, the target gets no gradient.
-    out._a.grad += bceWithLogitsBackward(out._a.data, out._b.data, out.grad);
-  },
-};
+export const BCE_WITH_LOGITS: Op = /* @__PURE__ */ targetLoss("bceWithLogits", OpCode.BceWithLogits, bceWithLogitsBackward);
 
 /**
  * Adds `out.grad × ∂out/∂operand` to each operand's grad of `out` (nothing for a leaf) — always

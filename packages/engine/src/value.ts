@@ -422,50 +422,37 @@ function visitDeep(start: Value, walk: Walk): void {
     const top = nodes.length - 1;
     const node = nodes[top] as Value;
     const arity = node._op.arity;
+    // A unary or binary op's operands are `_a`, `_b`; an n-ary op's, its two lists end to end.
+    const first = (arity < 0 ? node._args : NO_ARGS) as Operands;
+    const second = (arity < 0 ? node._args2 : NO_ARGS) as Operands;
+    const count = arity < 0 ? first.length + second.length : arity;
     let i = next[top] as number;
     let child: Value | undefined;
+    // Operand lists are shared (a Vector of weights by every row, of inputs by every neuron of a
+    // layer) and never change: once a list has been walked in this traversal, skip it whole.
+    if (arity < 0 && i === 0 && first._mark === mark) i = first.length;
     // The next operand not yet visited; a leaf needs no stack entry of its own.
-    if (arity < 0) {
-      const first = node._args as Operands;
-      const second = node._args2 as Operands;
-      const count = first.length + second.length;
-      // Operand lists are shared (a Vector of weights by every row, of inputs by every neuron of
-      // a layer) and never change: once a list has been walked in this traversal, skip it whole.
-      if (i === 0 && first._mark === mark) i = first.length;
-      while (i < count) {
-        if (i === first.length) {
-          first._mark = mark;
-          if (second._mark === mark) {
-            i = count;
-            break;
-          }
-        }
-        const c = (i < first.length ? first[i] : second[i - first.length]) as Value;
-        i++;
-        if (c._mark === mark) continue;
-        c._mark = mark;
-        if (c._op.arity !== 0) {
-          child = c;
-          break;
-        }
-        if (leaves) order[written++] = c;
-      }
-      if (i === count) {
+    while (i < count) {
+      if (arity < 0 && i === first.length) {
         first._mark = mark;
-        second._mark = mark;
-      }
-    } else {
-      while (i < arity) {
-        const c = i === 0 ? node._a : node._b;
-        i++;
-        if (c._mark === mark) continue;
-        c._mark = mark;
-        if (c._op.arity !== 0) {
-          child = c;
+        if (second._mark === mark) {
+          i = count;
           break;
         }
-        if (leaves) order[written++] = c;
       }
+      const c = (arity < 0 ? (i < first.length ? first[i] : second[i - first.length]) : i === 0 ? node._a : node._b) as Value;
+      i++;
+      if (c._mark === mark) continue;
+      c._mark = mark;
+      if (c._op.arity !== 0) {
+        child = c;
+        break;
+      }
+      if (leaves) order[written++] = c;
+    }
+    if (arity < 0 && i === count) {
+      first._mark = mark;
+      second._mark = mark;
     }
     if (child) {
       next[top] = i;

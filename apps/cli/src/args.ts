@@ -8,6 +8,8 @@ export interface Flag {
   description: string;
   /** Shown in help, e.g. `FILE`. */
   value?: string;
+  /** A one-letter alias, e.g. `o` for `-o`. */
+  short?: string;
 }
 
 /** A command: its flags, its help text and what it does. */
@@ -16,20 +18,25 @@ export interface Command {
   summary: string;
   flags: Record<string, Flag>;
   examples: string[];
+  /** Paragraphs shown in `--help` between the options and the examples. */
+  notes?: string;
   run(flags: Flags): Promise<void> | void;
 }
+
+/** The exit codes, as every command's help states them. */
+export const EXIT_CODES = "Exit codes: 0 success; 1 failure while running (e.g. training diverged; nothing is written); 2 bad usage or bad input.";
 
 export type Flags = Record<string, string | boolean | undefined>;
 
 /** Flags every command takes. */
 export const COMMON_FLAGS: Record<string, Flag> = {
-  help: { type: "boolean", description: "show this help" },
-  quiet: { type: "boolean", description: "print only results, no progress" },
+  help: { type: "boolean", short: "h", description: "show this help" },
+  quiet: { type: "boolean", short: "q", description: "print only results, no progress" },
   debug: { type: "boolean", description: "print stack traces on errors" },
 };
 
 /** `--model FILE`, shared by the commands that read a saved model. */
-export const MODEL_FLAG: Flag = { type: "string", value: "FILE", description: "a model saved by micrograd train" };
+export const MODEL_FLAG: Flag = { type: "string", short: "m", value: "FILE", description: "a model saved by micrograd train" };
 
 /** `--drop-missing`, shared by the commands that read CSV rows. */
 export const DROP_MISSING_FLAG: Flag = { type: "boolean", description: "skip rows with missing values (NA or empty) instead of failing" };
@@ -37,22 +44,22 @@ export const DROP_MISSING_FLAG: Flag = { type: "boolean", description: "skip row
 /** `--out FILE` and `--force`, shared by the commands that write a file. */
 export function outputFlags(what: string): Record<"out" | "force", Flag> {
   return {
-    out: { type: "string", value: "FILE", description: what },
-    force: { type: "boolean", description: "overwrite --out if it exists" },
+    out: { type: "string", short: "o", value: "FILE", description: `${what}; - for standard output` },
+    force: { type: "boolean", short: "f", description: "overwrite --out if it exists (never an input file)" },
   };
 }
 
 /** Parses `argv` against a command's flags; unknown flags suggest the nearest valid one. */
 export function parseFlags(command: Command, argv: string[]): Flags {
   const flags = { ...command.flags, ...COMMON_FLAGS };
-  const options = Object.fromEntries(Object.entries(flags).map(([name, f]) => [name, { type: f.type }]));
+  const options = Object.fromEntries(Object.entries(flags).map(([name, f]) => [name, f.short ? { type: f.type, short: f.short } : { type: f.type }]));
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (e) {
     const error = e as Error & { code?: string };
     const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(error.message)?.[1];
     if (unknown !== undefined) {
-      const names = Object.keys(flags).map((n) => `--${n}`);
+      const names = Object.entries(flags).flatMap(([n, f]) => (f.short ? [`--${n}`, `-${f.short}`] : [`--${n}`]));
       throw new UsageError(`unknown option ${unknown} for micrograd ${command.name}${didYouMean(unknown, names)}`);
     }
     if (error.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
@@ -69,16 +76,20 @@ export function parseFlags(command: Command, argv: string[]): Flags {
 /** The `--help` text of a command. */
 export function helpText(command: Command): string {
   const all = { ...command.flags, ...COMMON_FLAGS };
-  const width = Math.max(...Object.entries(all).map(([n, f]) => n.length + (f.value ? f.value.length + 1 : 0))) + 4;
-  const lines = Object.entries(all).map(([name, f]) => `  ${`--${name}${f.value ? ` ${f.value}` : ""}`.padEnd(width)}${f.description}`);
+  const names = Object.entries(all).map(([name, f]) => `${f.short ? `-${f.short}, ` : "    "}--${name}${f.value ? ` ${f.value}` : ""}`);
+  const width = Math.max(...names.map((n) => n.length)) + 2;
+  const lines = Object.values(all).map((f, i) => `  ${(names[i] as string).padEnd(width)}${f.description}`);
   return [
     `micrograd ${command.name} — ${command.summary}`,
     "",
     "Options:",
     ...lines,
     "",
+    ...(command.notes ? [command.notes, ""] : []),
     "Examples:",
     ...command.examples.map((e) => `  ${e}`),
+    "",
+    EXIT_CODES,
     "",
   ].join("\n");
 }
@@ -90,14 +101,35 @@ export function requireString(flags: Flags, name: string, hint: string): string 
   return v;
 }
 
-/** A number flag in [min, max], its default when absent. */
-export function numberFlag(flags: Flags, name: string, fallback: number, min = -Infinity, max = Infinity, integer = false): number {
+/** The values a number flag accepts: `min` and `max` inclusive, `above` exclusive. */
+export interface NumberRange {
+  min?: number;
+  max?: number;
+  /** The value must be greater than this (e.g. 0 for a learning rate). */
+  above?: number;
+  integer?: boolean;
+}
+
+/** A number flag within `range`, its default when absent; anything else is a UsageError that states the range. */
+export function numberFlag(flags: Flags, name: string, fallback: number, range: NumberRange = {}): number {
   const raw = flags[name];
   if (raw === undefined) return fallback;
+  return parseNumberFlag(name, raw, range);
+}
+
+/** A number flag that has no default: `undefined` when absent. */
+export function optionalNumberFlag(flags: Flags, name: string, range: NumberRange = {}): number | undefined {
+  const raw = flags[name];
+  return raw === undefined ? undefined : parseNumberFlag(name, raw, range);
+}
+
+function parseNumberFlag(name: string, raw: string | boolean, { min = -Infinity, max = Infinity, above, integer = false }: NumberRange): number {
   const value = Number(raw);
-  if (typeof raw !== "string" || raw.trim() === "" || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+  const outside = value < min || value > max || (above !== undefined && value <= above);
+  if (typeof raw !== "string" || raw.trim() === "" || !Number.isFinite(value) || outside || (integer && !Number.isInteger(value))) {
     const kind = integer ? "an integer" : "a number";
-    const range = max === Infinity ? (min === -Infinity ? "" : ` ≥ ${min}`) : ` from ${min} to ${max}`;
+    const low = above !== undefined ? `> ${above}` : min === -Infinity ? "" : `≥ ${min}`;
+    const range = max === Infinity ? (low ? ` ${low}` : "") : above !== undefined ? ` ${low} and ≤ ${max}` : ` from ${min} to ${max}`;
     throw new UsageError(`--${name} must be ${kind}${range}, got ${JSON.stringify(raw)}`);
   }
   return value;

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { ShapeError } from "@micrograd/engine";
 import { ExpressionError } from "@micrograd/expr";
 import { ModelFormatError } from "@micrograd/nn";
@@ -12,6 +11,7 @@ import { predict } from "./commands/predict.js";
 import { train } from "./commands/train.js";
 import { InputError, UsageError } from "./errors.js";
 import { didYouMean } from "./suggest.js";
+import { cliVersion } from "./version.js";
 
 const COMMANDS: Record<string, Command> = { train, predict, eval: evalCommand, export: exportCommand, graph, datasets };
 
@@ -25,11 +25,6 @@ ${Object.values(COMMANDS).map((c) => `  ${c.name.padEnd(10)}${c.summary}`).join(
 Run micrograd <command> --help for its options and examples.
 Options: --help, --version
 `;
-
-function version(): string {
-  const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
-  return manifest.version;
-}
 
 /** Errors that mean the user gave bad usage or bad input: exit code 2. */
 function isUserError(e: unknown): boolean {
@@ -47,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (name === "--version" || name === "-v") {
-    console.log(version());
+    console.log(cliVersion());
     return 0;
   }
   const command = COMMANDS[name];

@@ -1,47 +1,59 @@
+import type { CellRules } from "./cells.js";
+import { categoryName, readCell } from "./cells.js";
 import { InputError } from "./errors.js";
-import type { Table } from "./table.js";
 
-/** How a feature column becomes numbers: standardised, or one-hot over the categories seen. */
+/** How missing feature cells are filled: from the training rows, or not at all (an error). */
+export type Impute = "median" | "mean" | "most-frequent" | "none";
+export const IMPUTE: readonly Impute[] = ["median", "mean", "most-frequent", "none"];
+
+/** What a category never seen in training gets: an error, or no category (all zeros, as scikit-learn's `handle_unknown="ignore"`). */
+export type Unknown = "error" | "ignore";
+export const UNKNOWN: readonly Unknown[] = ["error", "ignore"];
+
+/**
+ * How a feature column becomes numbers: standardised, or one-hot over the categories seen.
+ * `fill` is what a missing cell is read as (absent: a missing cell is an error).
+ */
 export type FeatureSpec =
-  | { column: string; kind: "number"; mean: number; std: number }
-  | { column: string; kind: "category"; categories: string[] };
+  | { column: string; kind: "number"; mean: number; std: number; fill?: number }
+  | { column: string; kind: "category"; categories: string[]; fill?: string };
 
 /** How the target column becomes a number: a class index, or a standardised value. */
 export type TargetSpec =
   | { column: string; kind: "classes"; classes: string[] }
   | { column: string; kind: "number"; mean: number; std: number };
 
-const asNumber = (field: string) => (field.trim() === "" ? NaN : Number(field));
-
-/** Whether a CSV field reads as a number, as the encoding reads numbers. */
-export const isNumberField = (field: string) => !Number.isNaN(asNumber(field));
-
-/** Whether every field of column `c` is a number; an error if only some are. */
-function numericColumn(table: Table, c: number): boolean {
-  const bad = table.rows.findIndex((row) => !isNumberField(row[c] as string));
-  if (bad < 0) return true;
-  const good = table.rows.findIndex((row) => isNumberField(row[c] as string));
-  if (good < 0) return false;
-  throw new InputError(
-    `${table.file}: line ${table.lines[bad]}, column ${JSON.stringify(table.columns[c])}: ${JSON.stringify(table.rows[bad]?.[c])} is not a number, ` +
-      `but line ${table.lines[good]} has ${JSON.stringify(table.rows[good]?.[c])}; a column must be all numbers or all text`,
-  );
-}
-
-function meanStd(values: number[]): { mean: number; std: number } {
-  const mean = values.reduce((s, v) => s + v, 0) / values.length;
-  const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
+/**
+ * Mean and standard deviation (population, as scikit-learn's StandardScaler) of `values`,
+ * scaled by their largest magnitude when the plain sums would overflow (cells near 1e308).
+ */
+export function meanStd(values: Float64Array): { mean: number; std: number } {
+  let { mean, std } = plainMeanStd(values, 1);
+  if (!Number.isFinite(mean) || !Number.isFinite(std)) {
+    let largest = 0;
+    for (const v of values) largest = Math.max(largest, Math.abs(v));
+    const scaled = plainMeanStd(values, largest);
+    mean = scaled.mean * largest;
+    std = scaled.std * largest;
+  }
   // A constant column would divide by 0: leave it centred but unscaled.
-  return { mean, std: std > 0 ? std : 1 };
+  return { mean, std: std > 0 && Number.isFinite(std) ? std : 1 };
 }
 
-/** Learns, from the training table, how to encode each feature column. */
-export function fitFeatures(table: Table, columns: number[]): FeatureSpec[] {
-  return columns.map((c) => {
-    const column = table.columns[c] as string;
-    if (numericColumn(table, c)) return { column, kind: "number", ...meanStd(table.rows.map((r) => asNumber(r[c] as string))) };
-    return { column, kind: "category", categories: [...new Set(table.rows.map((r) => r[c] as string))].sort() };
-  });
+function plainMeanStd(values: Float64Array, scale: number): { mean: number; std: number } {
+  let total = 0;
+  for (const v of values) total += v / scale;
+  const mean = total / values.length;
+  let squares = 0;
+  for (const v of values) squares += (v / scale - mean) ** 2;
+  return { mean, std: Math.sqrt(squares / values.length) };
+}
+
+/** The median of `values` (the mean of the middle two for an even count), as NumPy's. */
+export function median(values: Float64Array): number {
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Number of inputs the encoded features make. */
@@ -49,49 +61,57 @@ export function encodedWidth(specs: readonly FeatureSpec[]): number {
   return specs.reduce((n, s) => n + (s.kind === "number" ? 1 : s.categories.length), 0);
 }
 
-/** Encodes one row's feature fields (in spec order); `where` names the row in errors. */
-export function encodeFeatures(specs: readonly FeatureSpec[], fields: readonly string[], where: string): number[] {
-  return specs.flatMap((spec, i) => {
-    const field = fields[i] as string;
-    if (spec.kind === "number") {
-      const x = asNumber(field);
-      if (Number.isNaN(x)) throw new InputError(`${where}, column ${JSON.stringify(spec.column)}: ${JSON.stringify(field)} is not a number`);
-      return [(x - spec.mean) / spec.std];
-    }
-    const k = spec.categories.indexOf(field);
-    if (k < 0) {
-      throw new InputError(`${where}, column ${JSON.stringify(spec.column)}: ${JSON.stringify(field)} was not seen in training (known: ${spec.categories.join(", ")})`);
-    }
-    return spec.categories.map((_, j) => (j === k ? 1 : 0));
-  });
-}
-
 /**
- * Learns how to encode the target: text, or a number column with two values, gives classes;
- * other numbers are a regression target. `classes` forces classes (a classification loss).
+ * Encodes one row's feature cells (in spec order) into `into` from `at`, filling missing cells
+ * with each spec's `fill`; `where` names the row in errors. Returns how many cells were filled.
  */
-export function fitTarget(table: Table, c: number, classes: boolean | undefined): TargetSpec {
-  const column = table.columns[c] as string;
-  const fields = table.rows.map((r) => r[c] as string);
-  const numeric = numericColumn(table, c);
-  const distinct = [...new Set(fields)];
-  if (classes === false && !numeric) throw new InputError(`the target column ${JSON.stringify(column)} holds text, so it needs a classification loss, not a regression one`);
-  if (classes === true || !numeric || (classes === undefined && distinct.length <= 2)) {
-    if (distinct.length < 2) throw new InputError(`the target column ${JSON.stringify(column)} has only one class, ${JSON.stringify(distinct[0])}`);
-    const order = numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
-    return { column, kind: "classes", classes: order };
-  }
-  return { column, kind: "number", ...meanStd(fields.map(asNumber)) };
+export function encodeFeatures(
+  specs: readonly FeatureSpec[],
+  fields: readonly string[],
+  rules: CellRules,
+  unknown: Unknown,
+  into: Float64Array,
+  at: number,
+  where: string,
+): number {
+  let filled = 0;
+  let j = at;
+  specs.forEach((spec, i) => {
+    const field = fields[i] as string;
+    const cell = readCell(field, rules);
+    const place = `${where}, column ${JSON.stringify(spec.column)}`;
+    if (cell.kind === "missing" && spec.fill === undefined) {
+      throw new InputError(`${place}: the cell is missing (${JSON.stringify(field)}) and this model fills none; retrain with --impute median, or fill it in`);
+    }
+    if (cell.kind === "missing") filled += 1;
+    if (spec.kind === "number") {
+      if (cell.kind === "text" || cell.kind === "bad number") {
+        throw new InputError(`${place}: ${cell.kind === "bad number" ? cell.why : `${JSON.stringify(field)} is not a number`}`);
+      }
+      const x = cell.kind === "number" ? cell.value : (spec.fill as number);
+      into[j++] = (x - spec.mean) / spec.std;
+      return;
+    }
+    const name = cell.kind === "missing" ? (spec.fill as string) : categoryName(field, rules);
+    const k = spec.categories.indexOf(name);
+    if (k < 0 && unknown === "error") {
+      throw new InputError(`${place}: ${JSON.stringify(field)} was not seen in training (known: ${spec.categories.join(", ")}); retrain with --unknown ignore to encode unseen values as no category`);
+    }
+    for (let c = 0; c < spec.categories.length; c++) into[j++] = c === k ? 1 : 0;
+  });
+  return filled;
 }
 
-/** The encoded target of one row. */
-export function encodeTarget(spec: TargetSpec, field: string, where: string): number {
+/** The encoded target of one row: a class index, or the standardised value. */
+export function encodeTarget(spec: TargetSpec, field: string, rules: CellRules, where: string): number {
+  const cell = readCell(field, rules);
+  if (cell.kind === "missing") throw new InputError(`${where}, column ${JSON.stringify(spec.column)}: the target is missing`);
   if (spec.kind === "classes") {
-    const k = spec.classes.indexOf(field);
+    const name = categoryName(field, rules);
+    const k = spec.classes.indexOf(name);
     if (k < 0) throw new InputError(`${where}: target ${JSON.stringify(field)} is not one of the classes ${spec.classes.join(", ")}`);
     return k;
   }
-  const y = asNumber(field);
-  if (Number.isNaN(y)) throw new InputError(`${where}, column ${JSON.stringify(spec.column)}: ${JSON.stringify(field)} is not a number`);
-  return (y - spec.mean) / spec.std;
+  if (cell.kind !== "number") throw new InputError(`${where}, column ${JSON.stringify(spec.column)}: ${cell.kind === "bad number" ? cell.why : `${JSON.stringify(field)} is not a number`}`);
+  return (cell.value - spec.mean) / spec.std;
 }

@@ -7,3 +7,8 @@ export class UsageError extends Error {
 export class InputError extends Error {
   override name = "InputError";
 }
+
+/** Training that ran but must not be saved (the loss blew up): exit code 1. */
+export class TrainingFailedError extends Error {
+  override name = "TrainingFailedError";
+}

@@ -31,7 +31,9 @@ function feeds(text: string, columns: string[]): Record<string, ort.Tensor> {
   const [header, ...rows] = text.trim().split("\n").map((l) => l.split(","));
   return Object.fromEntries(columns.map((c) => {
     const values = rows.map((r) => r[(header as string[]).indexOf(c)] as string);
-    return [c, c === "colour" ? new ort.Tensor("string", values, [values.length, 1]) : new ort.Tensor("float64", Float64Array.from(values.map(Number)), [values.length, 1])];
+    // A missing number reaches ONNX as NaN; a missing text cell as written.
+    const number = (v: string) => (/^(|NA|\?)$/.test(v) ? NaN : Number(v));
+    return [c, c === "colour" ? new ort.Tensor("string", values, [values.length, 1]) : new ort.Tensor("float64", Float64Array.from(values.map(number)), [values.length, 1])];
   }));
 }
 
@@ -91,6 +93,32 @@ describe("micrograd export --format onnx: the exported model answers as microgra
     expect(predicted.stderr).toContain('"green" was not seen in training');
     const session = await ort.InferenceSession.create(join(dir, "species.onnx"));
     await expect(session.run(feeds(readFileSync(join(dir, "unseen.csv"), "utf8"), FEATURES))).rejects.toThrow();
+  });
+
+  it("fills missing cells and ignores unseen categories as predict does, when the model says so", async () => {
+    /** Every seventh row loses its colour or its length, in one of the notations users write. */
+    const holes = (text: string) => text.trim().split("\n").map((line, i) => {
+      if (i === 0 || i % 7 !== 0) return line;
+      const fields = line.split(",");
+      if (i % 2 === 0) fields[0] = ["", "NA", "?"][i % 3] as string;
+      else fields[1] = ["", "NA", "?"][i % 3] as string;
+      return fields.join(",");
+    }).join("\n");
+    writeFileSync(join(dir, "holes-train.csv"), `${holes(csv(150, 3))}\n`);
+    // The test rows have holes too, and colours never seen in training.
+    writeFileSync(join(dir, "holes-test.csv"), `${holes(csv(40, 4, ["red", "white", "blue", "green"]))}\n`);
+    const trained = micrograd("train", "--data", "holes-train.csv", "--target", "species", "--features", FEATURES.join(","), "--unknown", "ignore", "--epochs", "40", "--quiet", "--out", "holes.json");
+    expect(trained.code, trained.stderr).toBe(0);
+    const predicted = micrograd("predict", "--model", "holes.json", "--data", "holes-test.csv", "--out", "holes.csv");
+    expect(predicted.code, predicted.stderr).toBe(0);
+    expect(micrograd("export", "--model", "holes.json", "--format", "onnx", "--out", "holes.onnx").code).toBe(0);
+    const session = await ort.InferenceSession.create(join(dir, "holes.onnx"));
+    const out = await session.run(feeds(readFileSync(join(dir, "holes-test.csv"), "utf8"), FEATURES));
+    const expected = predictions("holes.csv");
+    expect(expected).toHaveLength(40);
+    expect(out.label?.data).toEqual(expected.map((e) => e.prediction));
+    const probabilities = out.probabilities?.data as Float64Array;
+    expected.forEach((e, i) => e.probabilities.forEach((p, k) => expect(Math.abs((probabilities[i * 3 + k] as number) - p)).toBeLessThanOrEqual(1e-9)));
   });
 
   it("writes atomically, needs --force to overwrite, and refuses bad input with exit 2", () => {

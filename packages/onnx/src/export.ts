@@ -10,13 +10,15 @@ export const IR_VERSION = 8;
 
 /**
  * One input column of an exported model. A number column is a `double [N, 1]` input,
- * standardised inside the graph as `(x - mean) / std`; a text column is a `string [N, 1]` input,
- * one-hot encoded over `categories` in their order (an unknown value makes ONNX Runtime fail, as
- * `micrograd predict` does).
+ * standardised inside the graph as `(x - mean) / std`, a NaN read as `fill` when given
+ * (`IsNaN` and `Where`). A text column is a `string [N, 1]` input, one-hot encoded over
+ * `categories` in their order; a value in `missing` is read as `fill` when given (an
+ * `ai.onnx.ml` LabelEncoder); an unknown value makes ONNX Runtime fail (`unknown: "error"`, the
+ * default, as `micrograd predict` does) or encodes as all zeros (`"ignore"`).
  */
 export type OnnxFeature =
-  | { name: string; kind: "number"; mean?: number; std?: number }
-  | { name: string; kind: "category"; categories: readonly string[] };
+  | { name: string; kind: "number"; mean?: number; std?: number; fill?: number }
+  | { name: string; kind: "category"; categories: readonly string[]; fill?: string; missing?: readonly string[]; unknown?: "error" | "ignore" };
 
 /**
  * What the exported model's outputs mean.
@@ -163,7 +165,11 @@ function preprocess(g: GraphBuilder, features: readonly OnnxFeature[], nin: numb
     if (f.kind === "number") {
       checkScale(`features[${i}]`, f.mean, f.std);
       width += 1;
-      const x = g.input(f.name, DOUBLE, 1);
+      let x = g.input(f.name, DOUBLE, 1);
+      if (f.fill !== undefined) {
+        if (!Number.isFinite(f.fill)) throw new RangeError(`toOnnx: features[${i}].fill must be a finite number, got ${f.fill}`);
+        x = g.node("Where", [g.node("IsNaN", [x]), g.doubles([f.fill], [1]), x]);
+      }
       return g.node("Div", [g.node("Sub", [x, g.doubles([f.mean ?? 0], [1])]), g.doubles([f.std ?? 1], [1])]);
     }
     if (f.kind !== "category") throw new TypeError(`toOnnx: features[${i}].kind must be "number" or "category"`);
@@ -172,13 +178,30 @@ function preprocess(g: GraphBuilder, features: readonly OnnxFeature[], nin: numb
       throw new RangeError(`toOnnx: features[${i}].categories must be distinct strings, at least one, got ${JSON.stringify(categories)}`);
     }
     width += categories.length;
-    const x = g.input(f.name, STRING, 1);
-    // OneHotEncoder gives float [N, 1, k]; zeros = 0 makes an unknown category an error.
-    const hot = g.node("OneHotEncoder", [x], { cats_strings: { kind: "strings", value: categories }, zeros: { kind: "int", value: 0 } }, true);
+    let x = g.input(f.name, STRING, 1);
+    if (f.fill !== undefined) x = fillMissingText(g, x, categories, f.fill, f.missing ?? [], i);
+    // OneHotEncoder gives float [N, 1, k]; zeros = 0 makes an unknown category an error, 1 all zeros.
+    const zeros = f.unknown === "ignore" ? 1 : 0;
+    const hot = g.node("OneHotEncoder", [x], { cats_strings: { kind: "strings", value: categories }, zeros: { kind: "int", value: zeros } }, true);
     return g.node("Reshape", [g.node("Cast", [hot], { to: { kind: "int", value: DOUBLE } }), g.int64s([-1, categories.length], [2])]);
   });
   if (width !== nin) throw new RangeError(`toOnnx: the features make ${width} inputs but the network takes ${nin}`);
   return parts.length === 1 ? (parts[0] as string) : g.node("Concat", parts, { axis: { kind: "int", value: 1 } });
+}
+
+/**
+ * A text input with each `missing` marker read as `fill`: a LabelEncoder that maps every known
+ * category to itself and every marker to `fill`; anything else becomes a value no category has
+ * (`mg_unknown`), which the one-hot encoder then treats as unknown.
+ */
+function fillMissingText(g: GraphBuilder, x: string, categories: readonly string[], fill: string, missing: readonly string[], i: number): string {
+  if (!categories.includes(fill)) throw new RangeError(`toOnnx: features[${i}].fill must be one of its categories, got ${JSON.stringify(fill)}`);
+  const markers = [...new Set(missing)].filter((m) => !categories.includes(m));
+  return g.node("LabelEncoder", [x], {
+    keys_strings: { kind: "strings", value: [...categories, ...markers] },
+    values_strings: { kind: "strings", value: [...categories, ...markers.map(() => fill)] },
+    default_string: { kind: "string", value: "mg_unknown" },
+  }, true);
 }
 
 /** The head's outputs from the network's outputs `scores`; returns their names. */

@@ -11,11 +11,12 @@ export const INT64 = onnx.TensorProto.DataType.INT64;
 
 const text = new TextEncoder();
 
-/** An attribute value: a number (int or float by `kind`), a list of them, or strings. */
+/** An attribute value: a number (int or float by `kind`), a list of them, a string or strings. */
 type Attribute =
   | { kind: "int"; value: number }
   | { kind: "ints"; value: readonly number[] }
   | { kind: "floats"; value: readonly number[] }
+  | { kind: "string"; value: string }
   | { kind: "strings"; value: readonly string[] };
 
 /**
@@ -105,6 +106,8 @@ function attribute(name: string, a: Attribute): Onnx.IAttributeProto {
       return { name, type: AttributeType.INTS, ints: [...a.value] };
     case "floats":
       return { name, type: AttributeType.FLOATS, floats: [...a.value] };
+    case "string":
+      return { name, type: AttributeType.STRING, s: text.encode(a.value) };
     case "strings":
       return { name, type: AttributeType.STRINGS, strings: a.value.map((s) => text.encode(s)) };
   }

@@ -1,7 +1,7 @@
 import { evaluate } from "@micrograd/training";
-import { DROP_MISSING_FLAG, MODEL_FLAG, requireString } from "../args.js";
+import { MODEL_FLAG, requireString } from "../args.js";
 import type { Command } from "../args.js";
-import { encodeForModel } from "../data.js";
+import { READING_NOTES, READ_FLAGS, readingOptions, streamForModel } from "../data.js";
 import { loadModel } from "../model-file.js";
 import { classReport, computeMetrics, metricRows } from "../metrics.js";
 import { table } from "../report.js";
@@ -11,22 +11,34 @@ export const evalCommand: Command = {
   summary: "metrics of a saved model on a CSV file: RMSE/MAE/R², or accuracy, log loss and a confusion matrix",
   flags: {
     model: MODEL_FLAG,
-    data: { type: "string", value: "FILE", description: "CSV with the feature columns and the target column" },
-    "drop-missing": DROP_MISSING_FLAG,
+    data: { type: "string", short: "d", value: "FILE", description: "CSV with the feature columns and the target column; - for standard input" },
+    ...READ_FLAGS,
     json: { type: "boolean", description: "print the results as JSON" },
   },
+  notes: `${READING_NOTES}
+Missing feature cells are filled as the model was trained to (--impute); a missing target is an
+error naming its line.`,
   examples: ["micrograd eval --model iris.json --data iris-test.csv", "micrograd eval --model iris.json --data iris-test.csv --json"],
   run(flags) {
     const { file, model } = loadModel(requireString(flags, "model", "the model file to evaluate"));
-    const { data, dropped } = encodeForModel(file, requireString(flags, "data", "a CSV with the target column"), true, flags["drop-missing"] === true);
+    const reading = readingOptions(flags, file.reading);
+    const x: number[][] = [];
+    const y: number[] = [];
+    let filled = 0;
+    streamForModel(file, requireString(flags, "data", "a CSV with the target column"), reading, true, () => undefined, (chunk) => {
+      for (let r = 0; r < chunk.rows; r++) x.push(Array.from(chunk.inputs.subarray(r * model.nin, (r + 1) * model.nin)));
+      y.push(...chunk.targets);
+      filled += chunk.filled;
+    });
+    const data = { name: String(flags.data), x, y, classes: file.target.kind === "classes" ? file.target.classes.length : 0 };
     const { loss, outputs } = evaluate(model, data, file.loss);
     const metrics = computeMetrics(file.loss, file.target, outputs, data.y, loss);
     if (flags.json) {
-      console.log(JSON.stringify({ dropped, ...metrics }, null, 2));
+      console.log(JSON.stringify({ format: "micrograd-ts/cli-eval", formatVersion: 1, filled, ...metrics }, null, 2));
       return;
     }
     console.log(table([
-      ["rows", `${data.x.length}${dropped ? ` (${dropped} dropped for missing values)` : ""}`],
+      ["rows", `${data.x.length}${filled ? ` (${filled} missing cells filled)` : ""}`],
       ...metricRows(metrics, "metrics"),
     ]));
     const report = classReport(metrics);

@@ -4,9 +4,9 @@ import { toDot } from "@micrograd/viz";
 import { dotToSvg } from "@micrograd/viz/svg";
 import { choiceFlag, outputFlags } from "../args.js";
 import type { Command, Flags } from "../args.js";
-import { encodeInput } from "../data.js";
+import { encodeInput, readingOptions } from "../data.js";
 import { UsageError } from "../errors.js";
-import { writeAtomically } from "../files.js";
+import { prepareOutput } from "../files.js";
 import { loadModel } from "../model-file.js";
 
 export const graph: Command = {
@@ -27,13 +27,13 @@ export const graph: Command = {
     "micrograd graph --model moons.json --input 0.5,-0.25 | dot -Tpng > model.png",
   ],
   async run(flags) {
+    const output = prepareOutput(typeof flags.out === "string" ? flags.out : "-", flags.force === true, [typeof flags.model === "string" ? flags.model : undefined]);
     const root = flags.expr !== undefined ? fromExpression(flags) : fromModel(flags);
     root.backward();
     const format = choiceFlag(flags, "format", ["dot", "svg"] as const, "dot");
     const dot = toDot(root, { rankdir: choiceFlag(flags, "rankdir", ["LR", "TB"] as const, "LR") });
     const text = format === "svg" ? await dotToSvg(dot) : dot;
-    if (typeof flags.out === "string") writeAtomically(flags.out, text, flags.force === true);
-    else process.stdout.write(text);
+    output.write(text);
   },
 };
 
@@ -46,7 +46,7 @@ function fromModel(flags: Flags): Value {
   if (typeof flags.model !== "string") throw new UsageError("give --expr TEXT (with --set), or --model FILE with --input");
   const { file, model } = loadModel(flags.model);
   if (typeof flags.input !== "string") throw new UsageError("--input VALUES is required with --model: the graph is of one input");
-  return model.forward(encodeInput(file.features, flags.input))[0] as Value;
+  return model.forward(encodeInput(file, flags.input, readingOptions({}, file.reading).rules).x)[0] as Value;
 }
 
 /** `a=1,b=2` as `{ a: 1, b: 2 }`. */

@@ -1,13 +1,15 @@
+import { compile } from "@micrograd/engine";
+import type { MLP } from "@micrograd/nn";
 import { givesProbabilities, probabilities } from "@micrograd/training";
-import { DROP_MISSING_FLAG, MODEL_FLAG, outputFlags, requireString } from "../args.js";
+import { MODEL_FLAG, outputFlags, requireString } from "../args.js";
 import type { Command } from "../args.js";
-import { encodeForModel, encodeInput } from "../data.js";
+import { READING_NOTES, READ_FLAGS, encodeInput, readingOptions, streamForModel } from "../data.js";
 import { UsageError } from "../errors.js";
-import { writeAtomically } from "../files.js";
+import { prepareOutput } from "../files.js";
 import { loadModel } from "../model-file.js";
+import type { ModelFile } from "../model-file.js";
 import { describeOutputs } from "../predict-row.js";
-import { columnIndex } from "../table.js";
-import type { Table } from "../table.js";
+import { didYouMean } from "../suggest.js";
 
 /** A CSV field, quoted when it must be. */
 const field = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -17,45 +19,94 @@ export const predict: Command = {
   summary: "predict with a saved model, from a CSV file or one input",
   flags: {
     model: MODEL_FLAG,
-    data: { type: "string", value: "FILE", description: "CSV with the model's feature columns (a target column is ignored)" },
+    data: { type: "string", short: "d", value: "FILE", description: "CSV with the model's feature columns (a target column is ignored); - for standard input" },
     input: { type: "string", value: "A,B,…", description: "one input, the feature values in training order" },
     keep: { type: "string", value: "A,B,…", description: "input columns to copy next to the predictions (default: all)" },
-    "drop-missing": DROP_MISSING_FLAG,
+    ...READ_FLAGS,
     ...outputFlags("write the predictions here instead of stdout"),
   },
+  notes: `${READING_NOTES}
+One output row per input row, always: missing cells are filled as the model was trained to
+(--impute), and a cell the model cannot read is an error naming its line and column.`,
   examples: [
     "micrograd predict --model iris.json --data new-flowers.csv > predictions.csv",
     "micrograd predict --model iris.json --data new-flowers.csv --keep id --out predictions.csv",
     "micrograd predict --model moons.json --input 0.5,-0.25",
   ],
   run(flags) {
-    const { file, model } = loadModel(requireString(flags, "model", "the model file to predict with"));
+    const modelPath = requireString(flags, "model", "the model file to predict with");
     if ((flags.data === undefined) === (flags.input === undefined)) throw new UsageError("give exactly one of --data FILE or --input VALUES");
-    let rows: { x: number[][]; table: Table };
-    if (typeof flags.data === "string") {
-      const { data, table } = encodeForModel(file, flags.data, false, flags["drop-missing"] === true);
-      rows = { x: data.x, table };
-    } else {
-      const fields = String(flags.input).split(",").map((v) => v.trim());
-      const x = encodeInput(file.features, String(flags.input));
-      rows = { x: [x], table: { file: "--input", columns: file.features.map((f) => f.column), rows: [fields], lines: [1] } };
+    const data = typeof flags.data === "string" ? flags.data : undefined;
+    const output = prepareOutput(typeof flags.out === "string" ? flags.out : "-", flags.force === true, [data, modelPath]);
+    const { file, model } = loadModel(modelPath);
+    const reading = readingOptions(flags, file.reading);
+    const rows = rowWriter(file, model);
+    const keepNames = flags.keep === undefined ? null : String(flags.keep).split(",").map((c) => c.trim());
+    const sink = output.open();
+    try {
+      if (data === undefined) {
+        const { x, fields } = encodeInput(file, String(flags.input), reading.rules);
+        const columns = file.features.map((f) => f.column);
+        const keep = keptColumns(columns, keepNames, "--input");
+        sink.write(rows.header(keep.map((c) => columns[c] as string)));
+        sink.write(rows.lines(Float64Array.from(x), 1, [fields], keep));
+      } else {
+        let keep: number[] = [];
+        let filled = 0;
+        streamForModel(file, data, reading, false, (columns) => {
+          keep = keptColumns(columns, keepNames, data);
+          sink.write(rows.header(keep.map((c) => columns[c] as string)));
+        }, (chunk) => {
+          filled += chunk.filled;
+          sink.write(rows.lines(chunk.inputs, chunk.rows, chunk.fields, keep));
+        });
+        if (filled > 0 && flags.quiet !== true) process.stderr.write(`filled ${filled} missing cells as the model was trained to (${file.settings?.impute ?? "median"})\n`);
+      }
+      sink.commit();
+    } catch (e) {
+      sink.abort();
+      throw e;
     }
-    const keep = flags.keep === undefined ? rows.table.columns.map((_, i) => i) : String(flags.keep).split(",").map((c) => columnIndex(rows.table, c.trim()));
-    const target = file.target;
-    const withProbabilities = target.kind === "classes" && givesProbabilities(file.loss);
-    const header = [
-      ...keep.map((c) => rows.table.columns[c] as string),
-      "prediction",
-      ...(withProbabilities && target.kind === "classes" ? target.classes.map((c) => `probability_${c}`) : []),
-    ];
-    const lines = rows.x.map((x, r) => {
-      const outputs = model.forward(x).map((v) => v.data);
-      const fields = [...keep.map((c) => rows.table.rows[r]?.[c] ?? ""), describeOutputs(file, outputs)];
-      if (withProbabilities) fields.push(...(probabilities(file.loss, outputs) as number[]).map(String));
-      return fields.map(field).join(",");
-    });
-    const text = `${[header.map(field).join(","), ...lines].join("\n")}\n`;
-    if (typeof flags.out === "string") writeAtomically(flags.out, text, flags.force === true);
-    else process.stdout.write(text);
   },
 };
+
+/** The indexes of the columns `--keep` names (all without it). */
+function keptColumns(columns: string[], names: string[] | null, source: string): number[] {
+  if (names === null) return columns.map((_, i) => i);
+  return names.map((name) => {
+    const i = columns.indexOf(name);
+    if (i < 0) throw new UsageError(`${source} has no column ${JSON.stringify(name)}${didYouMean(name, columns)}; its columns are ${columns.join(", ")}`);
+    return i;
+  });
+}
+
+/**
+ * The CSV lines of predictions: a header, then for each batch of encoded rows the kept input
+ * fields, the prediction and each class's probability. The network runs compiled, one
+ * recording replayed over the batch.
+ */
+function rowWriter(file: ModelFile, model: MLP) {
+  const graph = compile((inputs) => model.forward(inputs), new Array<number>(model.nin).fill(0));
+  const target = file.target;
+  const width = model.nouts.at(-1) as number;
+  const withProbabilities = target.kind === "classes" && givesProbabilities(file.loss);
+  const outputs = new Array<number>(width);
+  return {
+    header(kept: string[]): string {
+      const names = [...kept, "prediction", ...(withProbabilities && target.kind === "classes" ? target.classes.map((c) => `probability_${c}`) : [])];
+      return `${names.map(field).join(",")}\n`;
+    },
+    lines(inputs: Float64Array, rows: number, fields: string[][], keep: number[]): string {
+      graph.runBatch(inputs.subarray(0, rows * model.nin), rows);
+      let text = "";
+      for (let r = 0; r < rows; r++) {
+        for (let j = 0; j < width; j++) outputs[j] = graph.outputAt(j, r);
+        const row = fields[r] as string[];
+        const cells = [...keep.map((c) => row[c] ?? ""), describeOutputs(file, outputs)];
+        if (withProbabilities) cells.push(...(probabilities(file.loss, outputs) as number[]).map(String));
+        text += `${cells.map(field).join(",")}\n`;
+      }
+      return text;
+    },
+  };
+}

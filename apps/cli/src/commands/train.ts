@@ -1,31 +1,41 @@
 import { Random } from "@micrograd/engine";
 import { MLP } from "@micrograd/nn";
 import type { Activation } from "@micrograd/nn";
-import { Adam, SGD } from "@micrograd/optim";
+import { Adam, AdamW, SGD, cosineDecay, stepDecay } from "@micrograd/optim";
+import type { Schedule } from "@micrograd/optim";
 import { LOSS_NAMES, evaluate, train as runTraining } from "@micrograd/training";
 import type { Dataset, LossName } from "@micrograd/training";
-import { DROP_MISSING_FLAG, choiceFlag, numberFlag, outputFlags, sizesFlag } from "../args.js";
+import { choiceFlag, numberFlag, optionalNumberFlag, outputFlags, sizesFlag } from "../args.js";
 import type { Command, Flags } from "../args.js";
-import { CLASSIFICATION, prepareTraining } from "../data.js";
+import { CLASSIFICATION, ENCODING_FLAGS, READING_NOTES, READ_FLAGS, prepareTraining, unknownFlag } from "../data.js";
 import type { Prepared } from "../data.js";
 import { encodedWidth } from "../encoding.js";
-import { InputError, UsageError } from "../errors.js";
-import { checkWritable } from "../files.js";
-import { saveModel } from "../model-file.js";
+import type { Impute } from "../encoding.js";
+import { InputError, TrainingFailedError, UsageError } from "../errors.js";
+import { prepareOutput } from "../files.js";
+import type { ModelFile } from "../model-file.js";
 import { classReport, computeMetrics, metricRows } from "../metrics.js";
 import { chart, progress, table } from "../report.js";
+import { cliVersion } from "../version.js";
 
 const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "sigmoid", "linear"];
+const SCHEDULES = ["constant", "cosine", "step"] as const;
+
+/** A step whose loss is this many times the first step's stops the run: training has blown up. */
+const EXPLODED = 1000;
 
 export const train: Command = {
   name: "train",
   summary: "train a network on a CSV file or a built-in dataset and save it",
   flags: {
-    data: { type: "string", value: "FILE", description: "CSV file with a header row" },
-    target: { type: "string", value: "COLUMN", description: "the column to predict (with --data)" },
-    features: { type: "string", value: "A,B,…", description: "feature columns (default: all but the target, ignored ones and identifiers)" },
+    data: { type: "string", short: "d", value: "FILE", description: "CSV file with a header row; - for standard input" },
+    target: { type: "string", short: "t", value: "COLUMN", description: "the column to predict (with --data)" },
+    features: { type: "string", value: "A,B,…", description: "feature columns (default: all but the target, ignored ones, a saved index and identifiers)" },
     ignore: { type: "string", value: "A,B,…", description: "columns to leave out" },
-    "drop-missing": DROP_MISSING_FLAG,
+    task: { type: "string", value: "KIND", description: "classification or regression (default: from the target, see below)" },
+    ...READ_FLAGS,
+    ...ENCODING_FLAGS,
+    "drop-missing": { type: "boolean", description: "leave out rows with a missing feature cell instead of filling them (the count is printed)" },
     dataset: { type: "string", value: "NAME", description: "built-in dataset instead of --data (see micrograd datasets)" },
     samples: { type: "string", value: "N", description: "points in a built-in dataset (default 100)" },
     noise: { type: "string", value: "X", description: "noise of a built-in dataset" },
@@ -33,27 +43,42 @@ export const train: Command = {
     activation: { type: "string", value: "NAME", description: "hidden activation: relu, tanh, sigmoid, linear (default relu)" },
     loss: { type: "string", value: "NAME", description: `${LOSS_NAMES.join(", ")} (default: from the target)` },
     optimizer: { type: "string", value: "NAME", description: "sgd or adam (default adam)" },
-    lr: { type: "string", value: "X", description: "learning rate (default 0.01 for adam, 0.1 for sgd)" },
-    epochs: { type: "string", value: "N", description: "passes over the training rows (default 100)" },
-    "batch-size": { type: "string", value: "N", description: "rows per step (default: all)" },
-    seed: { type: "string", value: "N", description: "seed of weights, split and batches (default 0)" },
-    "val-split": { type: "string", value: "X", description: "fraction of rows held out for validation (default 0)" },
+    lr: { type: "string", value: "X", description: "learning rate, > 0 (default 0.01 for adam, 0.1 for sgd)" },
+    "weight-decay": { type: "string", value: "X", description: "weight decay (default 0): decoupled with adam (AdamW), an L2 term with sgd" },
+    schedule: { type: "string", value: "NAME", description: "learning rate over the run: constant (default), cosine (to 0), step (halved every quarter of the epochs)" },
+    epochs: { type: "string", short: "e", value: "N", description: "passes over the training rows (default 100)" },
+    "batch-size": { type: "string", short: "b", value: "N", description: "rows per step (default: all)" },
+    seed: { type: "string", short: "s", value: "N", description: "seed of weights, split and batches (default 0)" },
+    "val-split": { type: "string", value: "X", description: "fraction of rows held out for validation, stratified for classes (default 0)" },
     patience: { type: "string", value: "N", description: "stop when the validation loss has not improved for N epochs, keeping the best weights (needs --val-split)" },
     ...outputFlags("where to save the model (default model.json)"),
     json: { type: "boolean", description: "print the results as JSON" },
   },
+  notes: `${READING_NOTES}
+The task: a text target, or a whole-number target with at most 20 distinct values, is classes
+(a line says so for numbers); other numbers are a regression. --task or --loss decides instead.
+Identifiers: without --features, a text column in which more than half the rows (and more than
+20) have a value of their own is left out, as is an unnamed first column counting 0, 1, 2, …;
+a line on stderr names each column left out.
+Safety: --out may never be an input file (even with --force); its folder is checked before any
+data is read. A loss that stops being finite or grows ${EXPLODED}-fold stops the run with exit 1
+and no model written; a loss that ends above where it started gets a warning.`,
   examples: [
     "micrograd train --dataset moons --layers 16,16 --epochs 100 --out moons.json",
     "micrograd train --data iris.csv --target species --val-split 0.2 --out iris.json",
     "micrograd train --data houses.csv --target price --features area,rooms --loss mse --optimizer sgd --lr 0.05",
+    "zcat big.csv.gz | micrograd train -d - -t label -b 64 -e 1 -o big.json",
   ],
   run(flags) {
     const lossFlag = choiceFlag(flags, "loss", LOSS_NAMES);
-    const out = typeof flags.out === "string" ? flags.out : "model.json";
-    checkWritable(out, flags.force === true);
     const options = readOptions(flags);
     if (options.patience !== undefined && options.valSplit === 0) throw new UsageError("--patience needs a validation split to watch: add --val-split, e.g. --val-split 0.2");
+    if (flags.json === true && flags.out === "-") throw new UsageError("--json and --out - would both write to standard output; give --out a file name");
+    const output = prepareOutput(typeof flags.out === "string" ? flags.out : "model.json", flags.force === true, [typeof flags.data === "string" ? flags.data : undefined]);
+    // With the model on stdout, the summary goes to stderr.
+    const say = (text: string) => (output.toStdout ? console.error(text) : console.log(text));
     const prepared = prepareTraining(flags, lossFlag);
+    if (flags.quiet !== true) prepared.notes.forEach((note) => process.stderr.write(`${note}\n`));
     const loss = lossFlag ?? defaultLoss(prepared);
     checkLossFits(loss, prepared);
     const { trainSet, validation } = split(prepared.data, options.valSplit, options.seed);
@@ -64,21 +89,32 @@ export const train: Command = {
       outputActivation: loss === "bce" ? "sigmoid" : "linear",
       seed: options.seed,
     });
+    const lr = options.lr ?? (options.optimizer === "sgd" ? 0.1 : 0.01);
     const optimizer = options.optimizer === "sgd"
-      ? new SGD(model.parameters(), { lr: options.lr ?? 0.1 })
-      : new Adam(model.parameters(), { lr: options.lr ?? 0.01 });
+      ? new SGD(model.parameters(), { lr, weightDecay: options.weightDecay })
+      : options.weightDecay > 0 ? new AdamW(model.parameters(), { lr, weightDecay: options.weightDecay }) : new Adam(model.parameters(), { lr });
     const batchSize = Math.min(options.batchSize ?? trainSet.x.length, trainSet.x.length);
     const stepsPerEpoch = Math.ceil(trainSet.x.length / batchSize);
+    const steps = options.epochs * stepsPerEpoch;
 
     const bar = progress(flags.quiet === true || flags.json === true, trainSet.x.length);
     const epochLosses: number[] = [];
-    const stopping = earlyStopping(model, validation, loss, options.patience);
+    const stopping = earlyStopping(model, validation, options.patience);
+    const validationLosses: number[] = [];
+    let firstLoss = NaN;
     let lossSum = 0;
     let accuracySum = 0;
+    const schedule = makeSchedule(options.schedule, lr, steps);
     const result = runTraining({
-      model, data: trainSet, loss, optimizer, batchSize, seed: options.seed,
-      steps: options.epochs * stepsPerEpoch,
+      model, data: trainSet, loss, optimizer, batchSize, seed: options.seed, steps,
+      ...(schedule ? { schedule } : {}),
       onStep(s) {
+        if (s.step === 1) firstLoss = s.loss;
+        if (firstLoss > 0 && s.loss > EXPLODED * firstLoss) {
+          throw new TrainingFailedError(
+            `the loss exploded from ${firstLoss.toPrecision(4)} to ${s.loss.toPrecision(4)} at step ${s.step}: lower the learning rate (now ${s.lr}); no model was written`,
+          );
+        }
         lossSum += s.loss;
         accuracySum += s.accuracy ?? 0;
         if (s.step % stepsPerEpoch !== 0) return;
@@ -87,7 +123,8 @@ export const train: Command = {
         bar.epoch({ epoch, epochs: options.epochs, loss: lossSum / stepsPerEpoch, accuracy: s.accuracy === null ? null : accuracySum / stepsPerEpoch });
         lossSum = 0;
         accuracySum = 0;
-        return stopping.afterEpoch(epoch);
+        if (validation) validationLosses.push(evaluate(model, validation, loss).loss);
+        return stopping.afterEpoch(epoch, validationLosses.at(-1));
       },
     });
     bar.end();
@@ -97,38 +134,50 @@ export const train: Command = {
     const held = validation ? evaluate(model, validation, loss) : null;
     const trainMetrics = computeMetrics(loss, prepared.target, final.outputs, trainSet.y, final.loss);
     const validationMetrics = held && validation ? computeMetrics(loss, prepared.target, held.outputs, validation.y, held.loss) : null;
-    saveModel(out, {
-      format: "micrograd-ts/cli-model", version: 1, loss, seed: options.seed,
-      features: prepared.features, target: prepared.target, network: model.toJSON(),
-    }, flags.force === true);
-
     const epochsRun = result.history.length / stepsPerEpoch;
+    const file: ModelFile = {
+      format: "micrograd-ts/cli-model", version: 2, loss, seed: options.seed,
+      features: prepared.features, target: prepared.target, unknown: unknownFlag(flags), reading: prepared.reading,
+      settings: {
+        task: prepared.target.kind === "classes" ? "classification" : "regression",
+        layers: options.layers, activation: options.activation, loss, optimizer: options.optimizer, lr, weightDecay: options.weightDecay,
+        schedule: options.schedule, epochs: options.epochs, epochsRun, batchSize, seed: options.seed, valSplit: options.valSplit,
+        stratified: validation !== null && classes > 0, patience: options.patience ?? null, impute: choiceFlag(flags, "impute", ["median", "mean", "most-frequent", "none"] as const satisfies readonly Impute[], "median"),
+      },
+      data: prepared.fingerprint, cli: cliVersion(), network: model.toJSON(),
+    };
+    output.write(`${JSON.stringify(file, null, 2)}\n`);
+    const lastLoss = epochLosses.at(-1) ?? firstLoss;
+    if (lastLoss > firstLoss) {
+      process.stderr.write(`warning: the training loss ended at ${lastLoss.toPrecision(4)}, above where it started (${firstLoss.toPrecision(4)}): the learning rate (${lr}) may be too high\n`);
+    }
+
     const summary = {
-      data: prepared.source, rows: prepared.data.x.length, dropped: prepared.dropped, seed: options.seed,
+      format: "micrograd-ts/cli-train-summary", formatVersion: 1,
+      data: prepared.source, rows: prepared.data.x.length, dropped: prepared.dropped, imputed: prepared.imputed, seed: options.seed,
       features: prepared.features.map((f) => f.column),
       network: `${model.nin} → ${model.nouts.join(" → ")} (${options.activation})`, loss, optimizer: options.optimizer,
       epochs: epochsRun, steps: result.history.length, mode: result.mode,
       earlyStopping: kept === null ? null : { patience: options.patience, stoppedAt: epochsRun, keptEpoch: kept.epoch, bestValidationLoss: kept.loss },
       train: trainMetrics,
       validation: validationMetrics,
-      model: out, lossPerEpoch: epochLosses,
+      model: output.path, lossPerEpoch: epochLosses, validationLossPerEpoch: validation ? validationLosses : null,
     };
     if (flags.json) {
       console.log(JSON.stringify(summary, null, 2));
       return;
     }
-    if (prepared.dropped > 0) console.error(`dropped ${prepared.dropped} rows with missing values`);
     const results: [string, string][] = [
       ...metricRows(trainMetrics, "train"),
       ...(validationMetrics ? metricRows(validationMetrics, "validation") : []),
       ...(kept ? [["kept", `epoch ${kept.epoch} of ${epochsRun} (best validation loss ${kept.loss.toFixed(4)}; patience ${options.patience})`] as [string, string]] : []),
-      ["saved", out],
+      ["saved", output.toStdout ? "standard output" : output.path],
     ];
     if (flags.quiet) {
-      console.log(table(results));
+      say(table(results));
       return;
     }
-    console.log(table([
+    say(table([
       ["data", `${summary.data} (${summary.rows} rows${validation ? `, ${validation.x.length} held out` : ""})`],
       ["features", summary.features.join(", ")],
       ["network", summary.network],
@@ -137,22 +186,21 @@ export const train: Command = {
       ...results,
     ]));
     const report = classReport(validationMetrics ?? trainMetrics);
-    if (report) console.log(`\n${validationMetrics ? "validation" : "train"} rows\n${report}`);
-    console.log(`\nloss per epoch\n${chart(epochLosses)}`);
+    if (report) say(`\n${validationMetrics ? "validation" : "train"} rows\n${report}`);
+    say(`\nloss per epoch\n${chart(epochLosses)}`);
   },
 };
 
 /**
- * Early stopping on the validation loss: after each epoch, remembers the best weights so far and
+ * Early stopping on the validation loss (measured after each epoch): remembers the best weights so far and
  * says to stop once `patience` epochs have passed without improvement; `restoreBest` puts the
  * best weights back and says which epoch they are from (null without `patience`).
  */
-function earlyStopping(model: MLP, validation: Dataset | null, loss: LossName, patience: number | undefined) {
+function earlyStopping(model: MLP, validation: Dataset | null, patience: number | undefined) {
   let best: { epoch: number; loss: number; weights: number[] } | null = null;
   return {
-    afterEpoch(epoch: number): boolean {
-      if (patience === undefined || validation === null) return true;
-      const current = evaluate(model, validation, loss).loss;
+    afterEpoch(epoch: number, current: number | undefined): boolean {
+      if (patience === undefined || validation === null || current === undefined) return true;
       if (best === null || current < best.loss) best = { epoch, loss: current, weights: model.parameters().map((p) => p.data) };
       return epoch - best.epoch < patience;
     },
@@ -170,13 +218,22 @@ function readOptions(flags: Flags) {
     layers: sizesFlag(flags, "layers", [16, 16]),
     activation: choiceFlag(flags, "activation", ACTIVATIONS, "relu"),
     optimizer: choiceFlag(flags, "optimizer", ["sgd", "adam"] as const, "adam"),
-    lr: flags.lr === undefined ? undefined : numberFlag(flags, "lr", 0, 0, 1e6),
-    epochs: numberFlag(flags, "epochs", 100, 1, 1e7, true),
-    batchSize: flags["batch-size"] === undefined ? undefined : numberFlag(flags, "batch-size", 1, 1, 1e9, true),
-    seed: numberFlag(flags, "seed", 0, 0, 2 ** 32 - 1, true),
-    valSplit: numberFlag(flags, "val-split", 0, 0, 0.9),
-    patience: flags.patience === undefined ? undefined : numberFlag(flags, "patience", 1, 1, 1e7, true),
+    lr: optionalNumberFlag(flags, "lr", { above: 0, max: 1e6 }),
+    weightDecay: numberFlag(flags, "weight-decay", 0, { min: 0, max: 1e3 }),
+    schedule: choiceFlag(flags, "schedule", SCHEDULES, "constant"),
+    epochs: numberFlag(flags, "epochs", 100, { min: 1, max: 1e7, integer: true }),
+    batchSize: optionalNumberFlag(flags, "batch-size", { min: 1, max: 1e9, integer: true }),
+    seed: numberFlag(flags, "seed", 0, { min: 0, max: 2 ** 32 - 1, integer: true }),
+    valSplit: numberFlag(flags, "val-split", 0, { min: 0, max: 0.9 }),
+    patience: optionalNumberFlag(flags, "patience", { min: 1, max: 1e7, integer: true }),
   };
+}
+
+/** The learning rate per step for `--schedule`: none for constant. */
+function makeSchedule(name: (typeof SCHEDULES)[number], lr: number, steps: number): Schedule | null {
+  if (name === "cosine") return cosineDecay(lr, steps);
+  if (name === "step") return stepDecay(lr, 0.5, Math.max(1, Math.floor(steps / 4)));
+  return null;
 }
 
 function defaultLoss({ target }: Prepared): LossName {
@@ -192,12 +249,29 @@ function checkLossFits(loss: LossName, { target }: Prepared): void {
   if (loss === "crossEntropy" && classes < 2) throw new UsageError(`--loss crossEntropy needs a class target; ${target.column} is numeric`);
 }
 
-/** Holds out a seeded random `fraction` of the rows for validation. */
+/**
+ * Holds out a seeded random `fraction` of the rows for validation — of each class's rows for
+ * classes (stratified, as scikit-learn's `train_test_split(stratify=y)`), so that a rare class is
+ * in both parts.
+ */
 function split(data: Dataset, fraction: number, seed: number): { trainSet: Dataset; validation: Dataset | null } {
   if (fraction === 0) return { trainSet: data, validation: null };
-  const order = new Random(seed).shuffle(data.x.map((_, i) => i));
-  const held = Math.round(order.length * fraction);
-  if (held === 0 || held === order.length) throw new InputError(`--val-split ${fraction} of ${order.length} rows leaves no rows for ${held === 0 ? "validation" : "training"}`);
+  const random = new Random(seed);
+  const groups = new Map<number, number[]>();
+  data.y.forEach((y, i) => {
+    const key = data.classes > 0 ? y : 0;
+    const rows = groups.get(key);
+    if (rows) rows.push(i);
+    else groups.set(key, [i]);
+  });
+  const held: number[] = [];
+  const rest: number[] = [];
+  for (const rows of [...groups.keys()].sort((a, b) => a - b).map((k) => random.shuffle(groups.get(k) as number[]))) {
+    const count = Math.round(rows.length * fraction);
+    held.push(...rows.slice(0, count));
+    rest.push(...rows.slice(count));
+  }
+  if (held.length === 0 || rest.length === 0) throw new InputError(`--val-split ${fraction} of ${data.y.length} rows leaves no rows for ${held.length === 0 ? "validation" : "training"}`);
   const pick = (rows: number[]): Dataset => ({ ...data, x: rows.map((i) => data.x[i] as number[]), y: rows.map((i) => data.y[i] as number) });
-  return { trainSet: pick(order.slice(held)), validation: pick(order.slice(0, held)) };
+  return { trainSet: pick(random.shuffle(rest)), validation: pick(held) };
 }

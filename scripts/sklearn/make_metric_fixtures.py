@@ -31,6 +31,28 @@ classification = {
     "recall": recall.tolist(),
     "f1": f1.tolist(),
     "support": support.tolist(),
+    "balancedAccuracy": metrics.balanced_accuracy_score(y, predicted),
+    "macroF1": metrics.f1_score(y, predicted, average="macro", zero_division=0),
+    "weightedF1": metrics.f1_score(y, predicted, average="weighted", zero_division=0),
+    # One-vs-rest over the softmax probabilities, averaged over the classes.
+    "rocAuc": metrics.roc_auc_score(y, probabilities, multi_class="ovr", average="macro"),
+    "prAuc": metrics.average_precision_score(np.eye(3)[y], probabilities, average="macro"),
+}
+
+# Two classes: logits (bceWithLogits) with ties among them, so that tied scores are covered.
+binary_logits = np.round(rng.normal(0, 1.5, size=50), 1)
+binary_y = (binary_logits + rng.normal(0, 1.2, size=50) > 0).astype(int)
+p_positive = 1 / (1 + np.exp(-binary_logits))
+binary_predicted = (binary_logits > 0).astype(int)
+binary = {
+    "logits": binary_logits.tolist(),
+    "y": binary_y.tolist(),
+    "accuracy": metrics.accuracy_score(binary_y, binary_predicted),
+    "balancedAccuracy": metrics.balanced_accuracy_score(binary_y, binary_predicted),
+    "macroF1": metrics.f1_score(binary_y, binary_predicted, average="macro", zero_division=0),
+    "weightedF1": metrics.f1_score(binary_y, binary_predicted, average="weighted", zero_division=0),
+    "rocAuc": metrics.roc_auc_score(binary_y, p_positive),
+    "prAuc": metrics.average_precision_score(binary_y, p_positive),
 }
 
 # A regression in standardised units, and the target's mean and standard deviation.
@@ -51,6 +73,6 @@ path = os.path.join(ROOT, "apps/cli/test/fixtures/sklearn-metrics.json")
 os.makedirs(os.path.dirname(path), exist_ok=True)
 with open(path, "w") as f:
     json.dump({"generator": "scripts/sklearn/make_metric_fixtures.py", "sklearn": __import__("sklearn").__version__,
-               "classification": classification, "regression": regression}, f, indent=1)
+               "classification": classification, "binary": binary, "regression": regression}, f, indent=1)
     f.write("\n")
 print("wrote", path)

@@ -12,6 +12,32 @@ export interface CellRules {
   missing: ReadonlySet<string>;
   /** A thousands separator to strip from numbers like `1,037`, or null. */
   thousands: string | null;
+  /** Whether a missing marker reads as a number (`--na-values -999`): then no cell may skip the marker check. */
+  numericMissing: boolean;
+}
+
+/** Something that holds a row's cells: a CSV row read in place, or plain strings. */
+export interface Cells {
+  string(i: number): string;
+  /** The cell as a plain decimal number, or NaN when it must be read the slow way (see {@link readCell}). */
+  number(i: number): number;
+}
+
+/** Plain strings as {@link Cells}. */
+export function stringCells(fields: readonly string[]): Cells {
+  return { string: (i) => fields[i] as string, number: () => NaN };
+}
+
+/**
+ * Cell `i` of `cells` as a finite number when it is one, without allocating in the common case
+ * (a plain decimal that is no missing marker); otherwise what {@link readCell} makes of it.
+ */
+export function readCellAt(cells: Cells, i: number, rules: CellRules): Cell | number {
+  if (!rules.numericMissing) {
+    const value = cells.number(i);
+    if (!Number.isNaN(value)) return value;
+  }
+  return readCell(cells.string(i), rules);
 }
 
 /** The rules from `--na-values a,b` (added to {@link NA_MARKERS}) and `--thousands C`. */
@@ -20,7 +46,8 @@ export function cellRules(naValues: string | undefined, thousands: string | unde
   if (thousands !== undefined && ([...thousands].length !== 1 || /[\d.eE+-]/.test(thousands))) {
     throw new UsageError(`--thousands must be one character that is not a digit, a point, e or a sign (e.g. , or _); got ${JSON.stringify(thousands)}`);
   }
-  return { missing: new Set([...NA_MARKERS, ...extra]), thousands: thousands ?? null };
+  const missing = new Set([...NA_MARKERS, ...extra]);
+  return { missing, thousands: thousands ?? null, numericMissing: [...missing].some((m) => DECIMAL.test(m)) };
 }
 
 /** What a cell reads as: a finite number, missing, or text (a number-like cell that is not finite says why). */
@@ -34,8 +61,24 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INFINITE = /^[+-]?(?:inf|infinity)$/i;
 const GROUPED = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
 
+/** Whether a character code may start a plain decimal number: a digit, a sign or a point. */
+const startsNumber = (c: number) => (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
+
+/** Whether a character code is one of x, b, o (either case): `Number` reads 0x…, 0b… and 0o…, a CSV number never has them. */
+const radixLetter = (c: number) => c === 120 || c === 88 || c === 98 || c === 66 || c === 111 || c === 79;
+
 /** Reads one (trimmed) cell under `rules`. */
 export function readCell(field: string, rules: CellRules): Cell {
+  // The common case first, without allocating: a plain finite number that is not a missing marker.
+  if (!rules.missing.has(field) && field.length > 0 && startsNumber(field.charCodeAt(0)) && !(field.length > 1 && radixLetter(field.charCodeAt(1)))) {
+    const value = Number(field);
+    if (Number.isFinite(value)) return { kind: "number", value };
+  }
+  return readOddCell(field, rules);
+}
+
+/** {@link readCell} for every cell that is not a plain finite number. */
+function readOddCell(field: string, rules: CellRules): Cell {
   if (rules.missing.has(field.toLowerCase())) return { kind: "missing" };
   let token = field;
   if (rules.thousands !== null && token.includes(rules.thousands)) {

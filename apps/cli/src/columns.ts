@@ -1,5 +1,5 @@
 import type { CellRules } from "./cells.js";
-import { readCell } from "./cells.js";
+import { readCellAt } from "./cells.js";
 import type { CsvOptions } from "./csv.js";
 import { readCsv } from "./csv.js";
 import { InputError } from "./errors.js";
@@ -44,9 +44,8 @@ export interface ColumnTable {
 /** The first capacity of a column's arrays; they double as rows come. */
 const FIRST_CAPACITY = 1024;
 
-function grow<T extends Float64Array | Int32Array>(array: T, size: number, fill: number): T {
-  if (size <= array.length) return array;
-  const bigger = new (array.constructor as new (n: number) => T)(Math.max(size, array.length * 2));
+function grow<T extends Float64Array | Int32Array>(array: T, capacity: number, fill: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(capacity);
   bigger.set(array);
   bigger.fill(fill, array.length);
   return bigger;
@@ -60,7 +59,9 @@ function grow<T extends Float64Array | Int32Array>(array: T, size: number, fill:
 export function readColumns(path: string, csv: CsvOptions, rules: CellRules): ColumnTable {
   const columns: Column[] = [];
   const dictionaries: Map<string, number>[] = [];
-  let lines = new Int32Array(FIRST_CAPACITY);
+  // Every array of the table has this many places; all grow together, so a cell never checks.
+  let capacity = FIRST_CAPACITY;
+  let lines = new Int32Array(capacity);
   let rows = 0;
   let delimiter = ",";
   const { sha256 } = readCsv(
@@ -76,24 +77,32 @@ export function readColumns(path: string, csv: CsvOptions, rules: CellRules): Co
         dictionaries.push(new Map());
       });
     },
-    (fields, line) => {
+    (row) => {
       const r = rows;
       rows += 1;
-      lines = grow(lines, rows, 0);
-      lines[r] = line;
+      if (rows > capacity) {
+        capacity *= 2;
+        lines = grow(lines, capacity, 0);
+        for (const column of columns) {
+          if (column.numbers) column.numbers = grow(column.numbers, capacity, NaN);
+          if (column.codes) column.codes = grow(column.codes, capacity, -1);
+        }
+      }
+      lines[r] = row.line;
       for (let c = 0; c < columns.length; c++) {
         const column = columns[c] as Column;
-        const field = fields[c] as string;
-        const cell = readCell(field, rules);
-        if (cell.kind === "missing") {
+        const cell = readCellAt(row, c, rules);
+        if (typeof cell === "number" || cell.kind === "number") {
+          const value = typeof cell === "number" ? cell : cell.value;
+          column.numeric += 1;
+          column.numbers ??= new Float64Array(capacity).fill(NaN);
+          column.numbers[r] = value;
+          if (value !== r) column.counts = false;
+        } else if (cell.kind === "missing") {
           column.missing += 1;
           column.counts = false;
-        } else if (cell.kind === "number") {
-          column.numeric += 1;
-          column.numbers = grow(column.numbers ?? new Float64Array(FIRST_CAPACITY).fill(NaN), rows, NaN);
-          column.numbers[r] = cell.value;
-          if (cell.value !== r) column.counts = false;
         } else {
+          const field = row.string(c);
           column.text += 1;
           if (cell.kind === "bad number") column.badNumbers += 1;
           column.counts = false;
@@ -105,7 +114,7 @@ export function readColumns(path: string, csv: CsvOptions, rules: CellRules): Co
             column.categories.push(field);
             dictionary.set(field, code);
           }
-          column.codes = grow(column.codes ?? new Int32Array(FIRST_CAPACITY).fill(-1), rows, -1);
+          column.codes ??= new Int32Array(capacity).fill(-1);
           column.codes[r] = code;
         }
       }

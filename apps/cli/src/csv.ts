@@ -34,7 +34,8 @@ const CHUNK = 1 << 20;
 
 /**
  * Reads a CSV file (or standard input for `-`) as a stream: `onHeader` gets the header's fields
- * and the delimiter used, then `onRow` each data row's fields with the line it starts on. Quoted
+ * and the delimiter used, then `onRow` each data row (a {@link CsvRow}, reused: read its fields
+ * before returning). Quoted
  * fields (with `""` for a quote, and line breaks inside), CRLF, a BOM, blank lines and a missing
  * final newline are fine; spaces around unquoted fields are trimmed. Only one chunk of the file
  * is in memory at a time. Every row must have as many fields as the header. Returns the SHA-256
@@ -44,7 +45,7 @@ export function readCsv(
   path: string,
   options: CsvOptions,
   onHeader: (columns: string[], delimiter: string) => void,
-  onRow: (fields: string[], line: number) => void,
+  onRow: (row: CsvRow) => void,
 ): { sha256: string } {
   const name = path === STDIO ? "standard input" : path;
   let fd: number;
@@ -63,14 +64,15 @@ export function readCsv(
   const fail = (at: number, why: string): never => {
     throw new InputError(`${name}: line ${at}: ${why}`);
   };
-  const record = (fields: string[], at: number) => {
+  const row = new CsvRow();
+  const record = (r: CsvRow) => {
     if (columns === null) {
-      columns = fields;
-      onHeader(fields, delimiter as string);
-    } else if (fields.length !== columns.length) {
-      const hint = fields.length === 1 && columns.length > 1 ? `; is the delimiter ${delimiterName(delimiter as string)} right? (--delimiter sets it)` : "";
-      fail(at, `${fields.length} fields but the header has ${columns.length}${hint}`);
-    } else onRow(fields, at);
+      columns = r.fields();
+      onHeader(columns, delimiter as string);
+    } else if (r.count !== columns.length) {
+      const hint = r.count === 1 && columns.length > 1 ? `; is the delimiter ${delimiterName(delimiter as string)} right? (--delimiter sets it)` : "";
+      fail(r.line, `${r.count} fields but the header has ${columns.length}${hint}`);
+    } else onRow(r);
   };
   try {
     for (;;) {
@@ -98,7 +100,7 @@ export function readCsv(
         if (end < 0 && !last) continue;
         delimiter = detectDelimiter(end < 0 ? pending : pending.slice(0, end));
       }
-      const consumed = parseRecords(pending, delimiter, last, line, record, fail);
+      const consumed = parseRecords(pending, delimiter, last, line, row, record, fail);
       line = consumed.line;
       pending = pending.slice(consumed.offset);
       if (last) break;
@@ -128,57 +130,182 @@ export function detectDelimiter(header: string): string {
 const QUOTE = 34;
 const CR = 13;
 const LF = 10;
+const SPACE = 32;
+const TAB = 9;
+
+/** Powers of ten that doubles hold exactly: the divisors of the fast number path. */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
- * Parses the complete records at the start of `text`, calling `record` for each non-blank one,
- * and says how far it got: a record cut off at the end of `text` is left for the next chunk
- * unless `last`. `line` is the line `text` starts on.
+ * One record of a CSV file, reused from row to row so that reading allocates no string per
+ * cell: each field is a range of `text` (already trimmed), or — for a quoted field with `""` in
+ * it — a string of its own. `string(i)` and `number(i)` read field `i`.
+ */
+export class CsvRow {
+  /** The line the record starts on. */
+  line = 0;
+  /** Number of fields. */
+  count = 0;
+  private text = "";
+  private starts = new Int32Array(32);
+  private ends = new Int32Array(32);
+  private built: (string | null)[] = [];
+
+  /** Starts a new record over `text`. */
+  reset(text: string, line: number): void {
+    this.text = text;
+    this.line = line;
+    this.count = 0;
+  }
+
+  /** Adds a field: `text[start…end)`, or `value` when it had to be built. */
+  push(start: number, end: number, value: string | null): void {
+    if (this.count === this.starts.length) {
+      const starts = new Int32Array(this.count * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+      const ends = new Int32Array(this.count * 2);
+      ends.set(this.ends);
+      this.ends = ends;
+    }
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.built[this.count] = value;
+    this.count += 1;
+  }
+
+  /** Field `i` as a string. */
+  string(i: number): string {
+    return this.built[i] ?? this.text.slice(this.starts[i], this.ends[i]);
+  }
+
+  /** Every field as a string. */
+  fields(): string[] {
+    return Array.from({ length: this.count }, (_, i) => this.string(i));
+  }
+
+  /**
+   * Field `i` as a number when it is a plain decimal (`-12.5`, at most 15 digits, no exponent),
+   * read straight from the text; NaN when it is anything else, for the caller to read the slow
+   * way. Exactly `Number(field)`: an integer below 2⁵³ divided by an exact power of ten is
+   * rounded once, to the nearest double of the decimal (Clinger's fast path).
+   */
+  number(i: number): number {
+    if (this.built[i] !== null) return NaN;
+    const text = this.text;
+    let k = this.starts[i] as number;
+    const end = this.ends[i] as number;
+    if (k >= end) return NaN;
+    let negative = false;
+    const first = text.charCodeAt(k);
+    if (first === 45 || first === 43) {
+      negative = first === 45;
+      k++;
+    }
+    let mantissa = 0;
+    let digits = 0;
+    let fraction = -1;
+    for (; k < end; k++) {
+      const c = text.charCodeAt(k);
+      if (c >= 48 && c <= 57) {
+        mantissa = mantissa * 10 + (c - 48);
+        digits++;
+        if (fraction >= 0) fraction++;
+      } else if (c === 46 && fraction < 0) fraction = 0;
+      else return NaN;
+    }
+    if (digits === 0 || digits > 15) return NaN;
+    const value = fraction > 0 ? mantissa / (POW10[fraction] as number) : mantissa;
+    return negative ? -value : value;
+  }
+}
+
+/**
+ * Parses the complete records at the start of `text` into `row`, calling `record` for each
+ * non-blank one, and says how far it got: a record cut off at the end of `text` is left for the
+ * next chunk unless `last`. `line` is the line `text` starts on.
  */
 function parseRecords(
   text: string,
   delimiter: string,
   last: boolean,
   line: number,
-  record: (fields: string[], line: number) => void,
+  row: CsvRow,
+  record: (row: CsvRow) => void,
   fail: (line: number, why: string) => never,
 ): { offset: number; line: number } {
   const sep = delimiter.charCodeAt(0);
+  // Spaces around a field are trimmed, unless a space is the delimiter.
+  const blank = (c: number) => (c === SPACE || c === TAB) && c !== sep;
   const n = text.length;
   let start = 0;
   let i = 0;
+  // Where the next quote and CR are, found once and moved on only when passed: a record with
+  // neither (most of them) is split by native searches instead of a character loop.
+  let quote = -2;
+  let cr = -2;
   while (start < n) {
-    const fields: string[] = [];
+    const newline = text.indexOf("\n", start);
+    if (quote !== -1 && quote < start) quote = text.indexOf('"', start);
+    if (cr !== -1 && cr < start) cr = text.indexOf("\r", start);
+    if (newline >= 0 && (quote < 0 || quote > newline) && (cr < 0 || cr >= newline - 1)) {
+      const end = cr === newline - 1 ? cr : newline;
+      row.reset(text, line);
+      for (let from = start; ;) {
+        let to = text.indexOf(delimiter, from);
+        if (to < 0 || to > end) to = end;
+        let a = from;
+        let b = to;
+        while (a < b && blank(text.charCodeAt(a))) a++;
+        while (b > a && blank(text.charCodeAt(b - 1))) b--;
+        row.push(a, b, null);
+        if (to === end) break;
+        from = to + 1;
+      }
+      if (!(row.count === 1 && row.string(0) === "")) record(row);
+      line += 1;
+      start = newline + 1;
+      continue;
+    }
     let lines = 0;
     i = start;
+    row.reset(text, line);
     let complete = false;
     for (;;) {
-      if (i < n && text.charCodeAt(i) === QUOTE) {
-        let value = "";
-        let from = i + 1;
+      let first = i;
+      while (first < n && blank(text.charCodeAt(first))) first++;
+      if (first < n && text.charCodeAt(first) === QUOTE) {
+        let value: string | null = null;
+        let from = first + 1;
         let close = -1;
         for (;;) {
           close = text.indexOf('"', from);
           if (close < 0 || close + 1 >= n) break;
           if (text.charCodeAt(close + 1) !== QUOTE) break;
-          value += text.slice(from, close + 1);
+          value = (value ?? "") + text.slice(from, close + 1);
           from = close + 2;
         }
-        if (close < 0 || (close + 1 >= n && !last)) break;
-        value += text.slice(from, close);
-        lines += countLines(value);
-        fields.push(value);
+        if (close < 0 || (close + 1 >= n && !last)) {
+          i = first;
+          break;
+        }
+        if (value !== null) value += text.slice(from, close);
+        lines += countLinesIn(text, first + 1, close);
+        row.push(first + 1, close, value);
         i = close + 1;
-        while (i < n && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) && text.charCodeAt(i) !== sep) i++;
+        while (i < n && blank(text.charCodeAt(i))) i++;
         const c = text.charCodeAt(i);
         if (i < n && c !== sep && c !== LF && c !== CR) fail(line + lines, `unexpected ${JSON.stringify(text[i])} after a closing quote; a quote inside a quoted field is written ""`);
       } else {
-        let j = i;
+        let j = first;
         while (j < n) {
           const c = text.charCodeAt(j);
           if (c === sep || c === LF || c === CR) break;
           j++;
         }
-        fields.push(text.slice(i, j).trim());
+        let end = j;
+        while (end > first && blank(text.charCodeAt(end - 1))) end--;
+        row.push(first, end, null);
         i = j;
       }
       if (i >= n) {
@@ -204,13 +331,20 @@ function parseRecords(
       if (last && i < n) fail(line, "a quoted field is not closed before the end of the file");
       if (!last) return { offset: start, line };
     }
-    const blank = fields.length === 1 && fields[0] === "";
-    if (!blank) record(fields, line);
+    const empty = row.count === 1 && row.string(0) === "";
+    if (!empty) record(row);
     line += lines;
     start = i;
     if (!complete) break;
   }
   return { offset: n, line };
+}
+
+/** Line breaks in `text[from…to)`. */
+function countLinesIn(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) count++;
+  return count;
 }
 
 function countLines(text: string): number {

@@ -1,9 +1,10 @@
+import { Random } from "@micrograd/engine";
 import { andGate, toyDatasets } from "@micrograd/training";
-import type { Dataset, LossName } from "@micrograd/training";
+import type { FlatDataset, LossName } from "@micrograd/training";
 import type { Flag, Flags } from "./args.js";
 import { choiceFlag, numberFlag } from "./args.js";
 import type { CellRules } from "./cells.js";
-import { cellRules } from "./cells.js";
+import { cellRules, stringCells } from "./cells.js";
 import type { Column, ColumnTable } from "./columns.js";
 import { columnKind, numberValues, readColumns, textCodes } from "./columns.js";
 import type { CsvOptions } from "./csv.js";
@@ -58,10 +59,13 @@ export function readingOptions(flags: Flags, base?: { naValues: string[]; thousa
   return { csv, rules, saved: { naValues, thousands: thousands ?? null } };
 }
 
-/** Training data ready for a network, with the encoding that made it and what was done to the rows. */
+/** Training data ready for a network — the training rows and the held-out ones — with the encoding that made it and what was done to the rows. */
 export interface Prepared {
   source: string;
-  data: Dataset;
+  trainSet: FlatDataset;
+  validation: FlatDataset | null;
+  /** Rows used: trained on and held out. */
+  rows: number;
   features: FeatureSpec[];
   target: TargetSpec;
   /** Rows left out: with a missing target, or (with --drop-missing) any missing cell. */
@@ -80,10 +84,19 @@ export const CLASSIFICATION: readonly LossName[] = ["crossEntropy", "bce", "bceW
 /** An integer target with at most this many distinct values is classes unless `--task regression`. */
 const MAX_INTEGER_CLASSES = 20;
 
-/** Loads `--dataset` or `--data`/`--target`/`--features` and encodes it for training. */
-export function prepareTraining(flags: Flags, loss: LossName | undefined): Prepared {
+/** How rows are held out for validation. */
+export interface Holdout {
+  fraction: number;
+  seed: number;
+}
+
+/**
+ * Loads `--dataset` or `--data`/`--target`/`--features`, holds out rows for validation and
+ * encodes both parts for training, each straight into a flat array.
+ */
+export function prepareTraining(flags: Flags, loss: LossName | undefined, holdout: Holdout): Prepared {
   if (flags.dataset !== undefined && flags.data !== undefined) throw new UsageError("give either --dataset or --data, not both");
-  if (flags.data === undefined) return builtIn(flags);
+  if (flags.data === undefined) return builtIn(flags, holdout);
   if (typeof flags.target !== "string") throw new UsageError("--target COLUMN is required with --data: it names the column to predict");
   const reading = readingOptions(flags);
   const impute = choiceFlag(flags, "impute", IMPUTE, "median");
@@ -100,20 +113,25 @@ export function prepareTraining(flags: Flags, loss: LossName | undefined): Prepa
   const features = featureColumns.map((c) => fitFeature(table, c, rows.kept, impute));
   if (rows.noTarget > 0) notes.push(`left out ${rows.noTarget} rows with no ${JSON.stringify(targetColumn.name)} value`);
   if (rows.incomplete > 0) notes.push(`dropped ${rows.incomplete} rows with missing values (--drop-missing)`);
-  const { data, imputed } = encodeColumns(table, featureColumns, features, targetColumn, target, rows.kept);
+  const targetIndexes = target.kind === "classes" ? classIndexes(table, targetColumn, target) : null;
+  const parts = splitRows(rows.kept, targetIndexes, holdout);
+  const imputed: Record<string, number> = {};
+  const encode = (part: ArrayLike<number>) => encodeColumns(table, featureColumns, features, targetColumn, target, targetIndexes, part, imputed);
+  const trainSet = encode(parts.train);
+  const validation = parts.held === null ? null : encode(parts.held);
   const filled = Object.entries(imputed);
   if (filled.length > 0) {
     notes.push(`filled missing cells (--impute ${impute}): ${filled.map(([c, n]) => `${n} in ${JSON.stringify(c)} with ${describeFill(features.find((f) => f.column === c) as FeatureSpec)}`).join(", ")}`);
   }
   const fingerprint = { source: table.source, rows: table.rows, columns: table.columns.length, sha256: table.sha256 };
-  return { source: table.source, data, features, target, dropped: rows.noTarget + rows.incomplete, imputed, reading: reading.saved, fingerprint, notes };
+  return { source: table.source, trainSet, validation, rows: rows.kept.length, features, target, dropped: rows.noTarget + rows.incomplete, imputed, reading: reading.saved, fingerprint, notes };
 }
 
 function describeFill(spec: FeatureSpec): string {
   return spec.kind === "number" ? String(spec.fill) : JSON.stringify(spec.fill);
 }
 
-function builtIn(flags: Flags): Prepared {
+function builtIn(flags: Flags, holdout: Holdout): Prepared {
   const name = choiceFlag(flags, "dataset", Object.keys(BUILT_IN) as BuiltIn[], "moons");
   const n = numberFlag(flags, "samples", 100, { min: 2, max: 100_000, integer: true });
   const noise = numberFlag(flags, "noise", name === "moons" ? 0.1 : name === "blobs" ? 0.5 : name === "spiral" ? 0.2 : 0.05, { min: 0, max: 10 });
@@ -123,7 +141,42 @@ function builtIn(flags: Flags): Prepared {
   const target: TargetSpec = { column: "y", kind: "classes", classes: Array.from({ length: data.classes }, (_, k) => String(k)) };
   const source = `the ${name} dataset`;
   const fingerprint = { source, rows: data.x.length, columns: features.length + 1, sha256: null };
-  return { source, data, features, target, dropped: 0, imputed: {}, reading: { naValues: [], thousands: null }, fingerprint, notes: [] };
+  const parts = splitRows(data.x.map((_, i) => i), Int32Array.from(data.y), holdout);
+  const pick = (rows: ArrayLike<number>): FlatDataset => ({
+    name: source, width: features.length, classes: data.classes,
+    x: Float64Array.from(Array.from(rows, (r) => data.x[r] as number[]).flat()), y: Float64Array.from(rows, (r) => data.y[r] as number),
+  });
+  return {
+    source, trainSet: pick(parts.train), validation: parts.held === null ? null : pick(parts.held), rows: data.x.length,
+    features, target, dropped: 0, imputed: {}, reading: { naValues: [], thousands: null }, fingerprint, notes: [],
+  };
+}
+
+/**
+ * Holds out a seeded random `fraction` of `rows` for validation — of each class's rows when
+ * `classOf` gives row classes (stratified, as scikit-learn's `train_test_split(stratify=y)`), so
+ * that a rare class is in both parts. The training rows come shuffled.
+ */
+export function splitRows(rows: ArrayLike<number>, classOf: Int32Array | null, { fraction, seed }: Holdout): { train: ArrayLike<number>; held: number[] | null } {
+  if (fraction === 0) return { train: rows, held: null };
+  const random = new Random(seed);
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as number;
+    const key = classOf === null ? 0 : (classOf[r] as number);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
+  const held: number[] = [];
+  const rest: number[] = [];
+  for (const key of [...groups.keys()].sort((a, b) => a - b)) {
+    const group = random.shuffle(groups.get(key) as number[]);
+    const count = Math.round(group.length * fraction);
+    for (let i = 0; i < group.length; i++) (i < count ? held : rest).push(group[i] as number);
+  }
+  if (held.length === 0 || rest.length === 0) throw new InputError(`--val-split ${fraction} of ${rows.length} rows leaves no rows for ${held.length === 0 ? "validation" : "training"}`);
+  return { train: random.shuffle(rest), held };
 }
 
 /** The column named `name`, or an InputError listing the columns (and a word on the delimiter when the header looks unsplit). */
@@ -253,11 +306,11 @@ function keptRows(table: ColumnTable, target: Column, complete: readonly Column[
 function fitFeature(table: ColumnTable, column: Column, rows: Int32Array, impute: Impute): FeatureSpec {
   if (columnKind(table, column) === "number") {
     const all = numberValues(table, column);
-    const present = Float64Array.from(rows, (r) => all[r] as number).filter((v) => !Number.isNaN(v));
+    const present = presentValues(all, rows);
     if (present.length === 0) throw new InputError(`column ${JSON.stringify(column.name)} has no values in the rows kept for training`);
     const stats = meanStd(present);
     const spec: FeatureSpec = { column: column.name, kind: "number", ...stats };
-    if (impute === "median") spec.fill = median(present);
+    if (impute === "median") spec.fill = median(Float64Array.from(present));
     else if (impute === "mean") spec.fill = stats.mean;
     else if (impute === "most-frequent") spec.fill = mostFrequentNumber(present);
     return spec;
@@ -282,6 +335,17 @@ function fitFeature(table: ColumnTable, column: Column, rows: Int32Array, impute
   return spec;
 }
 
+/** The values of `rows` that are not missing (NaN). */
+function presentValues(all: Float64Array, rows: Int32Array): Float64Array {
+  const present = new Float64Array(rows.length);
+  let n = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const v = all[rows[i] as number] as number;
+    if (!Number.isNaN(v)) present[n++] = v;
+  }
+  return present.subarray(0, n);
+}
+
 /** The most frequent value; the smallest on a tie (as scikit-learn's SimpleImputer). */
 function mostFrequentNumber(values: Float64Array): number {
   const sorted = Float64Array.from(values).sort();
@@ -299,54 +363,58 @@ function mostFrequentNumber(values: Float64Array): number {
   return best;
 }
 
-/** Encodes the kept rows of typed columns with a fitted encoding, counting the cells filled per column. */
+/**
+ * Encodes `rows` of typed columns with a fitted encoding into a flat dataset, adding the cells
+ * it fills to `imputed` (per column).
+ */
 function encodeColumns(
-  table: ColumnTable, featureColumns: Column[], features: FeatureSpec[], targetColumn: Column, target: TargetSpec, rows: Int32Array,
-): { data: Dataset; imputed: Record<string, number> } {
+  table: ColumnTable, featureColumns: Column[], features: FeatureSpec[], targetColumn: Column, target: TargetSpec,
+  targetIndexes: Int32Array | null, rows: ArrayLike<number>, imputed: Record<string, number>,
+): FlatDataset {
   const width = encodedWidth(features);
-  const imputed: Record<string, number> = {};
-  const readers = featureColumns.map((column, i) => {
-    const spec = features[i] as FeatureSpec;
+  const x = new Float64Array(rows.length * width);
+  let offset = 0;
+  featureColumns.forEach((column, f) => {
+    const spec = features[f] as FeatureSpec;
+    let filled = 0;
     if (spec.kind === "number") {
       const values = numberValues(table, column);
-      const fill = spec.fill;
-      return (r: number, into: number[], at: number) => {
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i] as number;
         let v = values[r] as number;
         if (Number.isNaN(v)) {
-          if (fill === undefined) throw missingCell(table, column, r);
-          imputed[column.name] = (imputed[column.name] ?? 0) + 1;
-          v = fill;
+          if (spec.fill === undefined) throw missingCell(table, column, r);
+          filled += 1;
+          v = spec.fill;
         }
-        into[at] = (v - spec.mean) / spec.std;
-        return 1;
-      };
+        x[i * width + offset] = (v - spec.mean) / spec.std;
+      }
+      offset += 1;
+    } else {
+      const { codes, categories } = textCodes(table, column);
+      const slot = categories.map((name) => spec.categories.indexOf(name));
+      const fill = spec.fill === undefined ? -1 : spec.categories.indexOf(spec.fill);
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i] as number;
+        let k = codes[r] as number;
+        if (k < 0) {
+          if (fill < 0) throw missingCell(table, column, r);
+          filled += 1;
+          k = fill;
+        } else k = slot[k] as number;
+        x[i * width + offset + k] = 1;
+      }
+      offset += spec.categories.length;
     }
-    const { codes, categories } = textCodes(table, column);
-    const slot = categories.map((name) => spec.categories.indexOf(name));
-    const fill = spec.fill === undefined ? -1 : spec.categories.indexOf(spec.fill);
-    return (r: number, into: number[], at: number) => {
-      let k = codes[r] as number;
-      if (k < 0) {
-        if (fill < 0) throw missingCell(table, column, r);
-        imputed[column.name] = (imputed[column.name] ?? 0) + 1;
-        k = fill;
-      } else k = slot[k] as number;
-      for (let j = 0; j < spec.categories.length; j++) into[at + j] = j === k ? 1 : 0;
-      return spec.categories.length;
-    };
+    if (filled > 0) imputed[column.name] = (imputed[column.name] ?? 0) + filled;
   });
-  const x: number[][] = new Array<number[]>(rows.length);
-  const y: number[] = new Array<number>(rows.length);
-  const targetValues = target.kind === "number" ? numberValues(table, targetColumn) : null;
-  const targetCodes = target.kind === "classes" ? classIndexes(table, targetColumn, target) : null;
-  rows.forEach((r, i) => {
-    const row = new Array<number>(width);
-    let at = 0;
-    for (const read of readers) at += read(r, row, at);
-    x[i] = row;
-    y[i] = targetValues && target.kind === "number" ? ((targetValues[r] as number) - target.mean) / target.std : (targetCodes as Int32Array)[r] as number;
-  });
-  return { data: { name: table.source, x, y, classes: target.kind === "classes" ? target.classes.length : 0 }, imputed };
+  const y = new Float64Array(rows.length);
+  const values = target.kind === "number" ? numberValues(table, targetColumn) : null;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as number;
+    y[i] = target.kind === "number" ? ((values as Float64Array)[r] as number - target.mean) / target.std : (targetIndexes as Int32Array)[r] as number;
+  }
+  return { name: table.source, x, width, y, classes: target.kind === "classes" ? target.classes.length : 0 };
 }
 
 /** Each row's class index in `target.classes` (-1 where missing). */
@@ -367,7 +435,7 @@ export interface EncodedChunk {
   inputs: Float64Array;
   /** Encoded targets (class indexes or standardised values); empty without a target. */
   targets: number[];
-  /** Each row's fields as read, for output that copies them. */
+  /** Each row's kept fields (those `onHeader` asked for), for output that copies them. */
   fields: string[][];
   filled: number;
 }
@@ -377,7 +445,7 @@ export const CHUNK_ROWS = 4096;
 
 /**
  * Streams a CSV file through a saved model's encoding, `CHUNK_ROWS` rows at a time: `onHeader`
- * gets the header; `onChunk` each chunk encoded. Missing cells are filled as the model says
+ * gets the header and says which columns' fields to keep; `onChunk` gets each chunk encoded. Missing cells are filled as the model says
  * (or are an error naming the line), unseen categories likewise; with `withTarget` the target
  * column is encoded too.
  */
@@ -386,11 +454,12 @@ export function streamForModel(
   path: string,
   reading: Reading,
   withTarget: boolean,
-  onHeader: (columns: string[]) => void,
+  onHeader: (columns: string[]) => number[],
   onChunk: (chunk: EncodedChunk) => void,
 ): void {
   const width = encodedWidth(file.features);
   let indexes: number[] = [];
+  let keep: number[] = [];
   let targetIndex = -1;
   let chunk: EncodedChunk = emptyChunk(width);
   const source = path === "-" ? "standard input" : path;
@@ -403,13 +472,13 @@ export function streamForModel(
     const table = { source, delimiter, columns: columns.map((name) => ({ name })) };
     indexes = file.features.map((f) => columns.indexOf(findColumn(table, f.column).name));
     if (withTarget) targetIndex = columns.indexOf(findColumn(table, file.target.column).name);
-    onHeader(columns);
-  }, (fields, line) => {
-    const where = `${source}: line ${line}`;
+    keep = onHeader(columns);
+  }, (row) => {
+    const where = () => `${source}: line ${row.line}`;
     const k = chunk.rows;
-    chunk.filled += encodeFeatures(file.features, indexes.map((i) => fields[i] as string), reading.rules, file.unknown, chunk.inputs, k * width, where);
-    if (withTarget) chunk.targets.push(encodeTarget(file.target, fields[targetIndex] as string, reading.rules, where));
-    chunk.fields.push(fields);
+    chunk.filled += encodeFeatures(file.features, row, indexes, reading.rules, file.unknown, chunk.inputs, k * width, where);
+    if (withTarget) chunk.targets.push(encodeTarget(file.target, row.string(targetIndex), reading.rules, where));
+    if (keep.length > 0) chunk.fields.push(keep.map((c) => row.string(c)));
     chunk.rows += 1;
     if (chunk.rows === CHUNK_ROWS) flush();
   });
@@ -439,6 +508,6 @@ export function encodeInput(file: { features: FeatureSpec[]; unknown: Unknown },
     throw new UsageError(`--input needs ${features.length} comma-separated values (${features.map((f) => f.column).join(", ")}), got ${fields.length}`);
   }
   const x = new Float64Array(encodedWidth(features));
-  encodeFeatures(features, fields, rules, file.unknown, x, 0, "--input");
+  encodeFeatures(features, stringCells(fields), fields.map((_, i) => i), rules, file.unknown, x, 0, () => "--input");
   return { x: Array.from(x), fields };
 }

@@ -1,5 +1,5 @@
-import type { CellRules } from "./cells.js";
-import { categoryName, readCell } from "./cells.js";
+import type { CellRules, Cells } from "./cells.js";
+import { categoryName, readCell, readCellAt } from "./cells.js";
 import { InputError } from "./errors.js";
 
 /** How missing feature cells are filled: from the training rows, or not at all (an error). */
@@ -49,11 +49,44 @@ function plainMeanStd(values: Float64Array, scale: number): { mean: number; std:
   return { mean, std: Math.sqrt(squares / values.length) };
 }
 
-/** The median of `values` (the mean of the middle two for an even count), as NumPy's. */
+/** The median of `values` (the mean of the middle two for an even count), as NumPy's; reorders `values`. */
 export function median(values: Float64Array): number {
-  const sorted = Float64Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  const mid = values.length >> 1;
+  const upper = select(values, mid);
+  if (values.length % 2 === 1) return upper;
+  // After selecting `mid`, everything left of it is ≤ it: the lower middle is their largest.
+  let lower = -Infinity;
+  for (let i = 0; i < mid; i++) lower = Math.max(lower, values[i] as number);
+  return (lower + upper) / 2;
+}
+
+/**
+ * The `k`-th smallest of `values` (Hoare's quickselect, middle pivot: linear time on average, so
+ * a million-row column needs no sort); reorders `values` so that those before `k` are ≤ it.
+ */
+function select(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((values[i] as number) < pivot) i++;
+      while ((values[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = values[i] as number;
+        values[i] = values[j] as number;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return values[k] as number;
 }
 
 /** Number of inputs the encoded features make. */
@@ -62,56 +95,65 @@ export function encodedWidth(specs: readonly FeatureSpec[]): number {
 }
 
 /**
- * Encodes one row's feature cells (in spec order) into `into` from `at`, filling missing cells
- * with each spec's `fill`; `where` names the row in errors. Returns how many cells were filled.
+ * Encodes one row's feature cells — cell `columns[i]` of `cells` for spec `i` — into `into` from
+ * `at`, filling missing cells with each spec's `fill`; `where()` names the row in errors.
+ * Returns how many cells were filled.
  */
 export function encodeFeatures(
   specs: readonly FeatureSpec[],
-  fields: readonly string[],
+  cells: Cells,
+  columns: readonly number[],
   rules: CellRules,
   unknown: Unknown,
   into: Float64Array,
   at: number,
-  where: string,
+  where: () => string,
 ): number {
   let filled = 0;
   let j = at;
-  specs.forEach((spec, i) => {
-    const field = fields[i] as string;
-    const cell = readCell(field, rules);
-    const place = `${where}, column ${JSON.stringify(spec.column)}`;
-    if (cell.kind === "missing" && spec.fill === undefined) {
-      throw new InputError(`${place}: the cell is missing (${JSON.stringify(field)}) and this model fills none; retrain with --impute median, or fill it in`);
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i] as FeatureSpec;
+    const column = columns[i] as number;
+    const cell = readCellAt(cells, column, rules);
+    if (typeof cell === "number" && spec.kind === "number") {
+      into[j++] = (cell - spec.mean) / spec.std;
+      continue;
     }
-    if (cell.kind === "missing") filled += 1;
+    // Built only for a message: this loop runs for every cell of a file.
+    const field = () => JSON.stringify(cells.string(column));
+    const place = () => `${where()}, column ${JSON.stringify(spec.column)}`;
+    const missing = typeof cell !== "number" && cell.kind === "missing";
+    if (missing) {
+      if (spec.fill === undefined) throw new InputError(`${place()}: the cell is missing (${field()}) and this model fills none; retrain with --impute median, or fill it in`);
+      filled += 1;
+    }
     if (spec.kind === "number") {
-      if (cell.kind === "text" || cell.kind === "bad number") {
-        throw new InputError(`${place}: ${cell.kind === "bad number" ? cell.why : `${JSON.stringify(field)} is not a number`}`);
-      }
-      const x = cell.kind === "number" ? cell.value : (spec.fill as number);
+      const c = cell as Exclude<typeof cell, number>;
+      if (c.kind === "text" || c.kind === "bad number") throw new InputError(`${place()}: ${c.kind === "bad number" ? c.why : `${field()} is not a number`}`);
+      const x = c.kind === "number" ? c.value : (spec.fill as number);
       into[j++] = (x - spec.mean) / spec.std;
-      return;
+      continue;
     }
-    const name = cell.kind === "missing" ? (spec.fill as string) : categoryName(field, rules);
+    const name = missing ? (spec.fill as string) : categoryName(cells.string(column), rules);
     const k = spec.categories.indexOf(name);
     if (k < 0 && unknown === "error") {
-      throw new InputError(`${place}: ${JSON.stringify(field)} was not seen in training (known: ${spec.categories.join(", ")}); retrain with --unknown ignore to encode unseen values as no category`);
+      throw new InputError(`${place()}: ${field()} was not seen in training (known: ${spec.categories.join(", ")}); retrain with --unknown ignore to encode unseen values as no category`);
     }
     for (let c = 0; c < spec.categories.length; c++) into[j++] = c === k ? 1 : 0;
-  });
+  }
   return filled;
 }
 
 /** The encoded target of one row: a class index, or the standardised value. */
-export function encodeTarget(spec: TargetSpec, field: string, rules: CellRules, where: string): number {
+export function encodeTarget(spec: TargetSpec, field: string, rules: CellRules, where: () => string): number {
   const cell = readCell(field, rules);
-  if (cell.kind === "missing") throw new InputError(`${where}, column ${JSON.stringify(spec.column)}: the target is missing`);
+  if (cell.kind === "missing") throw new InputError(`${where()}, column ${JSON.stringify(spec.column)}: the target is missing`);
   if (spec.kind === "classes") {
     const name = categoryName(field, rules);
     const k = spec.classes.indexOf(name);
-    if (k < 0) throw new InputError(`${where}: target ${JSON.stringify(field)} is not one of the classes ${spec.classes.join(", ")}`);
+    if (k < 0) throw new InputError(`${where()}: target ${JSON.stringify(field)} is not one of the classes ${spec.classes.join(", ")}`);
     return k;
   }
-  if (cell.kind !== "number") throw new InputError(`${where}, column ${JSON.stringify(spec.column)}: ${cell.kind === "bad number" ? cell.why : `${JSON.stringify(field)} is not a number`}`);
+  if (cell.kind !== "number") throw new InputError(`${where()}, column ${JSON.stringify(spec.column)}: ${cell.kind === "bad number" ? cell.why : `${JSON.stringify(field)} is not a number`}`);
   return (cell.value - spec.mean) / spec.std;
 }

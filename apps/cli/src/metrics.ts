@@ -25,6 +25,19 @@ export interface Metrics {
   r2?: number;
   accuracy?: number;
   logLoss?: number | null;
+  /** The mean of each class's recall (over the classes that have rows), as scikit-learn's `balanced_accuracy_score`. */
+  balancedAccuracy?: number;
+  /** The mean F1 over the classes present in the rows or the predictions, and the mean weighted by rows. */
+  macroF1?: number;
+  weightedF1?: number;
+  /**
+   * Area under the ROC curve and average precision (the PR curve's area as scikit-learn's
+   * `average_precision_score` sums it): of the positive class for two classes, one-vs-rest and
+   * averaged over classes for more; scores are the class probabilities (the raw score for hinge).
+   * Null where a class has no rows or every row is of it.
+   */
+  rocAuc?: number | null;
+  prAuc?: number | null;
   /** `matrix[actual][predicted]` counts, rows and columns in the order of `classes`. */
   confusion?: { classes: string[]; matrix: number[][] };
   perClass?: ClassMetrics[];
@@ -37,11 +50,11 @@ const EPS = Number.EPSILON;
  * The metrics of `outputs` (the network's, one array per row) against `y` (encoded targets: class
  * indexes, or standardised values).
  */
-export function computeMetrics(loss: LossName, target: TargetSpec, outputs: readonly (readonly number[])[], y: readonly number[], lossValue: number): Metrics {
+export function computeMetrics(loss: LossName, target: TargetSpec, outputs: readonly (readonly number[])[], y: ArrayLike<number>, lossValue: number): Metrics {
   const rows = y.length;
   if (target.kind === "number") {
     const units = (v: number) => v * target.std + target.mean;
-    const actual = y.map(units);
+    const actual = Array.from(y, units);
     const predicted = outputs.map((o) => units(o[0] as number));
     const mean = actual.reduce((s, v) => s + v, 0) / rows;
     let squares = 0;
@@ -79,11 +92,73 @@ export function computeMetrics(loss: LossName, target: TargetSpec, outputs: read
     const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
     return { class: name, precision, recall, f1, support };
   });
+  const present = perClass.filter((c, k) => c.support > 0 || matrix.some((row) => (row[k] as number) > 0));
+  const withRows = perClass.filter((c) => c.support > 0);
   return {
     rows, loss: lossValue, accuracy: right / rows,
     logLoss: logLoss === null ? null : logLoss / rows,
+    balancedAccuracy: withRows.reduce((s, c) => s + c.recall, 0) / withRows.length,
+    macroF1: present.reduce((s, c) => s + c.f1, 0) / present.length,
+    weightedF1: perClass.reduce((s, c) => s + c.f1 * c.support, 0) / rows,
+    ...rankingMetrics(loss, classes.length, outputs, y),
     confusion: { classes: [...classes], matrix }, perClass,
   };
+}
+
+/** ROC AUC and average precision (see {@link Metrics.rocAuc}): binary, or one-vs-rest averaged over classes. */
+function rankingMetrics(loss: LossName, classes: number, outputs: readonly (readonly number[])[], y: ArrayLike<number>): { rocAuc: number | null; prAuc: number | null } {
+  const scoresOf = (k: number) => outputs.map((o) => {
+    const p = probabilities(loss, o);
+    return p === null ? (o[0] as number) : (p[k] as number);
+  });
+  const truth = (k: number) => Array.from(y, (t) => t === k);
+  if (classes === 2) return { rocAuc: rocAuc(scoresOf(1), truth(1)), prAuc: averagePrecision(scoresOf(1), truth(1)) };
+  const perClass = Array.from({ length: classes }, (_, k) => ({ roc: rocAuc(scoresOf(k), truth(k)), pr: averagePrecision(scoresOf(k), truth(k)) }));
+  const mean = (values: (number | null)[]) => (values.some((v) => v === null) ? null : (values as number[]).reduce((s, v) => s + v, 0) / values.length);
+  return { rocAuc: mean(perClass.map((c) => c.roc)), prAuc: mean(perClass.map((c) => c.pr)) };
+}
+
+/** Rows in descending order of score, as groups of tied scores: [positives, negatives] per group. */
+function tiedGroups(scores: readonly number[], positive: readonly boolean[]): [number, number][] {
+  const order = scores.map((_, i) => i).sort((a, b) => (scores[b] as number) - (scores[a] as number));
+  const groups: [number, number][] = [];
+  let previous = NaN;
+  for (const i of order) {
+    if (scores[i] !== previous) groups.push([0, 0]);
+    previous = scores[i] as number;
+    (groups.at(-1) as [number, number])[positive[i] ? 0 : 1] += 1;
+  }
+  return groups;
+}
+
+/** Area under the ROC curve, tied scores counted half (the trapezoid through each group of ties); null without both kinds of rows. */
+export function rocAuc(scores: readonly number[], positive: readonly boolean[]): number | null {
+  const p = positive.filter(Boolean).length;
+  const n = positive.length - p;
+  if (p === 0 || n === 0) return null;
+  let area = 0;
+  let negativesAbove = 0;
+  for (const [pos, neg] of tiedGroups(scores, positive)) {
+    area += pos * (negativesAbove + neg / 2);
+    negativesAbove += neg;
+  }
+  // `area` counts, for each positive, the negatives ranked above it: the AUC is the rest.
+  return 1 - area / (p * n);
+}
+
+/** Average precision: Σ (recallₙ − recallₙ₋₁)·precisionₙ over the distinct scores, highest first; null without positive rows. */
+export function averagePrecision(scores: readonly number[], positive: readonly boolean[]): number | null {
+  const p = positive.filter(Boolean).length;
+  if (p === 0) return null;
+  let tp = 0;
+  let fp = 0;
+  let sum = 0;
+  for (const [pos, neg] of tiedGroups(scores, positive)) {
+    tp += pos;
+    fp += neg;
+    sum += (pos / p) * (tp / (tp + fp));
+  }
+  return sum;
 }
 
 /** The metrics as `name  value` rows for a summary table, `prefix` naming the data (train, validation). */
@@ -91,7 +166,11 @@ export function metricRows(m: Metrics, prefix: string): [string, string][] {
   const f = (v: number) => (Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
   if (m.rmse !== undefined) return [[prefix, `RMSE ${f(m.rmse)}  MAE ${f(m.mae as number)}  R² ${(m.r2 as number).toFixed(4)}  (loss ${f(m.loss)})`]];
   const logLoss = m.logLoss === null || m.logLoss === undefined ? "" : `  log loss ${f(m.logLoss)}`;
-  return [[prefix, `accuracy ${((m.accuracy as number) * 100).toFixed(1)}%${logLoss}  (loss ${f(m.loss)})`]];
+  const auc = (name: string, v: number | null | undefined) => (v === null || v === undefined ? "" : `  ${name} ${v.toFixed(4)}`);
+  return [
+    [prefix, `accuracy ${((m.accuracy as number) * 100).toFixed(1)}%${logLoss}  (loss ${f(m.loss)})`],
+    ["", `balanced accuracy ${((m.balancedAccuracy as number) * 100).toFixed(1)}%  macro F1 ${(m.macroF1 as number).toFixed(4)}  weighted F1 ${(m.weightedF1 as number).toFixed(4)}${auc("ROC AUC", m.rocAuc)}${auc("PR AUC", m.prAuc)}`],
+  ];
 }
 
 /** The confusion matrix and per-class precision, recall and F1 as a text table. */

@@ -3,7 +3,7 @@ import type { Activation } from "@micrograd/nn";
 import { Adam, SGD, linearDecay } from "@micrograd/optim";
 import { describe, expect, it } from "vitest";
 import { TrainingDivergedError, batchLoss, blobs, evaluate, moons, train } from "./index.js";
-import type { Dataset, LossName, TrainResult } from "./index.js";
+import type { Dataset, FlatDataset, LossName, TrainResult } from "./index.js";
 
 const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
 
@@ -31,12 +31,12 @@ const setups: Setup[] = [
   { loss: "crossEntropy", data: blobs({ n: 45, classes: 3, seed: 4 }), outputs: 3, l2: 1e-4 },
 ];
 
-function run(setup: Setup, compiled: boolean, batchSize: number | undefined, lr = 0.05, steps = 7, activation: Activation = "tanh") {
+function run(setup: Setup, compiled: boolean, batchSize: number | undefined, lr = 0.05, steps = 7, activation: Activation = "tanh", data: Dataset | FlatDataset = setup.data) {
   const model = new MLP(2, [8, 8, setup.outputs], { activation, outputActivation: setup.outputActivation ?? "linear", seed: 11 });
   let result: TrainResult | Error;
   try {
     result = train({
-      model, data: setup.data, loss: setup.loss, steps, compiled, l2: setup.l2 ?? 0, l1: setup.l1 ?? 0, seed: 5,
+      model, data, loss: setup.loss, steps, compiled, l2: setup.l2 ?? 0, l1: setup.l1 ?? 0, seed: 5,
       ...(batchSize === undefined ? {} : { batchSize }),
       optimizer: lr > 1 ? new SGD(model.parameters(), { lr }) : new Adam(model.parameters(), { lr }),
     });
@@ -103,3 +103,29 @@ describe("evaluate runs compiled, with graph mode's loss and outputs to the bit"
   }
 });
 
+
+describe("a FlatDataset trains and evaluates as the same rows as arrays do, to the bit", () => {
+  const flat = (data: Dataset): FlatDataset => ({ name: data.name, x: Float64Array.from(data.x.flat()), width: 2, y: Float64Array.from(data.y), classes: data.classes });
+  for (const setup of setups) {
+    it(setup.loss, () => {
+      for (const compiled of [true, false]) {
+        const arrays = run(setup, compiled, 16);
+        const rows = run(setup, compiled, 16, undefined, undefined, undefined, flat(setup.data));
+        if (arrays.result instanceof Error || rows.result instanceof Error) throw new Error("training failed");
+        expect(same(rows.result.history.map((s) => s.loss), arrays.result.history.map((s) => s.loss))).toBe(true);
+        expect(same(rows.weights, arrays.weights)).toBe(true);
+      }
+      const model = new MLP(2, [8, setup.outputs], { activation: "tanh", outputActivation: setup.outputActivation ?? "linear", seed: 4 });
+      const a = evaluate(model, setup.data, setup.loss);
+      const b = evaluate(model, flat(setup.data), setup.loss);
+      expect(Object.is(a.loss, b.loss)).toBe(true);
+      expect(same(a.outputs.flat(), b.outputs.flat())).toBe(true);
+    });
+  }
+
+  it("refuses features that do not fill width × rows", () => {
+    const model = new MLP(2, [1], { seed: 0 });
+    const data: FlatDataset = { name: "short", x: new Float64Array(5), width: 2, y: [0, 1, 0], classes: 2 };
+    expect(() => train({ model, data, loss: "hinge", steps: 1, optimizer: new SGD(model.parameters(), { lr: 0.1 }) })).toThrow(/needs 6 features, got 5/);
+  });
+});

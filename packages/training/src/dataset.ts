@@ -9,6 +9,34 @@ export interface Dataset {
   classes: number;
 }
 
+/**
+ * Rows of features stored flat, for data too big for an array per row: row `i`'s features are
+ * `x[i·width … (i+1)·width)`, its target `y[i]`. {@link train}, {@link Trainer} and
+ * {@link evaluate} take it wherever they take a {@link Dataset}, with the same results.
+ *
+ * @example
+ * const data: FlatDataset = { name: "xor", x: Float64Array.of(0, 0, 0, 1, 1, 0, 1, 1), width: 2, y: [0, 1, 1, 0], classes: 2 };
+ */
+export interface FlatDataset {
+  name: string;
+  x: Float64Array;
+  /** Features per row. */
+  width: number;
+  y: Float64Array | readonly number[];
+  /** Number of classes; 0 for a regression target. */
+  classes: number;
+}
+
+/** The number of rows of a dataset, either kind. */
+export function rowCount(data: Dataset | FlatDataset): number {
+  return isFlat(data) ? data.y.length : data.x.length;
+}
+
+/** Whether a dataset is stored flat. */
+export function isFlat(data: Dataset | FlatDataset): data is FlatDataset {
+  return data.x instanceof Float64Array;
+}
+
 /** Options shared by the generated 2-D datasets. */
 export interface ToyOptions {
   /** Number of points; default 100. */

@@ -151,7 +151,7 @@ export function prediction(loss: LossName, outputs: readonly (Value | number)[])
 }
 
 /** Fraction of samples whose predicted class equals the target; `null` for regression losses. */
-export function accuracy(loss: LossName, outputs: readonly (readonly (Value | number)[])[], targets: readonly number[]): number | null {
+export function accuracy(loss: LossName, outputs: readonly (readonly (Value | number)[])[], targets: ArrayLike<number>): number | null {
   if (outputs.length === 0) return null;
   let right = 0;
   for (let i = 0; i < outputs.length; i++) {

@@ -3,7 +3,8 @@ import type { CompiledGraph, Value } from "@micrograd/engine";
 import { l1, l2 } from "@micrograd/losses";
 import type { MLP } from "@micrograd/nn";
 import type { Optimizer, Schedule } from "@micrograd/optim";
-import type { Dataset } from "./dataset.js";
+import type { Dataset, FlatDataset } from "./dataset.js";
+import { isFlat, rowCount } from "./dataset.js";
 import { accuracy, batchLoss, encodeTarget, reduceRows, rowLoss, targetWidth } from "./objective.js";
 import type { LossName } from "./objective.js";
 
@@ -24,7 +25,7 @@ export interface StepInfo {
 /** Options for {@link train}. */
 export interface TrainOptions {
   model: MLP;
-  data: Dataset;
+  data: Dataset | FlatDataset;
   loss: LossName;
   optimizer: Optimizer;
   /** Number of optimisation steps. */
@@ -96,8 +97,11 @@ export class Trainer {
 
   /** @throws RangeError for an empty dataset or a bad batch size. */
   constructor(options: TrainerOptions) {
-    const n = options.data.x.length;
+    const n = rowCount(options.data);
     if (n === 0) throw new RangeError("train: the dataset has no rows");
+    if (isFlat(options.data) && options.data.x.length !== n * options.data.width) {
+      throw new RangeError(`train: a flat dataset of ${n} targets and width ${options.data.width} needs ${n * options.data.width} features, got ${options.data.x.length}`);
+    }
     const batchSize = options.batchSize ?? n;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError(`train: batchSize must be a positive integer, got ${batchSize}`);
@@ -173,7 +177,7 @@ function graphPass(options: TrainerOptions, batches: () => number[]) {
     mode: "graph" as const,
     run(): Pass {
       const rows = batches();
-      const outputs = rows.map((i) => model.forward(data.x[i] as number[]));
+      const outputs = rows.map((i) => model.forward(features(data, i)));
       const targets = rows.map((i) => data.y[i] as number);
       const loss = stepLossOf(options, batchLoss(options.loss, outputs, targets), params);
       return { loss: loss.data, outputs: outputs.map((o) => o.map((v) => v.data)), targets, backward: () => loss.backward() };
@@ -231,14 +235,23 @@ function compiledPass(options: TrainerOptions, batches: () => number[]) {
  * row's features and encoded target as inputs; outputs: the term, then the model's outputs —
  * and `encode`, which writes row `row`'s inputs at `into[at…]`. What training and evaluation replay.
  */
-function recordRow(model: MLP, data: Dataset, loss: LossName) {
+function recordRow(model: MLP, data: Dataset | FlatDataset, loss: LossName) {
   const nin = model.nin;
   const width = model.nouts.at(-1) as number;
   const inputWidth = nin + targetWidth(loss, width);
-  const encode = (row: number, into: Float64Array, at: number) => {
-    (data.x[row] as number[]).forEach((v, j) => (into[at + j] = v));
-    encodeTarget(loss, data.y[row] as number, into, at + nin, width);
-  };
+  // Called for every row of every step: plain loops, no closure per value.
+  const encode = isFlat(data)
+    ? (row: number, into: Float64Array, at: number) => {
+      const x = data.x;
+      const from = row * nin;
+      for (let j = 0; j < nin; j++) into[at + j] = x[from + j] as number;
+      encodeTarget(loss, data.y[row] as number, into, at + nin, width);
+    }
+    : (row: number, into: Float64Array, at: number) => {
+      const x = data.x[row] as number[];
+      for (let j = 0; j < nin; j++) into[at + j] = x[j] as number;
+      encodeTarget(loss, data.y[row] as number, into, at + nin, width);
+    };
   const example = new Float64Array(inputWidth);
   encode(0, example, 0);
   const rows = compile((inputs) => {
@@ -246,6 +259,11 @@ function recordRow(model: MLP, data: Dataset, loss: LossName) {
     return [rowLoss(loss, outputs, inputs.slice(nin)), ...outputs];
   }, Array.from(example));
   return { rows, encode, inputWidth, width };
+}
+
+/** Row `i`'s features as an array, for graph mode. */
+function features(data: Dataset | FlatDataset, i: number): number[] {
+  return isFlat(data) ? Array.from(data.x.subarray(i * data.width, (i + 1) * data.width)) : (data.x[i] as number[]);
 }
 
 /**
@@ -281,8 +299,8 @@ const EVALUATE_CHUNK = 1024;
  * @example
  * evaluate(model, moons(), "hinge").accuracy; // 1
  */
-export function evaluate(model: MLP, data: Dataset, loss: LossName): { loss: number; accuracy: number | null; outputs: number[][] } {
-  const n = data.x.length;
+export function evaluate(model: MLP, data: Dataset | FlatDataset, loss: LossName): { loss: number; accuracy: number | null; outputs: number[][] } {
+  const n = rowCount(data);
   if (n === 0) throw new RangeError("evaluate: the dataset has no rows");
   const { rows, encode, inputWidth, width } = recordRow(model, data, loss);
   const chunk = Math.min(n, EVALUATE_CHUNK);

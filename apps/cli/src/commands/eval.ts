@@ -25,7 +25,7 @@ error naming its line.`,
     const x: number[][] = [];
     const y: number[] = [];
     let filled = 0;
-    streamForModel(file, requireString(flags, "data", "a CSV with the target column"), reading, true, () => undefined, (chunk) => {
+    streamForModel(file, requireString(flags, "data", "a CSV with the target column"), reading, true, () => [], (chunk) => {
       for (let r = 0; r < chunk.rows; r++) x.push(Array.from(chunk.inputs.subarray(r * model.nin, (r + 1) * model.nin)));
       y.push(...chunk.targets);
       filled += chunk.filled;

@@ -49,16 +49,16 @@ One output row per input row, always: missing cells are filled as the model was 
         const columns = file.features.map((f) => f.column);
         const keep = keptColumns(columns, keepNames, "--input");
         sink.write(rows.header(keep.map((c) => columns[c] as string)));
-        sink.write(rows.lines(Float64Array.from(x), 1, [fields], keep));
+        sink.write(rows.lines(Float64Array.from(x), 1, [keep.map((c) => fields[c] as string)]));
       } else {
-        let keep: number[] = [];
         let filled = 0;
         streamForModel(file, data, reading, false, (columns) => {
-          keep = keptColumns(columns, keepNames, data);
+          const keep = keptColumns(columns, keepNames, data);
           sink.write(rows.header(keep.map((c) => columns[c] as string)));
+          return keep;
         }, (chunk) => {
           filled += chunk.filled;
-          sink.write(rows.lines(chunk.inputs, chunk.rows, chunk.fields, keep));
+          sink.write(rows.lines(chunk.inputs, chunk.rows, chunk.fields));
         });
         if (filled > 0 && flags.quiet !== true) process.stderr.write(`filled ${filled} missing cells as the model was trained to (${file.settings?.impute ?? "median"})\n`);
       }
@@ -81,7 +81,7 @@ function keptColumns(columns: string[], names: string[] | null, source: string):
 }
 
 /**
- * The CSV lines of predictions: a header, then for each batch of encoded rows the kept input
+ * The CSV lines of predictions: a header, then for each batch of encoded rows its kept input
  * fields, the prediction and each class's probability. The network runs compiled, one
  * recording replayed over the batch.
  */
@@ -96,15 +96,15 @@ function rowWriter(file: ModelFile, model: MLP) {
       const names = [...kept, "prediction", ...(withProbabilities && target.kind === "classes" ? target.classes.map((c) => `probability_${c}`) : [])];
       return `${names.map(field).join(",")}\n`;
     },
-    lines(inputs: Float64Array, rows: number, fields: string[][], keep: number[]): string {
+    lines(inputs: Float64Array, rows: number, fields: string[][]): string {
       graph.runBatch(inputs.subarray(0, rows * model.nin), rows);
       let text = "";
       for (let r = 0; r < rows; r++) {
         for (let j = 0; j < width; j++) outputs[j] = graph.outputAt(j, r);
-        const row = fields[r] as string[];
-        const cells = [...keep.map((c) => row[c] ?? ""), describeOutputs(file, outputs)];
-        if (withProbabilities) cells.push(...(probabilities(file.loss, outputs) as number[]).map(String));
-        text += `${cells.map(field).join(",")}\n`;
+        for (const kept of fields[r] ?? []) text += `${field(kept)},`;
+        text += field(describeOutputs(file, outputs));
+        if (withProbabilities) for (const p of probabilities(file.loss, outputs) as number[]) text += `,${p}`;
+        text += "\n";
       }
       return text;
     },

@@ -1,17 +1,16 @@
-import { Random } from "@micrograd/engine";
 import { MLP } from "@micrograd/nn";
 import type { Activation } from "@micrograd/nn";
 import { Adam, AdamW, SGD, cosineDecay, stepDecay } from "@micrograd/optim";
 import type { Schedule } from "@micrograd/optim";
 import { LOSS_NAMES, evaluate, train as runTraining } from "@micrograd/training";
-import type { Dataset, LossName } from "@micrograd/training";
+import type { FlatDataset, LossName } from "@micrograd/training";
 import { choiceFlag, numberFlag, optionalNumberFlag, outputFlags, sizesFlag } from "../args.js";
 import type { Command, Flags } from "../args.js";
 import { CLASSIFICATION, ENCODING_FLAGS, READING_NOTES, READ_FLAGS, prepareTraining, unknownFlag } from "../data.js";
 import type { Prepared } from "../data.js";
 import { encodedWidth } from "../encoding.js";
 import type { Impute } from "../encoding.js";
-import { InputError, TrainingFailedError, UsageError } from "../errors.js";
+import { TrainingFailedError, UsageError } from "../errors.js";
 import { prepareOutput } from "../files.js";
 import type { ModelFile } from "../model-file.js";
 import { classReport, computeMetrics, metricRows } from "../metrics.js";
@@ -77,11 +76,12 @@ and no model written; a loss that ends above where it started gets a warning.`,
     const output = prepareOutput(typeof flags.out === "string" ? flags.out : "model.json", flags.force === true, [typeof flags.data === "string" ? flags.data : undefined]);
     // With the model on stdout, the summary goes to stderr.
     const say = (text: string) => (output.toStdout ? console.error(text) : console.log(text));
-    const prepared = prepareTraining(flags, lossFlag);
+    const prepared = prepareTraining(flags, lossFlag, { fraction: options.valSplit, seed: options.seed });
     if (flags.quiet !== true) prepared.notes.forEach((note) => process.stderr.write(`${note}\n`));
     const loss = lossFlag ?? defaultLoss(prepared);
     checkLossFits(loss, prepared);
-    const { trainSet, validation } = split(prepared.data, options.valSplit, options.seed);
+    const { trainSet, validation } = prepared;
+    const trainRows = trainSet.y.length;
 
     const classes = prepared.target.kind === "classes" ? prepared.target.classes.length : 0;
     const model = new MLP(encodedWidth(prepared.features), [...options.layers, loss === "crossEntropy" ? classes : 1], {
@@ -93,11 +93,11 @@ and no model written; a loss that ends above where it started gets a warning.`,
     const optimizer = options.optimizer === "sgd"
       ? new SGD(model.parameters(), { lr, weightDecay: options.weightDecay })
       : options.weightDecay > 0 ? new AdamW(model.parameters(), { lr, weightDecay: options.weightDecay }) : new Adam(model.parameters(), { lr });
-    const batchSize = Math.min(options.batchSize ?? trainSet.x.length, trainSet.x.length);
-    const stepsPerEpoch = Math.ceil(trainSet.x.length / batchSize);
+    const batchSize = Math.min(options.batchSize ?? trainRows, trainRows);
+    const stepsPerEpoch = Math.ceil(trainRows / batchSize);
     const steps = options.epochs * stepsPerEpoch;
 
-    const bar = progress(flags.quiet === true || flags.json === true, trainSet.x.length);
+    const bar = progress(flags.quiet === true || flags.json === true, trainRows);
     const epochLosses: number[] = [];
     const stopping = earlyStopping(model, validation, options.patience);
     const validationLosses: number[] = [];
@@ -154,7 +154,7 @@ and no model written; a loss that ends above where it started gets a warning.`,
 
     const summary = {
       format: "micrograd-ts/cli-train-summary", formatVersion: 1,
-      data: prepared.source, rows: prepared.data.x.length, dropped: prepared.dropped, imputed: prepared.imputed, seed: options.seed,
+      data: prepared.source, rows: prepared.rows, dropped: prepared.dropped, imputed: prepared.imputed, seed: options.seed,
       features: prepared.features.map((f) => f.column),
       network: `${model.nin} → ${model.nouts.join(" → ")} (${options.activation})`, loss, optimizer: options.optimizer,
       epochs: epochsRun, steps: result.history.length, mode: result.mode,
@@ -178,7 +178,7 @@ and no model written; a loss that ends above where it started gets a warning.`,
       return;
     }
     say(table([
-      ["data", `${summary.data} (${summary.rows} rows${validation ? `, ${validation.x.length} held out` : ""})`],
+      ["data", `${summary.data} (${summary.rows} rows${validation ? `, ${validation.y.length} held out` : ""})`],
       ["features", summary.features.join(", ")],
       ["network", summary.network],
       ["loss", `${loss}, ${options.optimizer}, ${epochsRun} epochs (${summary.steps} steps, ${result.mode} mode)`],
@@ -196,7 +196,7 @@ and no model written; a loss that ends above where it started gets a warning.`,
  * says to stop once `patience` epochs have passed without improvement; `restoreBest` puts the
  * best weights back and says which epoch they are from (null without `patience`).
  */
-function earlyStopping(model: MLP, validation: Dataset | null, patience: number | undefined) {
+function earlyStopping(model: MLP, validation: FlatDataset | null, patience: number | undefined) {
   let best: { epoch: number; loss: number; weights: number[] } | null = null;
   return {
     afterEpoch(epoch: number, current: number | undefined): boolean {
@@ -249,29 +249,3 @@ function checkLossFits(loss: LossName, { target }: Prepared): void {
   if (loss === "crossEntropy" && classes < 2) throw new UsageError(`--loss crossEntropy needs a class target; ${target.column} is numeric`);
 }
 
-/**
- * Holds out a seeded random `fraction` of the rows for validation — of each class's rows for
- * classes (stratified, as scikit-learn's `train_test_split(stratify=y)`), so that a rare class is
- * in both parts.
- */
-function split(data: Dataset, fraction: number, seed: number): { trainSet: Dataset; validation: Dataset | null } {
-  if (fraction === 0) return { trainSet: data, validation: null };
-  const random = new Random(seed);
-  const groups = new Map<number, number[]>();
-  data.y.forEach((y, i) => {
-    const key = data.classes > 0 ? y : 0;
-    const rows = groups.get(key);
-    if (rows) rows.push(i);
-    else groups.set(key, [i]);
-  });
-  const held: number[] = [];
-  const rest: number[] = [];
-  for (const rows of [...groups.keys()].sort((a, b) => a - b).map((k) => random.shuffle(groups.get(k) as number[]))) {
-    const count = Math.round(rows.length * fraction);
-    held.push(...rows.slice(0, count));
-    rest.push(...rows.slice(count));
-  }
-  if (held.length === 0 || rest.length === 0) throw new InputError(`--val-split ${fraction} of ${data.y.length} rows leaves no rows for ${held.length === 0 ? "validation" : "training"}`);
-  const pick = (rows: number[]): Dataset => ({ ...data, x: rows.map((i) => data.x[i] as number[]), y: rows.map((i) => data.y[i] as number) });
-  return { trainSet: pick(random.shuffle(rest)), validation: pick(held) };
-}

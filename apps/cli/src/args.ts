@@ -35,6 +35,12 @@ export const COMMON_FLAGS: Record<string, Flag> = {
   debug: { type: "boolean", description: "print stack traces on errors" },
 };
 
+/** `--threshold P`, shared by the commands that decide classes. */
+export const THRESHOLD_FLAG: Flag = {
+  type: "string", value: "P",
+  description: "two classes (bce, bceWithLogits): predict the second class when its probability is above P, from 0 to 1 exclusive (default 0.5; train saves it in the model)",
+};
+
 /** `--model FILE`, shared by the commands that read a saved model. */
 export const MODEL_FLAG: Flag = { type: "string", short: "m", value: "FILE", description: "a model saved by micrograd train" };
 
@@ -101,12 +107,14 @@ export function requireString(flags: Flags, name: string, hint: string): string 
   return v;
 }
 
-/** The values a number flag accepts: `min` and `max` inclusive, `above` exclusive. */
+/** The values a number flag accepts: `min` and `max` inclusive, `above` and `below` exclusive. */
 export interface NumberRange {
   min?: number;
   max?: number;
   /** The value must be greater than this (e.g. 0 for a learning rate). */
   above?: number;
+  /** The value must be less than this (e.g. 1 for a probability). */
+  below?: number;
   integer?: boolean;
 }
 
@@ -123,13 +131,14 @@ export function optionalNumberFlag(flags: Flags, name: string, range: NumberRang
   return raw === undefined ? undefined : parseNumberFlag(name, raw, range);
 }
 
-function parseNumberFlag(name: string, raw: string | boolean, { min = -Infinity, max = Infinity, above, integer = false }: NumberRange): number {
+function parseNumberFlag(name: string, raw: string | boolean, { min = -Infinity, max = Infinity, above, below, integer = false }: NumberRange): number {
   const value = Number(raw);
-  const outside = value < min || value > max || (above !== undefined && value <= above);
+  const outside = value < min || value > max || (above !== undefined && value <= above) || (below !== undefined && value >= below);
   if (typeof raw !== "string" || raw.trim() === "" || !Number.isFinite(value) || outside || (integer && !Number.isInteger(value))) {
     const kind = integer ? "an integer" : "a number";
     const low = above !== undefined ? `> ${above}` : min === -Infinity ? "" : `≥ ${min}`;
-    const range = max === Infinity ? (low ? ` ${low}` : "") : above !== undefined ? ` ${low} and ≤ ${max}` : ` from ${min} to ${max}`;
+    const high = below !== undefined ? `< ${below}` : max === Infinity ? "" : `≤ ${max}`;
+    const range = above === undefined && below === undefined && low && high ? ` from ${min} to ${max}` : [low, high].filter(Boolean).map((b) => ` ${b}`).join(" and");
     throw new UsageError(`--${name} must be ${kind}${range}, got ${JSON.stringify(raw)}`);
   }
   return value;

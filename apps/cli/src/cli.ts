@@ -3,6 +3,7 @@ import { ExpressionError } from "@micrograd/expr";
 import { ModelFormatError } from "@micrograd/nn";
 import { helpText, parseFlags } from "./args.js";
 import type { Command } from "./args.js";
+import { cv } from "./commands/cv.js";
 import { datasets } from "./commands/datasets.js";
 import { evalCommand } from "./commands/eval.js";
 import { exportCommand } from "./commands/export.js";
@@ -13,7 +14,7 @@ import { InputError, UsageError } from "./errors.js";
 import { didYouMean } from "./suggest.js";
 import { cliVersion } from "./version.js";
 
-const COMMANDS: Record<string, Command> = { train, predict, eval: evalCommand, export: exportCommand, graph, datasets };
+const COMMANDS: Record<string, Command> = { train, cv, predict, eval: evalCommand, export: exportCommand, graph, datasets };
 
 const OVERVIEW = `micrograd — train, predict, evaluate and draw small neural networks
 

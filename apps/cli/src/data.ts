@@ -84,19 +84,35 @@ export const CLASSIFICATION: readonly LossName[] = ["crossEntropy", "bce", "bceW
 /** An integer target with at most this many distinct values is classes unless `--task regression`. */
 const MAX_INTEGER_CLASSES = 20;
 
-/** How rows are held out for validation. */
-export interface Holdout {
-  fraction: number;
-  seed: number;
+/**
+ * How rows are held out for validation: a seeded random `fraction`, or fold `fold` of `folds`
+ * (cross-validation); stratified by class for classes either way.
+ */
+export type Holdout = { fraction: number; seed: number } | { folds: number; fold: number; seed: number };
+
+/** Training data read and understood, ready to be split and encoded as many times as needed. */
+export interface Loaded {
+  source: string;
+  target: TargetSpec;
+  /** Rows usable for training (with a target). */
+  rows: number;
+  reading: Reading["saved"];
+  fingerprint: DataFingerprint;
+  /** Lines for stderr about choices made for the user (columns left out, the task, rows left out). */
+  notes: string[];
+  /** Holds rows out, fits the feature encoding on the rest and encodes both parts. */
+  split(holdout: Holdout): Prepared;
 }
 
 /**
- * Loads `--dataset` or `--data`/`--target`/`--features`, holds out rows for validation and
- * encodes both parts for training, each straight into a flat array.
+ * Loads `--dataset` or `--data`/`--target`/`--features`: reads the file once, decides the
+ * columns, the task and the rows to use; `split` then holds rows out for validation and encodes
+ * both parts, each straight into a flat array, with the features' statistics and fill values
+ * fitted on the training part only (nothing of the held-out rows leaks into them).
  */
-export function prepareTraining(flags: Flags, loss: LossName | undefined, holdout: Holdout): Prepared {
+export function prepareTraining(flags: Flags, loss: LossName | undefined): Loaded {
   if (flags.dataset !== undefined && flags.data !== undefined) throw new UsageError("give either --dataset or --data, not both");
-  if (flags.data === undefined) return builtIn(flags, holdout);
+  if (flags.data === undefined) return builtIn(flags);
   if (typeof flags.target !== "string") throw new UsageError("--target COLUMN is required with --data: it names the column to predict");
   const reading = readingOptions(flags);
   const impute = choiceFlag(flags, "impute", IMPUTE, "median");
@@ -110,28 +126,35 @@ export function prepareTraining(flags: Flags, loss: LossName | undefined, holdou
   const featureColumns = chooseFeatures(table, flags.features, flags.ignore, targetColumn, notes);
   const target = fitTarget(table, targetColumn, task ?? (loss === undefined ? undefined : CLASSIFICATION.includes(loss) ? "classification" : "regression"), notes);
   const rows = keptRows(table, targetColumn, flags["drop-missing"] === true ? featureColumns : []);
-  const features = featureColumns.map((c) => fitFeature(table, c, rows.kept, impute));
   if (rows.noTarget > 0) notes.push(`left out ${rows.noTarget} rows with no ${JSON.stringify(targetColumn.name)} value`);
   if (rows.incomplete > 0) notes.push(`dropped ${rows.incomplete} rows with missing values (--drop-missing)`);
   const targetIndexes = target.kind === "classes" ? classIndexes(table, targetColumn, target) : null;
-  const parts = splitRows(rows.kept, targetIndexes, holdout);
-  const imputed: Record<string, number> = {};
-  const encode = (part: ArrayLike<number>) => encodeColumns(table, featureColumns, features, targetColumn, target, targetIndexes, part, imputed);
-  const trainSet = encode(parts.train);
-  const validation = parts.held === null ? null : encode(parts.held);
-  const filled = Object.entries(imputed);
-  if (filled.length > 0) {
-    notes.push(`filled missing cells (--impute ${impute}): ${filled.map(([c, n]) => `${n} in ${JSON.stringify(c)} with ${describeFill(features.find((f) => f.column === c) as FeatureSpec)}`).join(", ")}`);
-  }
   const fingerprint = { source: table.source, rows: table.rows, columns: table.columns.length, sha256: table.sha256 };
-  return { source: table.source, trainSet, validation, rows: rows.kept.length, features, target, dropped: rows.noTarget + rows.incomplete, imputed, reading: reading.saved, fingerprint, notes };
+  const dropped = rows.noTarget + rows.incomplete;
+  return {
+    source: table.source, target, rows: rows.kept.length, reading: reading.saved, fingerprint, notes,
+    split(holdout) {
+      const parts = splitRows(rows.kept, targetIndexes, holdout);
+      const fitted = new Int32Array(parts.train);
+      const features = featureColumns.map((c) => fitFeature(table, c, fitted, impute));
+      const imputed: Record<string, number> = {};
+      const encode = (part: ArrayLike<number>) => encodeColumns(table, featureColumns, features, targetColumn, target, targetIndexes, part, imputed);
+      const trainSet = encode(parts.train);
+      const validation = parts.held === null ? null : encode(parts.held);
+      const filled = Object.entries(imputed);
+      const fills = filled.length === 0 ? [] : [
+        `filled missing cells (--impute ${impute}): ${filled.map(([c, n]) => `${n} in ${JSON.stringify(c)} with ${describeFill(features.find((f) => f.column === c) as FeatureSpec)}`).join(", ")}`,
+      ];
+      return { source: table.source, trainSet, validation, rows: rows.kept.length, features, target, dropped, imputed, reading: reading.saved, fingerprint, notes: [...notes, ...fills] };
+    },
+  };
 }
 
 function describeFill(spec: FeatureSpec): string {
   return spec.kind === "number" ? String(spec.fill) : JSON.stringify(spec.fill);
 }
 
-function builtIn(flags: Flags, holdout: Holdout): Prepared {
+function builtIn(flags: Flags): Loaded {
   const name = choiceFlag(flags, "dataset", Object.keys(BUILT_IN) as BuiltIn[], "moons");
   const n = numberFlag(flags, "samples", 100, { min: 2, max: 100_000, integer: true });
   const noise = numberFlag(flags, "noise", name === "moons" ? 0.1 : name === "blobs" ? 0.5 : name === "spiral" ? 0.2 : 0.05, { min: 0, max: 10 });
@@ -141,25 +164,31 @@ function builtIn(flags: Flags, holdout: Holdout): Prepared {
   const target: TargetSpec = { column: "y", kind: "classes", classes: Array.from({ length: data.classes }, (_, k) => String(k)) };
   const source = `the ${name} dataset`;
   const fingerprint = { source, rows: data.x.length, columns: features.length + 1, sha256: null };
-  const parts = splitRows(data.x.map((_, i) => i), Int32Array.from(data.y), holdout);
+  const reading = { naValues: [], thousands: null };
   const pick = (rows: ArrayLike<number>): FlatDataset => ({
     name: source, width: features.length, classes: data.classes,
     x: Float64Array.from(Array.from(rows, (r) => data.x[r] as number[]).flat()), y: Float64Array.from(rows, (r) => data.y[r] as number),
   });
   return {
-    source, trainSet: pick(parts.train), validation: parts.held === null ? null : pick(parts.held), rows: data.x.length,
-    features, target, dropped: 0, imputed: {}, reading: { naValues: [], thousands: null }, fingerprint, notes: [],
+    source, target, rows: data.x.length, reading, fingerprint, notes: [],
+    split(holdout) {
+      const parts = splitRows(data.x.map((_, i) => i), Int32Array.from(data.y), holdout);
+      return {
+        source, trainSet: pick(parts.train), validation: parts.held === null ? null : pick(parts.held), rows: data.x.length,
+        features, target, dropped: 0, imputed: {}, reading, fingerprint, notes: [],
+      };
+    },
   };
 }
 
 /**
- * Holds out a seeded random `fraction` of `rows` for validation — of each class's rows when
- * `classOf` gives row classes (stratified, as scikit-learn's `train_test_split(stratify=y)`), so
- * that a rare class is in both parts. The training rows come shuffled.
+ * Holds out rows for validation (see {@link Holdout}) — of each class's rows when `classOf`
+ * gives row classes (stratified, as scikit-learn's `train_test_split(stratify=y)` and
+ * `StratifiedKFold`), so that a rare class is in both parts. The training rows come shuffled.
  */
-export function splitRows(rows: ArrayLike<number>, classOf: Int32Array | null, { fraction, seed }: Holdout): { train: ArrayLike<number>; held: number[] | null } {
-  if (fraction === 0) return { train: rows, held: null };
-  const random = new Random(seed);
+export function splitRows(rows: ArrayLike<number>, classOf: Int32Array | null, holdout: Holdout): { train: ArrayLike<number>; held: number[] | null } {
+  if ("fraction" in holdout && holdout.fraction === 0) return { train: rows, held: null };
+  const random = new Random(holdout.seed);
   const groups = new Map<number, number[]>();
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as number;
@@ -170,12 +199,21 @@ export function splitRows(rows: ArrayLike<number>, classOf: Int32Array | null, {
   }
   const held: number[] = [];
   const rest: number[] = [];
+  // Folds deal each class's shuffled rows round-robin, continuing across classes so that folds stay even.
+  let dealt = 0;
   for (const key of [...groups.keys()].sort((a, b) => a - b)) {
     const group = random.shuffle(groups.get(key) as number[]);
-    const count = Math.round(group.length * fraction);
-    for (let i = 0; i < group.length; i++) (i < count ? held : rest).push(group[i] as number);
+    const count = "fraction" in holdout ? Math.round(group.length * holdout.fraction) : 0;
+    for (let i = 0; i < group.length; i++) {
+      const out = "fraction" in holdout ? i < count : (dealt + i) % holdout.folds === holdout.fold;
+      (out ? held : rest).push(group[i] as number);
+    }
+    dealt += group.length;
   }
-  if (held.length === 0 || rest.length === 0) throw new InputError(`--val-split ${fraction} of ${rows.length} rows leaves no rows for ${held.length === 0 ? "validation" : "training"}`);
+  if (held.length === 0 || rest.length === 0) {
+    const what = "fraction" in holdout ? `--val-split ${holdout.fraction}` : `fold ${holdout.fold + 1} of ${holdout.folds}`;
+    throw new InputError(`${what} of ${rows.length} rows leaves no rows for ${held.length === 0 ? "validation" : "training"}`);
+  }
   return { train: random.shuffle(rest), held };
 }
 

@@ -1,6 +1,7 @@
-import { prediction, probabilities } from "@micrograd/training";
+import { probabilities } from "@micrograd/training";
 import type { LossName } from "@micrograd/training";
 import type { TargetSpec } from "./encoding.js";
+import { classOf } from "./predict-row.js";
 
 /** One class's precision, recall and F1 (0 where undefined, as scikit-learn's `zero_division=0`), and its rows. */
 export interface ClassMetrics {
@@ -48,9 +49,11 @@ const EPS = Number.EPSILON;
 
 /**
  * The metrics of `outputs` (the network's, one array per row) against `y` (encoded targets: class
- * indexes, or standardised values).
+ * indexes, or standardised values); `threshold` decides two classes as `--threshold` does.
  */
-export function computeMetrics(loss: LossName, target: TargetSpec, outputs: readonly (readonly number[])[], y: ArrayLike<number>, lossValue: number): Metrics {
+export function computeMetrics(
+  loss: LossName, target: TargetSpec, outputs: readonly (readonly number[])[], y: ArrayLike<number>, lossValue: number, threshold: number | null = null,
+): Metrics {
   const rows = y.length;
   if (target.kind === "number") {
     const units = (v: number) => v * target.std + target.mean;
@@ -74,12 +77,15 @@ export function computeMetrics(loss: LossName, target: TargetSpec, outputs: read
   const matrix = classes.map(() => new Array<number>(classes.length).fill(0));
   let right = 0;
   let logLoss: number | null = 0;
+  // Each row's ranking score per class: its probability, or the raw score for hinge (two classes).
+  const scores = classes.map(() => new Float64Array(rows));
   outputs.forEach((o, i) => {
     const actual = y[i] as number;
-    const k = prediction(loss, o).class ?? 0;
+    const k = classOf(loss, threshold, o);
     (matrix[actual] as number[])[k]! += 1;
     if (k === actual) right += 1;
     const p = probabilities(loss, o);
+    for (let c = 0; c < classes.length; c++) (scores[c] as Float64Array)[i] = p === null ? (o[0] as number) : (p[c] as number);
     if (p === null || logLoss === null) logLoss = null;
     else logLoss -= Math.log(Math.min(1 - EPS, Math.max(EPS, p[actual] as number)));
   });
@@ -100,65 +106,65 @@ export function computeMetrics(loss: LossName, target: TargetSpec, outputs: read
     balancedAccuracy: withRows.reduce((s, c) => s + c.recall, 0) / withRows.length,
     macroF1: present.reduce((s, c) => s + c.f1, 0) / present.length,
     weightedF1: perClass.reduce((s, c) => s + c.f1 * c.support, 0) / rows,
-    ...rankingMetrics(loss, classes.length, outputs, y),
+    ...rankingMetrics(scores, y),
     confusion: { classes: [...classes], matrix }, perClass,
   };
 }
 
-/** ROC AUC and average precision (see {@link Metrics.rocAuc}): binary, or one-vs-rest averaged over classes. */
-function rankingMetrics(loss: LossName, classes: number, outputs: readonly (readonly number[])[], y: ArrayLike<number>): { rocAuc: number | null; prAuc: number | null } {
-  const scoresOf = (k: number) => outputs.map((o) => {
-    const p = probabilities(loss, o);
-    return p === null ? (o[0] as number) : (p[k] as number);
-  });
-  const truth = (k: number) => Array.from(y, (t) => t === k);
-  if (classes === 2) return { rocAuc: rocAuc(scoresOf(1), truth(1)), prAuc: averagePrecision(scoresOf(1), truth(1)) };
-  const perClass = Array.from({ length: classes }, (_, k) => ({ roc: rocAuc(scoresOf(k), truth(k)), pr: averagePrecision(scoresOf(k), truth(k)) }));
+/** ROC AUC and average precision (see {@link Metrics.rocAuc}) from each class's scores: binary, or one-vs-rest averaged over classes. */
+function rankingMetrics(scores: Float64Array[], y: ArrayLike<number>): { rocAuc: number | null; prAuc: number | null } {
+  if (scores.length === 2) return ranking(scores[1] as Float64Array, y, 1);
+  const perClass = scores.map((s, k) => ranking(s, y, k));
   const mean = (values: (number | null)[]) => (values.some((v) => v === null) ? null : (values as number[]).reduce((s, v) => s + v, 0) / values.length);
-  return { rocAuc: mean(perClass.map((c) => c.roc)), prAuc: mean(perClass.map((c) => c.pr)) };
+  return { rocAuc: mean(perClass.map((c) => c.rocAuc)), prAuc: mean(perClass.map((c) => c.prAuc)) };
 }
 
-/** Rows in descending order of score, as groups of tied scores: [positives, negatives] per group. */
-function tiedGroups(scores: readonly number[], positive: readonly boolean[]): [number, number][] {
-  const order = scores.map((_, i) => i).sort((a, b) => (scores[b] as number) - (scores[a] as number));
-  const groups: [number, number][] = [];
-  let previous = NaN;
-  for (const i of order) {
-    if (scores[i] !== previous) groups.push([0, 0]);
-    previous = scores[i] as number;
-    (groups.at(-1) as [number, number])[positive[i] ? 0 : 1] += 1;
+/**
+ * ROC AUC and average precision of `scores` for rows of class `k` against the rest, walking the
+ * scores from the highest down in groups of ties: the AUC counts, for each positive, the
+ * negatives ranked above it (tied ones half); average precision sums (recallₙ − recallₙ₋₁)·
+ * precisionₙ over the distinct scores, as scikit-learn does. Positives and negatives are sorted
+ * apart (a native numeric sort), so a million rows need no comparator. Null without both kinds.
+ */
+function ranking(scores: Float64Array, y: ArrayLike<number>, k: number): { rocAuc: number | null; prAuc: number | null } {
+  let p = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] === k) p++;
+  const n = y.length - p;
+  if (p === 0 || n === 0) return { rocAuc: null, prAuc: p === 0 ? null : 1 };
+  const positives = new Float64Array(p);
+  const negatives = new Float64Array(n);
+  for (let i = 0, a = 0, b = 0; i < y.length; i++) {
+    if (y[i] === k) positives[a++] = scores[i] as number;
+    else negatives[b++] = scores[i] as number;
   }
-  return groups;
-}
-
-/** Area under the ROC curve, tied scores counted half (the trapezoid through each group of ties); null without both kinds of rows. */
-export function rocAuc(scores: readonly number[], positive: readonly boolean[]): number | null {
-  const p = positive.filter(Boolean).length;
-  const n = positive.length - p;
-  if (p === 0 || n === 0) return null;
+  positives.sort();
+  negatives.sort();
+  let a = p - 1;
+  let b = n - 1;
+  let above = 0;
   let area = 0;
-  let negativesAbove = 0;
-  for (const [pos, neg] of tiedGroups(scores, positive)) {
-    area += pos * (negativesAbove + neg / 2);
-    negativesAbove += neg;
-  }
-  // `area` counts, for each positive, the negatives ranked above it: the AUC is the rest.
-  return 1 - area / (p * n);
-}
-
-/** Average precision: Σ (recallₙ − recallₙ₋₁)·precisionₙ over the distinct scores, highest first; null without positive rows. */
-export function averagePrecision(scores: readonly number[], positive: readonly boolean[]): number | null {
-  const p = positive.filter(Boolean).length;
-  if (p === 0) return null;
   let tp = 0;
   let fp = 0;
-  let sum = 0;
-  for (const [pos, neg] of tiedGroups(scores, positive)) {
+  let precisionSum = 0;
+  while (a >= 0 || b >= 0) {
+    const score = Math.max(a >= 0 ? (positives[a] as number) : -Infinity, b >= 0 ? (negatives[b] as number) : -Infinity);
+    let pos = 0;
+    let neg = 0;
+    while (a >= 0 && positives[a] === score) {
+      pos++;
+      a--;
+    }
+    while (b >= 0 && negatives[b] === score) {
+      neg++;
+      b--;
+    }
+    area += pos * (above + neg / 2);
+    above += neg;
     tp += pos;
     fp += neg;
-    sum += (pos / p) * (tp / (tp + fp));
+    precisionSum += (pos / p) * (tp / (tp + fp));
   }
-  return sum;
+  return { rocAuc: 1 - area / (p * n), prAuc: precisionSum };
 }
 
 /** The metrics as `name  value` rows for a summary table, `prefix` naming the data (train, validation). */

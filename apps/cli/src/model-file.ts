@@ -7,6 +7,9 @@ import type { FeatureSpec, Impute, TargetSpec, Unknown } from "./encoding.js";
 import { InputError } from "./errors.js";
 import { readText } from "./files.js";
 
+/** The losses a `--threshold` applies to: two classes, with a probability. */
+export const THRESHOLD_LOSSES: readonly LossName[] = ["bce", "bceWithLogits"];
+
 /** Every setting that made a model, so that it can be made again. */
 export interface TrainingSettings {
   task: "classification" | "regression";
@@ -46,6 +49,8 @@ export interface ModelFile {
   target: TargetSpec;
   /** What an unseen category gets at predict and eval time. */
   unknown: Unknown;
+  /** For two classes: the probability of the second class above which a row is of it (null: the loss's own rule). */
+  threshold: number | null;
   /** How the training file's cells were read; predict and eval read theirs the same way. */
   reading: { naValues: string[]; thousands: string | null };
   settings: TrainingSettings | null;
@@ -76,6 +81,8 @@ export function loadModel(path: string): { file: ModelFile; model: MLP } {
   if (!isTarget(m.target)) fail("its target is malformed");
   if (m.version === 2) {
     if (!UNKNOWN.includes(m.unknown as Unknown)) fail(`unknown must be one of ${UNKNOWN.join(", ")}`);
+    if (m.threshold !== null && !(typeof m.threshold === "number" && m.threshold > 0 && m.threshold < 1)) fail("its threshold must be null or a number between 0 and 1");
+    if (m.threshold !== null && !THRESHOLD_LOSSES.includes(m.loss as LossName)) fail(`a threshold needs a binary loss with probabilities (${THRESHOLD_LOSSES.join(", ")}), not ${String(m.loss)}`);
     const r = m.reading as Record<string, unknown> | undefined;
     if (typeof r !== "object" || r === null || !Array.isArray(r.naValues) || !r.naValues.every((v) => typeof v === "string") || !(r.thousands === null || typeof r.thousands === "string")) {
       fail("its reading rules are malformed");
@@ -90,7 +97,7 @@ export function loadModel(path: string): { file: ModelFile; model: MLP } {
     return fail((e as Error).message.replace(/^MLP\.fromJSON: /, "network: "));
   }
   const file = (m.version === 1
-    ? { ...m, version: 2, unknown: "error", reading: { naValues: [], thousands: null }, settings: null, data: null, cli: null }
+    ? { ...m, version: 2, unknown: "error", threshold: null, reading: { naValues: [], thousands: null }, settings: null, data: null, cli: null }
     : m) as unknown as ModelFile;
   if (encodedWidth(file.features) !== model.nin) fail(`its features make ${encodedWidth(file.features)} inputs but the network takes ${model.nin}`);
   const outputs = model.nouts.at(-1);

@@ -6,6 +6,12 @@ export interface EpochReport {
   accuracy: number | null;
 }
 
+/** A progress display: told after each epoch, and when training ends. */
+export interface EpochProgress {
+  epoch(r: EpochReport): void;
+  end(): void;
+}
+
 /** A fraction as a percentage with one decimal, or a dash when there is none. */
 export const percent = (a: number | null) => (a === null ? "—" : `${(a * 100).toFixed(1)}%`);
 
@@ -14,7 +20,7 @@ export const percent = (a: number | null) => (a === null ? "—" : `${(a * 100).
  * terminal; nothing when stderr is not a terminal (a log file, a pipe), with --quiet or with
  * --json. `rows` is the number of training rows in an epoch.
  */
-export function progress(quiet: boolean, rows: number, stream: NodeJS.WriteStream = process.stderr): { epoch(r: EpochReport): void; end(): void } {
+export function progress(quiet: boolean, rows: number, stream: NodeJS.WriteStream = process.stderr): EpochProgress {
   if (quiet || !stream.isTTY) return { epoch: () => undefined, end: () => undefined };
   const started = performance.now();
   return {

@@ -133,3 +133,28 @@ describe("bad flags: one line and exit 2", () => {
     expect(r.stderr).toContain(message);
   });
 });
+
+describe("cross-validation", () => {
+  it("trains k times on stratified folds and reports each held-out fold and the mean ± std of every metric", () => {
+    const iris = new URL("../datasets/iris.csv", import.meta.url).pathname;
+    const r = micrograd("cv", "--data", iris, "--target", "target", "--folds", "5", "--epochs", "60", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { folds: number; rows: number; perFold: { rows: number; accuracy: number; confusion: { matrix: number[][] } }[]; summary: Record<string, { mean: number; std: number }> };
+    expect(out.folds).toBe(5);
+    // Iris has 50 rows of each class: stratified folds hold 10 of each.
+    for (const fold of out.perFold) {
+      expect(fold.rows).toBe(30);
+      expect(fold.confusion.matrix.map((row) => row.reduce((s, c) => s + c, 0))).toEqual([10, 10, 10]);
+    }
+    const accuracies = out.perFold.map((f) => f.accuracy);
+    const mean = accuracies.reduce((s, a) => s + a, 0) / 5;
+    expect(out.summary.accuracy?.mean).toBeCloseTo(mean, 12);
+    expect(out.summary.accuracy?.std).toBeCloseTo(Math.sqrt(accuracies.reduce((s, a) => s + (a - mean) ** 2, 0) / 5), 12);
+    expect(mean).toBeGreaterThan(0.85);
+    const text = micrograd("cv", "--data", iris, "--target", "target", "--folds", "3", "--epochs", "5");
+    expect(text.stdout).toMatch(/accuracy\s+\d+\.\d% ± \d+\.\d%/);
+    const refused = micrograd("cv", "--data", iris, "--target", "target", "--folds", "1");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--folds must be an integer from 2 to 50");
+  });
+});

@@ -56,11 +56,12 @@ describe("micrograd export --format onnx: the exported model answers as microgra
     { target: "ripe", what: "a binary classifier (bce)", extra: [] as string[] },
     { target: "species", what: "a 3-class classifier (crossEntropy)", extra: [] },
     { target: "ripe", what: "a binary classifier on logits (bceWithLogits)", extra: ["--loss", "bceWithLogits"] },
+    { target: "ripe", what: "a binary classifier on logits with --threshold 0.8", extra: ["--loss", "bceWithLogits", "--threshold", "0.8"] },
     { target: "price", what: "a regressor, in the target's units", extra: [] },
   ];
   for (const { target, what, extra } of cases) {
     it(what, async () => {
-      const name = `${target}${extra.length ? "-logits" : ""}`;
+      const name = `${target}${extra.length ? `-${extra.length}` : ""}`;
       const features = FEATURES.join(",");
       expect(micrograd("train", "--data", "train.csv", "--target", target, "--features", features, "--epochs", "40", "--quiet", "--out", `${name}.json`, ...extra).code).toBe(0);
       expect(micrograd("predict", "--model", `${name}.json`, "--data", "test.csv", "--out", `${name}.csv`).code).toBe(0);

@@ -242,6 +242,26 @@ describe("nothing is overwritten or lost", () => {
   });
 });
 
+describe("a decision threshold for two classes", () => {
+  it("predicts the second class only above --threshold, saved in the model, and eval can try another", () => {
+    write("threshold.csv", `x1,x2,label\n${rows(80, 13).join("\n")}\n`);
+    const trained = micrograd("train", "--data", "threshold.csv", "--target", "label", "--epochs", "30", "--threshold", "0.9", "--out", "threshold.json");
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(model("threshold.json").threshold).toBe(0.9);
+    const predicted = micrograd("predict", "--model", "threshold.json", "--data", "threshold.csv");
+    const [header, ...lines] = predicted.stdout.trim().split("\n").map((l) => l.split(","));
+    expect(header).toEqual(["x1", "x2", "label", "prediction", "probability_hi", "probability_lo"]);
+    // Classes are sorted: "hi" then "lo"; the second class is predicted only above 0.9.
+    for (const l of lines) expect(l[3]).toBe(Number(l[5]) > 0.9 ? "lo" : "hi");
+    expect(lines.some((l) => Number(l[5]) > 0.5 && Number(l[5]) <= 0.9)).toBe(true);
+    const strict = JSON.parse(micrograd("eval", "--model", "threshold.json", "--data", "threshold.csv", "--json").stdout) as { confusion: { matrix: number[][] } };
+    const usual = JSON.parse(micrograd("eval", "--model", "threshold.json", "--data", "threshold.csv", "--threshold", "0.5", "--json").stdout) as { confusion: { matrix: number[][] } };
+    const predictedLo = (m: number[][]) => (m[0]?.[1] ?? 0) + (m[1]?.[1] ?? 0);
+    expect(predictedLo(strict.confusion.matrix)).toBe(lines.filter((l) => l[3] === "lo").length);
+    expect(predictedLo(usual.confusion.matrix)).toBe(lines.filter((l) => Number(l[5]) > 0.5).length);
+  });
+});
+
 describe("provenance", () => {
   it("records every setting, the CLI's version and a fingerprint of the data in the model", () => {
     const csv = `x1,x2,label\n${rows(50, 11).join("\n")}\n`;
@@ -261,7 +281,7 @@ describe("provenance", () => {
 
 describe("help", () => {
   it("answers -h in every command, with the exit codes and how cells are read", () => {
-    for (const command of ["train", "predict", "eval", "export", "graph", "datasets"]) {
+    for (const command of ["train", "cv", "predict", "eval", "export", "graph", "datasets"]) {
       const r = micrograd(command, "-h");
       expect(r.code, command).toBe(0);
       expect(r.stdout).toContain("Exit codes: 0 success");

@@ -26,7 +26,7 @@ describe("model.schema.json", () => {
     const network = { format: "micrograd-ts/mlp", version: 1, nin: 1, nouts: [1], activation: "relu", outputActivation: "linear", seed: 0, parameters: [0.5, 0] };
     const base = {
       format: "micrograd-ts/cli-model", version: 2, loss: "mse", seed: 0, features: [{ column: "x", kind: "number", mean: 0, std: 1, fill: 0.5 }],
-      target: { column: "y", kind: "number", mean: 0, std: 1 }, unknown: "error", reading: { naValues: [], thousands: null }, settings: null, data: null, cli: null, network,
+      target: { column: "y", kind: "number", mean: 0, std: 1 }, unknown: "error", threshold: null, reading: { naValues: [], thousands: null }, settings: null, data: null, cli: null, network,
     };
     expect(validate(base), JSON.stringify(validate.errors)).toBe(true);
     expect(validate({ ...base, features: [{ column: "x", kind: "number", mean: 0, std: 0 }] })).toBe(false);
@@ -51,6 +51,9 @@ describe("output.schema.json", () => {
       expect(validateOutput(evaluated), JSON.stringify(validateOutput.errors)).toBe(true);
       expect(evaluated).toMatchObject({ format: "micrograd-ts/cli-eval", filled: 1 });
     }
+    const crossValidated = micrograd("cv", "--data", "data.csv", "--target", "weight", "--features", "colour,size", "--folds", "2", "--epochs", "2", "--json");
+    expect(crossValidated.code, crossValidated.stderr).toBe(0);
+    expect(validateOutput(JSON.parse(crossValidated.stdout)), JSON.stringify(validateOutput.errors)).toBe(true);
     expect(validateOutput({ format: "micrograd-ts/cli-eval", formatVersion: 2, filled: 0, rows: 1, loss: 0 })).toBe(false);
   });
 });

@@ -26,13 +26,14 @@ export type OnnxFeature =
  * - `classes`: `label`, the class name `string [N]`, and — where the loss defines them —
  *   `probabilities`, `double [N, classes]`: the softmax for `crossEntropy`, `[1 - p, p]` for
  *   `bce` (the output is p) and `bceWithLogits` (p = sigmoid of the output); `hinge` has none.
- *   The class is the argmax, or for one output the side of 0 (of 0.5 for `bce`).
+ *   The class is the argmax, or for one output the side of 0 (of 0.5 for `bce`) — or, with a
+ *   `threshold` (`bce` and `bceWithLogits`), whether the probability of the second class is above it.
  * - `regression`: `label`, `double [N]`, the output in the target's own units: `output·std + mean`.
  * Every head also gives `scores`, the network's raw outputs.
  */
 export type OnnxHead =
   | { kind: "raw" }
-  | { kind: "classes"; loss: "crossEntropy" | "bce" | "bceWithLogits" | "hinge"; classes: readonly string[] }
+  | { kind: "classes"; loss: "crossEntropy" | "bce" | "bceWithLogits" | "hinge"; classes: readonly string[]; threshold?: number }
   | { kind: "regression"; mean?: number; std?: number };
 
 /** Options for {@link toOnnx}. */
@@ -140,6 +141,10 @@ function checkHead(head: OnnxHead, nout: number): void {
     if (!["crossEntropy", "bce", "bceWithLogits", "hinge"].includes(loss)) throw new TypeError(`toOnnx: head.loss ${JSON.stringify(loss)} does not define classes`);
     if (loss !== "crossEntropy" && classes.length !== 2) throw new RangeError(`toOnnx: a ${loss} model has two classes, got ${classes.length}`);
     if (nout !== expected) throw new RangeError(`toOnnx: the network has ${nout} outputs but a ${loss} head over ${classes.length} classes needs ${expected}`);
+    const { threshold } = head;
+    if (threshold !== undefined && (loss === "crossEntropy" || loss === "hinge" || !(threshold > 0 && threshold < 1))) {
+      throw new RangeError(`toOnnx: head.threshold must be a probability between 0 and 1 (exclusive), for a bce or bceWithLogits head; got ${threshold} for ${loss}`);
+    }
   } else if (head.kind === "regression") {
     if (nout !== 1) throw new RangeError(`toOnnx: a regression head needs a network with 1 output, this one has ${nout}`);
     checkScale("head", head.mean, head.std);
@@ -224,8 +229,10 @@ function addHead(g: GraphBuilder, head: OnnxHead, scores: string, nout: number):
     probabilities = g.node("Softmax", [scores], { axis: { kind: "int", value: 1 } });
   } else {
     const p = loss === "bce" ? scores : loss === "bceWithLogits" ? g.node("Sigmoid", [scores]) : null;
-    const threshold = g.doubles([loss === "bce" ? 0.5 : 0], [1]);
-    const positive = g.node("Cast", [g.node("Greater", [scores, threshold])], { to: { kind: "int", value: INT64 } });
+    const side = head.threshold === undefined || p === null
+      ? g.node("Greater", [scores, g.doubles([loss === "bce" ? 0.5 : 0], [1])])
+      : g.node("Greater", [p, g.doubles([head.threshold], [1])]);
+    const positive = g.node("Cast", [side], { to: { kind: "int", value: INT64 } });
     index = g.node("Reshape", [positive, g.int64s([-1], [1])]);
     if (p !== null) probabilities = g.node("Concat", [g.node("Sub", [g.doubles([1], [1]), p]), p], { axis: { kind: "int", value: 1 } });
   }

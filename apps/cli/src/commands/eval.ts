@@ -1,9 +1,10 @@
 import { evaluate } from "@micrograd/training";
-import { MODEL_FLAG, requireString } from "../args.js";
+import { MODEL_FLAG, THRESHOLD_FLAG, requireString } from "../args.js";
 import type { Command } from "../args.js";
 import { READING_NOTES, READ_FLAGS, readingOptions, streamForModel } from "../data.js";
 import { loadModel } from "../model-file.js";
 import { classReport, computeMetrics, metricRows } from "../metrics.js";
+import { thresholdFlag } from "../predict-row.js";
 import { table } from "../report.js";
 
 export const evalCommand: Command = {
@@ -13,6 +14,7 @@ export const evalCommand: Command = {
     model: MODEL_FLAG,
     data: { type: "string", short: "d", value: "FILE", description: "CSV with the feature columns and the target column; - for standard input" },
     ...READ_FLAGS,
+    threshold: THRESHOLD_FLAG,
     json: { type: "boolean", description: "print the results as JSON" },
   },
   notes: `${READING_NOTES}
@@ -21,6 +23,7 @@ error naming its line.`,
   examples: ["micrograd eval --model iris.json --data iris-test.csv", "micrograd eval --model iris.json --data iris-test.csv --json"],
   run(flags) {
     const { file, model } = loadModel(requireString(flags, "model", "the model file to evaluate"));
+    const threshold = thresholdFlag(flags, file.loss, file.threshold);
     const reading = readingOptions(flags, file.reading);
     const x: number[][] = [];
     const y: number[] = [];
@@ -32,7 +35,7 @@ error naming its line.`,
     });
     const data = { name: String(flags.data), x, y, classes: file.target.kind === "classes" ? file.target.classes.length : 0 };
     const { loss, outputs } = evaluate(model, data, file.loss);
-    const metrics = computeMetrics(file.loss, file.target, outputs, data.y, loss);
+    const metrics = computeMetrics(file.loss, file.target, outputs, data.y, loss, threshold);
     if (flags.json) {
       console.log(JSON.stringify({ format: "micrograd-ts/cli-eval", formatVersion: 1, filled, ...metrics }, null, 2));
       return;

@@ -32,7 +32,7 @@ export function onnxOptions(file: ModelFile): { features: OnnxFeature[]; head: O
   const { target, loss } = file;
   if (target.kind === "number") return { features, head: { kind: "regression", mean: target.mean, std: target.std } };
   if (loss === "mse" || loss === "sse") throw new UsageError(`the model predicts classes with the regression loss ${loss}; ONNX export needs a classification loss`);
-  return { features, head: { kind: "classes", loss, classes: target.classes } };
+  return { features, head: { kind: "classes", loss, classes: target.classes, ...(file.threshold === null ? {} : { threshold: file.threshold }) } };
 }
 
 export const exportCommand: Command = {

@@ -1,14 +1,14 @@
 import { compile } from "@micrograd/engine";
 import type { MLP } from "@micrograd/nn";
 import { givesProbabilities, probabilities } from "@micrograd/training";
-import { MODEL_FLAG, outputFlags, requireString } from "../args.js";
+import { MODEL_FLAG, THRESHOLD_FLAG, outputFlags, requireString } from "../args.js";
 import type { Command } from "../args.js";
 import { READING_NOTES, READ_FLAGS, encodeInput, readingOptions, streamForModel } from "../data.js";
 import { UsageError } from "../errors.js";
 import { prepareOutput } from "../files.js";
 import { loadModel } from "../model-file.js";
 import type { ModelFile } from "../model-file.js";
-import { describeOutputs } from "../predict-row.js";
+import { describeOutputs, thresholdFlag } from "../predict-row.js";
 import { didYouMean } from "../suggest.js";
 
 /** A CSV field, quoted when it must be. */
@@ -22,6 +22,7 @@ export const predict: Command = {
     data: { type: "string", short: "d", value: "FILE", description: "CSV with the model's feature columns (a target column is ignored); - for standard input" },
     input: { type: "string", value: "A,B,…", description: "one input, the feature values in training order" },
     keep: { type: "string", value: "A,B,…", description: "input columns to copy next to the predictions (default: all)" },
+    threshold: THRESHOLD_FLAG,
     ...READ_FLAGS,
     ...outputFlags("write the predictions here instead of stdout"),
   },
@@ -40,7 +41,7 @@ One output row per input row, always: missing cells are filled as the model was 
     const output = prepareOutput(typeof flags.out === "string" ? flags.out : "-", flags.force === true, [data, modelPath]);
     const { file, model } = loadModel(modelPath);
     const reading = readingOptions(flags, file.reading);
-    const rows = rowWriter(file, model);
+    const rows = rowWriter(file, model, thresholdFlag(flags, file.loss, file.threshold));
     const keepNames = flags.keep === undefined ? null : String(flags.keep).split(",").map((c) => c.trim());
     const sink = output.open();
     try {
@@ -85,7 +86,7 @@ function keptColumns(columns: string[], names: string[] | null, source: string):
  * fields, the prediction and each class's probability. The network runs compiled, one
  * recording replayed over the batch.
  */
-function rowWriter(file: ModelFile, model: MLP) {
+function rowWriter(file: ModelFile, model: MLP, threshold: number | null) {
   const graph = compile((inputs) => model.forward(inputs), new Array<number>(model.nin).fill(0));
   const target = file.target;
   const width = model.nouts.at(-1) as number;
@@ -102,7 +103,7 @@ function rowWriter(file: ModelFile, model: MLP) {
       for (let r = 0; r < rows; r++) {
         for (let j = 0; j < width; j++) outputs[j] = graph.outputAt(j, r);
         for (const kept of fields[r] ?? []) text += `${field(kept)},`;
-        text += field(describeOutputs(file, outputs));
+        text += field(describeOutputs(file, threshold, outputs));
         if (withProbabilities) for (const p of probabilities(file.loss, outputs) as number[]) text += `,${p}`;
         text += "\n";
       }

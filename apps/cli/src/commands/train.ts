@@ -3,8 +3,8 @@ import type { Activation } from "@micrograd/nn";
 import { Adam, AdamW, SGD, cosineDecay, stepDecay } from "@micrograd/optim";
 import type { Schedule } from "@micrograd/optim";
 import { LOSS_NAMES, evaluate, train as runTraining } from "@micrograd/training";
-import type { FlatDataset, LossName } from "@micrograd/training";
-import { choiceFlag, numberFlag, optionalNumberFlag, outputFlags, sizesFlag } from "../args.js";
+import type { FlatDataset, LossName, TrainResult } from "@micrograd/training";
+import { THRESHOLD_FLAG, choiceFlag, numberFlag, optionalNumberFlag, outputFlags, sizesFlag } from "../args.js";
 import type { Command, Flags } from "../args.js";
 import { CLASSIFICATION, ENCODING_FLAGS, READING_NOTES, READ_FLAGS, prepareTraining, unknownFlag } from "../data.js";
 import type { Prepared } from "../data.js";
@@ -13,8 +13,11 @@ import type { Impute } from "../encoding.js";
 import { TrainingFailedError, UsageError } from "../errors.js";
 import { prepareOutput } from "../files.js";
 import type { ModelFile } from "../model-file.js";
+import { thresholdFlag } from "../predict-row.js";
 import { classReport, computeMetrics, metricRows } from "../metrics.js";
+import type { Metrics } from "../metrics.js";
 import { chart, progress, table } from "../report.js";
+import type { EpochProgress } from "../report.js";
 import { cliVersion } from "../version.js";
 
 const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "sigmoid", "linear"];
@@ -51,6 +54,7 @@ export const train: Command = {
     "val-split": { type: "string", value: "X", description: "fraction of rows held out for validation, stratified for classes (default 0)" },
     patience: { type: "string", value: "N", description: "stop when the validation loss has not improved for N epochs, keeping the best weights (needs --val-split)" },
     ...outputFlags("where to save the model (default model.json)"),
+    threshold: THRESHOLD_FLAG,
     json: { type: "boolean", description: "print the results as JSON" },
   },
   notes: `${READING_NOTES}
@@ -76,68 +80,19 @@ and no model written; a loss that ends above where it started gets a warning.`,
     const output = prepareOutput(typeof flags.out === "string" ? flags.out : "model.json", flags.force === true, [typeof flags.data === "string" ? flags.data : undefined]);
     // With the model on stdout, the summary goes to stderr.
     const say = (text: string) => (output.toStdout ? console.error(text) : console.log(text));
-    const prepared = prepareTraining(flags, lossFlag, { fraction: options.valSplit, seed: options.seed });
+    const prepared = prepareTraining(flags, lossFlag).split({ fraction: options.valSplit, seed: options.seed });
     if (flags.quiet !== true) prepared.notes.forEach((note) => process.stderr.write(`${note}\n`));
     const loss = lossFlag ?? defaultLoss(prepared);
     checkLossFits(loss, prepared);
-    const { trainSet, validation } = prepared;
-    const trainRows = trainSet.y.length;
-
+    const threshold = thresholdFlag(flags, loss);
+    const bar = progress(flags.quiet === true || flags.json === true, prepared.trainSet.y.length);
+    const fitted = fit(prepared, loss, options, threshold, bar);
+    const { model, result, epochLosses, validationLosses, kept, trainMetrics, validationMetrics, lr, batchSize, epochsRun, firstLoss } = fitted;
+    const { validation } = prepared;
     const classes = prepared.target.kind === "classes" ? prepared.target.classes.length : 0;
-    const model = new MLP(encodedWidth(prepared.features), [...options.layers, loss === "crossEntropy" ? classes : 1], {
-      activation: options.activation,
-      outputActivation: loss === "bce" ? "sigmoid" : "linear",
-      seed: options.seed,
-    });
-    const lr = options.lr ?? (options.optimizer === "sgd" ? 0.1 : 0.01);
-    const optimizer = options.optimizer === "sgd"
-      ? new SGD(model.parameters(), { lr, weightDecay: options.weightDecay })
-      : options.weightDecay > 0 ? new AdamW(model.parameters(), { lr, weightDecay: options.weightDecay }) : new Adam(model.parameters(), { lr });
-    const batchSize = Math.min(options.batchSize ?? trainRows, trainRows);
-    const stepsPerEpoch = Math.ceil(trainRows / batchSize);
-    const steps = options.epochs * stepsPerEpoch;
-
-    const bar = progress(flags.quiet === true || flags.json === true, trainRows);
-    const epochLosses: number[] = [];
-    const stopping = earlyStopping(model, validation, options.patience);
-    const validationLosses: number[] = [];
-    let firstLoss = NaN;
-    let lossSum = 0;
-    let accuracySum = 0;
-    const schedule = makeSchedule(options.schedule, lr, steps);
-    const result = runTraining({
-      model, data: trainSet, loss, optimizer, batchSize, seed: options.seed, steps,
-      ...(schedule ? { schedule } : {}),
-      onStep(s) {
-        if (s.step === 1) firstLoss = s.loss;
-        if (firstLoss > 0 && s.loss > EXPLODED * firstLoss) {
-          throw new TrainingFailedError(
-            `the loss exploded from ${firstLoss.toPrecision(4)} to ${s.loss.toPrecision(4)} at step ${s.step}: lower the learning rate (now ${s.lr}); no model was written`,
-          );
-        }
-        lossSum += s.loss;
-        accuracySum += s.accuracy ?? 0;
-        if (s.step % stepsPerEpoch !== 0) return;
-        const epoch = s.step / stepsPerEpoch;
-        epochLosses.push(lossSum / stepsPerEpoch);
-        bar.epoch({ epoch, epochs: options.epochs, loss: lossSum / stepsPerEpoch, accuracy: s.accuracy === null ? null : accuracySum / stepsPerEpoch });
-        lossSum = 0;
-        accuracySum = 0;
-        if (validation) validationLosses.push(evaluate(model, validation, loss).loss);
-        return stopping.afterEpoch(epoch, validationLosses.at(-1));
-      },
-    });
-    bar.end();
-    const kept = stopping.restoreBest();
-
-    const final = evaluate(model, trainSet, loss);
-    const held = validation ? evaluate(model, validation, loss) : null;
-    const trainMetrics = computeMetrics(loss, prepared.target, final.outputs, trainSet.y, final.loss);
-    const validationMetrics = held && validation ? computeMetrics(loss, prepared.target, held.outputs, validation.y, held.loss) : null;
-    const epochsRun = result.history.length / stepsPerEpoch;
     const file: ModelFile = {
       format: "micrograd-ts/cli-model", version: 2, loss, seed: options.seed,
-      features: prepared.features, target: prepared.target, unknown: unknownFlag(flags), reading: prepared.reading,
+      features: prepared.features, target: prepared.target, unknown: unknownFlag(flags), threshold, reading: prepared.reading,
       settings: {
         task: prepared.target.kind === "classes" ? "classification" : "regression",
         layers: options.layers, activation: options.activation, loss, optimizer: options.optimizer, lr, weightDecay: options.weightDecay,
@@ -191,6 +146,82 @@ and no model written; a loss that ends above where it started gets a warning.`,
   },
 };
 
+/** What one training run made: the model, its losses, what early stopping kept, and the metrics of both parts. */
+export interface Fitted {
+  model: MLP;
+  result: TrainResult;
+  lr: number;
+  batchSize: number;
+  epochsRun: number;
+  firstLoss: number;
+  epochLosses: number[];
+  validationLosses: number[];
+  kept: { epoch: number; loss: number } | null;
+  trainMetrics: Metrics;
+  validationMetrics: Metrics | null;
+}
+
+/**
+ * Trains a new network on `prepared.trainSet` as the options say, watching the validation rows
+ * after each epoch (early stopping, the validation curve), and measures both parts. A loss that
+ * grows {@link EXPLODED}-fold stops the run with a {@link TrainingFailedError}.
+ */
+export function fit(prepared: Prepared, loss: LossName, options: TrainOptions, threshold: number | null, bar: EpochProgress): Fitted {
+  const { trainSet, validation } = prepared;
+  const trainRows = trainSet.y.length;
+  const classes = prepared.target.kind === "classes" ? prepared.target.classes.length : 0;
+  const model = new MLP(encodedWidth(prepared.features), [...options.layers, loss === "crossEntropy" ? classes : 1], {
+    activation: options.activation,
+    outputActivation: loss === "bce" ? "sigmoid" : "linear",
+    seed: options.seed,
+  });
+  const lr = options.lr ?? (options.optimizer === "sgd" ? 0.1 : 0.01);
+  const optimizer = options.optimizer === "sgd"
+    ? new SGD(model.parameters(), { lr, weightDecay: options.weightDecay })
+    : options.weightDecay > 0 ? new AdamW(model.parameters(), { lr, weightDecay: options.weightDecay }) : new Adam(model.parameters(), { lr });
+  const batchSize = Math.min(options.batchSize ?? trainRows, trainRows);
+  const stepsPerEpoch = Math.ceil(trainRows / batchSize);
+  const steps = options.epochs * stepsPerEpoch;
+  const epochLosses: number[] = [];
+  const stopping = earlyStopping(model, validation, options.patience);
+  const validationLosses: number[] = [];
+  let firstLoss = NaN;
+  let lossSum = 0;
+  let accuracySum = 0;
+  const schedule = makeSchedule(options.schedule, lr, steps);
+  const result = runTraining({
+    model, data: trainSet, loss, optimizer, batchSize, seed: options.seed, steps,
+    ...(schedule ? { schedule } : {}),
+    onStep(s) {
+      if (s.step === 1) firstLoss = s.loss;
+      if (firstLoss > 0 && s.loss > EXPLODED * firstLoss) {
+        throw new TrainingFailedError(
+          `the loss exploded from ${firstLoss.toPrecision(4)} to ${s.loss.toPrecision(4)} at step ${s.step}: lower the learning rate (now ${s.lr}); no model was written`,
+        );
+      }
+      lossSum += s.loss;
+      accuracySum += s.accuracy ?? 0;
+      if (s.step % stepsPerEpoch !== 0) return;
+      const epoch = s.step / stepsPerEpoch;
+      epochLosses.push(lossSum / stepsPerEpoch);
+      bar.epoch({ epoch, epochs: options.epochs, loss: lossSum / stepsPerEpoch, accuracy: s.accuracy === null ? null : accuracySum / stepsPerEpoch });
+      lossSum = 0;
+      accuracySum = 0;
+      if (validation) validationLosses.push(evaluate(model, validation, loss).loss);
+      return stopping.afterEpoch(epoch, validationLosses.at(-1));
+    },
+  });
+  bar.end();
+  const kept = stopping.restoreBest();
+  const final = evaluate(model, trainSet, loss);
+  const held = validation ? evaluate(model, validation, loss) : null;
+  return {
+    model, result, lr, batchSize, epochsRun: result.history.length / stepsPerEpoch, firstLoss, epochLosses, validationLosses, kept,
+    trainMetrics: computeMetrics(loss, prepared.target, final.outputs, trainSet.y, final.loss, threshold),
+    validationMetrics: held && validation ? computeMetrics(loss, prepared.target, held.outputs, validation.y, held.loss, threshold) : null,
+  };
+}
+
 /**
  * Early stopping on the validation loss (measured after each epoch): remembers the best weights so far and
  * says to stop once `patience` epochs have passed without improvement; `restoreBest` puts the
@@ -213,7 +244,11 @@ function earlyStopping(model: MLP, validation: FlatDataset | null, patience: num
   };
 }
 
-function readOptions(flags: Flags) {
+/** The training settings, from the flags. */
+export type TrainOptions = ReturnType<typeof readOptions>;
+
+/** The training settings from the flags `train` and `cv` share. */
+export function readOptions(flags: Flags) {
   return {
     layers: sizesFlag(flags, "layers", [16, 16]),
     activation: choiceFlag(flags, "activation", ACTIVATIONS, "relu"),
@@ -236,12 +271,14 @@ function makeSchedule(name: (typeof SCHEDULES)[number], lr: number, steps: numbe
   return null;
 }
 
-function defaultLoss({ target }: Prepared): LossName {
+/** The loss for a target when `--loss` is not given: cross-entropy for 3+ classes, BCE for two, MSE for numbers. */
+export function defaultLoss({ target }: { target: Prepared["target"] }): LossName {
   if (target.kind === "number") return "mse";
   return target.classes.length > 2 ? "crossEntropy" : "bce";
 }
 
-function checkLossFits(loss: LossName, { target }: Prepared): void {
+/** Refuses a `--loss` that does not fit the target. */
+export function checkLossFits(loss: LossName, { target }: { target: Prepared["target"] }): void {
   const classes = target.kind === "classes" ? target.classes.length : 0;
   if (CLASSIFICATION.includes(loss) && loss !== "crossEntropy" && classes !== 2) {
     throw new UsageError(`--loss ${loss} needs exactly 2 classes, but ${target.column} has ${classes || "numeric values, not classes"}; use --loss crossEntropy for more`);

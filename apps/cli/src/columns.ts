@@ -156,23 +156,23 @@ export function columnKind(table: ColumnTable, column: Column): ColumnKind {
  * value (`007` and `7.0` are both `7`): -1 marks a missing cell.
  */
 export function textCodes(table: ColumnTable, column: Column): { codes: Int32Array; categories: string[] } {
-  const codes = column.codes ? column.codes.subarray(0, table.rows) : new Int32Array(table.rows).fill(-1);
-  const categories = [...column.categories];
   const numbers = column.numbers;
-  if (numbers !== null) {
-    const index = new Map(categories.map((c, i) => [c, i]));
-    for (let r = 0; r < table.rows; r++) {
-      const v = numbers[r] as number;
-      if (Number.isNaN(v)) continue;
-      const name = String(v);
-      let code = index.get(name);
-      if (code === undefined) {
-        code = categories.length;
-        categories.push(name);
-        index.set(name, code);
-      }
-      codes[r] = code;
+  if (numbers === null) return { codes: column.codes ? column.codes.subarray(0, table.rows) : new Int32Array(table.rows).fill(-1), categories: column.categories };
+  // Number cells get codes of their own: into a copy, so the table stays as read.
+  const codes = column.codes ? column.codes.slice(0, table.rows) : new Int32Array(table.rows).fill(-1);
+  const categories = [...column.categories];
+  const index = new Map(categories.map((c, i) => [c, i]));
+  for (let r = 0; r < table.rows; r++) {
+    const v = numbers[r] as number;
+    if (Number.isNaN(v)) continue;
+    const name = String(v);
+    let code = index.get(name);
+    if (code === undefined) {
+      code = categories.length;
+      categories.push(name);
+      index.set(name, code);
     }
+    codes[r] = code;
   }
   return { codes, categories };
 }

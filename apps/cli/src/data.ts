@@ -307,7 +307,7 @@ export function fitTarget(table: ColumnTable, column: Column, task: "classificat
   if (task === undefined) {
     notes.push(`treating ${name} as ${distinct.size} classes (whole numbers, at most ${MAX_INTEGER_CLASSES} distinct); pass --task regression to predict it as a number`);
   }
-  const { codes, categories } = textCodes(table, { ...column, codes: null, categories: [] });
+  const { codes, categories } = textCodes(table, column);
   return classesOf(column, categories, codes, true);
 }
 
@@ -457,7 +457,7 @@ function encodeColumns(
 
 /** Each row's class index in `target.classes` (-1 where missing). */
 function classIndexes(table: ColumnTable, column: Column, target: TargetSpec & { kind: "classes" }): Int32Array {
-  const { codes, categories } = columnKind(table, column) === "text" ? textCodes(table, column) : textCodes(table, { ...column, codes: null, categories: [] });
+  const { codes, categories } = textCodes(table, column);
   const slot = categories.map((name) => target.classes.indexOf(name));
   return codes.map((k) => (k < 0 ? -1 : (slot[k] as number)));
 }

@@ -94,6 +94,20 @@ describe("number columns with odd cells", () => {
   });
 });
 
+describe("text columns with number cells", () => {
+  it("names number cells of a text column by value, in training and at predict time", () => {
+    const sizes = ["S", "M", "L", "10", "10.0", "S", "M", "L"];
+    write("sizes.csv", `size,x,label\n${Array.from({ length: 32 }, (_, i) => `${sizes[i % 8]},${i % 5},${i % 2 ? "a" : "b"}`).join("\n")}\n`);
+    const r = micrograd("train", "--data", "sizes.csv", "--target", "label", "--epochs", "2", "--out", "sizes.json");
+    expect(r.code, r.stderr).toBe(0);
+    expect(model("sizes.json").features[0]).toMatchObject({ kind: "category", categories: ["10", "L", "M", "S"] });
+    write("sizes-new.csv", "size,x\n10.00,1\nM,2\n");
+    const p = micrograd("predict", "--model", "sizes.json", "--data", "sizes-new.csv");
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout.trim().split("\n")).toHaveLength(3);
+  });
+});
+
 describe("the shape of the file", () => {
   it.each([
     ["semicolons", "semi.csv", ";"],

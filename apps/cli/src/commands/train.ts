@@ -8,8 +8,7 @@ import { THRESHOLD_FLAG, choiceFlag, numberFlag, optionalNumberFlag, outputFlags
 import type { Command, Flags } from "../args.js";
 import { CLASSIFICATION, ENCODING_FLAGS, READING_NOTES, READ_FLAGS, prepareTraining, unknownFlag } from "../data.js";
 import type { Prepared } from "../data.js";
-import { encodedWidth } from "../encoding.js";
-import type { Impute } from "../encoding.js";
+import { IMPUTE, encodedWidth } from "../encoding.js";
 import { TrainingFailedError, UsageError } from "../errors.js";
 import { prepareOutput } from "../files.js";
 import type { ModelFile } from "../model-file.js";
@@ -97,7 +96,7 @@ and no model written; a loss that ends above where it started gets a warning.`,
         task: prepared.target.kind === "classes" ? "classification" : "regression",
         layers: options.layers, activation: options.activation, loss, optimizer: options.optimizer, lr, weightDecay: options.weightDecay,
         schedule: options.schedule, epochs: options.epochs, epochsRun, batchSize, seed: options.seed, valSplit: options.valSplit,
-        stratified: validation !== null && classes > 0, patience: options.patience ?? null, impute: choiceFlag(flags, "impute", ["median", "mean", "most-frequent", "none"] as const satisfies readonly Impute[], "median"),
+        stratified: validation !== null && classes > 0, patience: options.patience ?? null, impute: choiceFlag(flags, "impute", IMPUTE, "median"),
       },
       data: prepared.fingerprint, cli: cliVersion(), network: model.toJSON(),
     };

@@ -28,6 +28,9 @@ export interface TrainingSettings {
   stratified: boolean;
   patience: number | null;
   impute: Impute;
+  classWeight: "none" | "balanced";
+  /** The weight of each class's rows in the loss (null without class weights). */
+  classWeights: number[] | null;
 }
 
 /** Which data a model was trained on: enough to tell whether a file is the same one. */

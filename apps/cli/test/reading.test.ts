@@ -276,6 +276,32 @@ describe("a decision threshold for two classes", () => {
   });
 });
 
+describe("class weights", () => {
+  it("--class-weight balanced weighs rows by n / (classes · rows of the class) and finds more of a rare class", () => {
+    // 180 common rows and 20 rare ones, overlapping: unweighted, the rare class is mostly missed.
+    const random = new Random(21);
+    const lines = Array.from({ length: 200 }, (_, i) => {
+      const rare = i % 10 === 0;
+      return `${(random.normal(0, 1) + (rare ? 1.2 : 0)).toFixed(3)},${rare ? "rare" : "common"}`;
+    });
+    write("rare.csv", `x,kind\n${lines.join("\n")}\n`);
+    const recall = (args: string[]) => {
+      const r = micrograd("train", "--data", "rare.csv", "--target", "kind", "--epochs", "200", "--json", "--out", `rare-${args.length}.json`, ...args);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { train: { perClass: { class: string; recall: number }[] } }).train.perClass.find((c) => c.class === "rare")?.recall as number;
+    };
+    const plain = recall([]);
+    const balanced = recall(["--class-weight", "balanced"]);
+    expect(balanced).toBeGreaterThan(plain);
+    expect(balanced).toBeGreaterThanOrEqual(0.6);
+    // Classes sorted: common (180 rows), rare (20 rows).
+    expect((model("rare-2.json").settings as { classWeights: number[] }).classWeights).toEqual([200 / (2 * 180), 200 / (2 * 20)]);
+    const refused = micrograd("train", "--data", "rare.csv", "--target", "x", "--class-weight", "balanced", "--out", "rare-x.json");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--class-weight balanced needs classes");
+  });
+});
+
 describe("provenance", () => {
   it("records every setting, the CLI's version and a fingerprint of the data in the model", () => {
     const csv = `x1,x2,label\n${rows(50, 11).join("\n")}\n`;
@@ -286,6 +312,7 @@ describe("provenance", () => {
     expect(m.settings).toEqual({
       task: "classification", layers: [16, 16], activation: "relu", loss: "bce", optimizer: "adam", lr: 0.02, weightDecay: 0.01, schedule: "cosine",
       epochs: 4, epochsRun: 4, batchSize: 16, seed: 3, valSplit: 0.2, stratified: true, patience: null, impute: "median",
+      classWeight: "none", classWeights: null,
     });
     const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
     expect(m.cli).toBe(version);

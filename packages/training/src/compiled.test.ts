@@ -129,3 +129,51 @@ describe("a FlatDataset trains and evaluates as the same rows as arrays do, to t
     expect(() => train({ model, data, loss: "hinge", steps: 1, optimizer: new SGD(model.parameters(), { lr: 0.1 }) })).toThrow(/needs 6 features, got 5/);
   });
 });
+
+describe("class weights", () => {
+  const classSetups = setups.filter((s) => s.loss !== "mse" && s.loss !== "sse");
+  const weights = (setup: Setup) => Array.from({ length: setup.data.classes }, (_, k) => 0.5 + k * 0.75);
+
+  for (const setup of classSetups) {
+    it(`${setup.loss}: compiled and graph mode weigh each row alike, to the bit`, () => {
+      for (const batchSize of [undefined, 16]) {
+        const runWeighted = (compiled: boolean) => {
+          const model = new MLP(2, [8, setup.outputs], { activation: "tanh", outputActivation: setup.outputActivation ?? "linear", seed: 3 });
+          const result = train({
+            model, data: setup.data, loss: setup.loss, steps: 6, compiled, seed: 2, classWeights: weights(setup),
+            ...(batchSize === undefined ? {} : { batchSize }), optimizer: new Adam(model.parameters(), { lr: 0.05 }),
+          });
+          return { losses: result.history.map((h) => h.loss), weights: model.parameters().map((p) => p.data), mode: result.mode };
+        };
+        const fast = runWeighted(true);
+        const slow = runWeighted(false);
+        expect([fast.mode, slow.mode]).toEqual(["compiled", "graph"]);
+        expect(same(fast.losses, slow.losses)).toBe(true);
+        expect(same(fast.weights, slow.weights)).toBe(true);
+      }
+    });
+  }
+
+  it("weights of 2 double the loss exactly, and under SGD train as twice the learning rate does", () => {
+    for (const setup of classSetups) {
+      const model = new MLP(2, [8, setup.outputs], { activation: "tanh", outputActivation: setup.outputActivation ?? "linear", seed: 4 });
+      const twos = new Array<number>(setup.data.classes).fill(2);
+      expect(Object.is(evaluate(model, setup.data, setup.loss, twos).loss, 2 * evaluate(model, setup.data, setup.loss).loss)).toBe(true);
+      const sgd = (classWeights: number[] | undefined, lr: number) => {
+        const m = new MLP(2, [8, setup.outputs], { activation: "tanh", outputActivation: setup.outputActivation ?? "linear", seed: 4 });
+        train({ model: m, data: setup.data, loss: setup.loss, steps: 5, ...(classWeights ? { classWeights } : {}), optimizer: new SGD(m.parameters(), { lr }) });
+        return m.parameters().map((p) => p.data);
+      };
+      expect(same(sgd(twos, 0.05), sgd(undefined, 0.1))).toBe(true);
+    }
+  });
+
+  it("refuses weights for a regression, of the wrong length, or negative", () => {
+    const model = new MLP(2, [1], { seed: 0 });
+    const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+    const moonsData = moons({ n: 10 });
+    expect(() => train({ model, data: regression(), loss: "mse", steps: 1, optimizer, classWeights: [1, 1] })).toThrow(/need a class target/);
+    expect(() => train({ model, data: moonsData, loss: "hinge", steps: 1, optimizer, classWeights: [1] })).toThrow(/2 finite numbers ≥ 0/);
+    expect(() => train({ model, data: moonsData, loss: "hinge", steps: 1, optimizer, classWeights: [1, -1] })).toThrow(/2 finite numbers ≥ 0/);
+  });
+});

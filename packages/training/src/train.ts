@@ -1,5 +1,5 @@
-import { Random, compile } from "@micrograd/engine";
-import type { CompiledGraph, Value } from "@micrograd/engine";
+import { Random, Value, compile } from "@micrograd/engine";
+import type { CompiledGraph } from "@micrograd/engine";
 import { l1, l2 } from "@micrograd/losses";
 import type { MLP } from "@micrograd/nn";
 import type { Optimizer, Schedule } from "@micrograd/optim";
@@ -44,6 +44,12 @@ export interface TrainOptions {
   onStep?: (info: StepInfo) => boolean | void;
   /** Replay one recording of a row instead of building the graph each step (see {@link TrainResult.mode}); default true. */
   compiled?: boolean;
+  /**
+   * A weight per class (class targets only): each row's loss term is multiplied by its class's
+   * weight before the batch's mean, as PyTorch's per-element `weight` of `BCELoss` does and as
+   * scikit-learn's `class_weight` scales a row. `[n / (k·n₀), n / (k·n₁), …]` balances classes.
+   */
+  classWeights?: readonly number[];
 }
 
 /** What {@link train} did. */
@@ -106,6 +112,7 @@ export class Trainer {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError(`train: batchSize must be a positive integer, got ${batchSize}`);
     }
+    checkClassWeights(options.classWeights, options.data, options.loss);
     const batches = batchOrder(n, Math.min(batchSize, n), options.seed ?? 0);
     const forward = options.compiled === false ? graphPass(options, batches) : compiledPass(options, batches);
     this.options = options;
@@ -163,6 +170,15 @@ export function train(options: TrainOptions): TrainResult {
   return { history, last: history.at(-1) ?? null, stoppedEarly: false, mode: trainer.mode };
 }
 
+/** Refuses class weights that are not one finite number ≥ 0 per class of a class target. */
+function checkClassWeights(weights: readonly number[] | undefined, data: Dataset | FlatDataset, loss: LossName): void {
+  if (weights === undefined) return;
+  if (loss === "mse" || loss === "sse" || data.classes < 2) throw new RangeError(`train: classWeights need a class target and a class loss, got ${loss} on ${data.classes} classes`);
+  if (weights.length !== data.classes || weights.some((w) => !Number.isFinite(w) || w < 0)) {
+    throw new RangeError(`train: classWeights must be ${data.classes} finite numbers ≥ 0, one per class, got ${JSON.stringify(weights)}`);
+  }
+}
+
 /** A batch's loss plus the L2 and L1 penalties on every parameter (`params`), where set. */
 function stepLossOf(options: TrainerOptions, loss: Value, params: readonly Value[]): Value {
   const withL2 = options.l2 ? loss.add(l2(params, options.l2)) : loss;
@@ -179,7 +195,12 @@ function graphPass(options: TrainerOptions, batches: () => number[]) {
       const rows = batches();
       const outputs = rows.map((i) => model.forward(features(data, i)));
       const targets = rows.map((i) => data.y[i] as number);
-      const loss = stepLossOf(options, batchLoss(options.loss, outputs, targets), params);
+      const { classWeights } = options;
+      // Weighted, the batch is built from the same row terms a recording replays, each times its weight.
+      const batch = classWeights === undefined
+        ? batchLoss(options.loss, outputs, targets)
+        : reduceRows(options.loss, outputs.map((o, k) => weightedTerm(options.loss, o, targets[k] as number, classWeights)));
+      const loss = stepLossOf(options, batch, params);
       return { loss: loss.data, outputs: outputs.map((o) => o.map((v) => v.data)), targets, backward: () => loss.backward() };
     },
   };
@@ -193,7 +214,7 @@ function graphPass(options: TrainerOptions, batches: () => number[]) {
  */
 function compiledPass(options: TrainerOptions, batches: () => number[]) {
   const { model, data, loss } = options;
-  const { rows, encode, inputWidth, width } = recordRow(model, data, loss);
+  const { rows, encode, inputWidth, width } = recordRow(model, data, loss, options.classWeights);
   /** Per batch size: the loss's recording and the buffers a step of that size reuses. */
   const reductions = new Map<number, { graph: CompiledGraph; inputs: Float64Array; encoded: number[] | null; terms: Float64Array; seeds: Float64Array; column: Float64Array; outputs: number[][] }>();
   const reduction = (size: number) => {
@@ -235,30 +256,45 @@ function compiledPass(options: TrainerOptions, batches: () => number[]) {
  * row's features and encoded target as inputs; outputs: the term, then the model's outputs —
  * and `encode`, which writes row `row`'s inputs at `into[at…]`. What training and evaluation replay.
  */
-function recordRow(model: MLP, data: Dataset | FlatDataset, loss: LossName) {
+function recordRow(model: MLP, data: Dataset | FlatDataset, loss: LossName, classWeights?: readonly number[]) {
   const nin = model.nin;
   const width = model.nouts.at(-1) as number;
-  const inputWidth = nin + targetWidth(loss, width);
+  const targets = targetWidth(loss, width);
+  // With class weights, a row's weight is one more input, after its target.
+  const weighted = classWeights !== undefined;
+  const inputWidth = nin + targets + (weighted ? 1 : 0);
   // Called for every row of every step: plain loops, no closure per value.
-  const encode = isFlat(data)
+  const encodeFeatures = isFlat(data)
     ? (row: number, into: Float64Array, at: number) => {
       const x = data.x;
       const from = row * nin;
       for (let j = 0; j < nin; j++) into[at + j] = x[from + j] as number;
-      encodeTarget(loss, data.y[row] as number, into, at + nin, width);
     }
     : (row: number, into: Float64Array, at: number) => {
       const x = data.x[row] as number[];
       for (let j = 0; j < nin; j++) into[at + j] = x[j] as number;
-      encodeTarget(loss, data.y[row] as number, into, at + nin, width);
     };
+  const encode = (row: number, into: Float64Array, at: number) => {
+    encodeFeatures(row, into, at);
+    const y = data.y[row] as number;
+    encodeTarget(loss, y, into, at + nin, width);
+    if (weighted) into[at + nin + targets] = classWeights[y] as number;
+  };
   const example = new Float64Array(inputWidth);
   encode(0, example, 0);
   const rows = compile((inputs) => {
     const outputs = model.forward(inputs.slice(0, nin));
-    return [rowLoss(loss, outputs, inputs.slice(nin)), ...outputs];
+    const term = rowLoss(loss, outputs, inputs.slice(nin, nin + targets));
+    return [weighted ? term.mul(inputs[nin + targets] as Value) : term, ...outputs];
   }, Array.from(example));
   return { rows, encode, inputWidth, width };
+}
+
+/** One row's loss term times its class's weight, built in graph mode as {@link recordRow} records it. */
+function weightedTerm(loss: LossName, outputs: readonly Value[], target: number, classWeights: readonly number[]): Value {
+  const encoded = new Float64Array(targetWidth(loss, outputs.length));
+  encodeTarget(loss, target, encoded, 0, outputs.length);
+  return rowLoss(loss, outputs, Array.from(encoded, (t) => new Value(t))).mul(new Value(classWeights[target] as number));
 }
 
 /** Row `i`'s features as an array, for graph mode. */
@@ -294,15 +330,19 @@ const EVALUATE_CHUNK = 1024;
 /**
  * Outputs of `model` for every row of `data`, their loss under `loss` and their accuracy. Runs
  * compiled, a chunk of rows at a time, so a file of a million rows needs no graph of a million
- * rows; the loss is the one graph mode's `batchLoss` gives, to the bit.
+ * rows; the loss is the one graph mode's `batchLoss` gives, to the bit. With `classWeights`, each
+ * row's term is weighted as {@link TrainOptions.classWeights} says, as training weighs it.
  *
  * @example
  * evaluate(model, moons(), "hinge").accuracy; // 1
  */
-export function evaluate(model: MLP, data: Dataset | FlatDataset, loss: LossName): { loss: number; accuracy: number | null; outputs: number[][] } {
+export function evaluate(
+  model: MLP, data: Dataset | FlatDataset, loss: LossName, classWeights?: readonly number[],
+): { loss: number; accuracy: number | null; outputs: number[][] } {
   const n = rowCount(data);
   if (n === 0) throw new RangeError("evaluate: the dataset has no rows");
-  const { rows, encode, inputWidth, width } = recordRow(model, data, loss);
+  checkClassWeights(classWeights, data, loss);
+  const { rows, encode, inputWidth, width } = recordRow(model, data, loss, classWeights);
   const chunk = Math.min(n, EVALUATE_CHUNK);
   const inputs = new Float64Array(chunk * inputWidth);
   const outputs: number[][] = [];

@@ -9,7 +9,7 @@ import type { Command, Flags } from "../args.js";
 import { CLASSIFICATION, ENCODING_FLAGS, READING_NOTES, READ_FLAGS, prepareTraining, unknownFlag } from "../data.js";
 import type { Prepared } from "../data.js";
 import { IMPUTE, encodedWidth } from "../encoding.js";
-import { TrainingFailedError, UsageError } from "../errors.js";
+import { InputError, TrainingFailedError, UsageError } from "../errors.js";
 import { prepareOutput } from "../files.js";
 import type { ModelFile } from "../model-file.js";
 import { thresholdFlag } from "../predict-row.js";
@@ -54,6 +54,7 @@ export const train: Command = {
     patience: { type: "string", value: "N", description: "stop when the validation loss has not improved for N epochs, keeping the best weights (needs --val-split)" },
     ...outputFlags("where to save the model (default model.json)"),
     threshold: THRESHOLD_FLAG,
+    "class-weight": { type: "string", value: "HOW", description: "none (default) or balanced: weigh each row's loss by n / (classes · rows of its class), as scikit-learn's class_weight=\"balanced\"" },
     json: { type: "boolean", description: "print the results as JSON" },
   },
   notes: `${READING_NOTES}
@@ -86,7 +87,7 @@ and no model written; a loss that ends above where it started gets a warning.`,
     const threshold = thresholdFlag(flags, loss);
     const bar = progress(flags.quiet === true || flags.json === true, prepared.trainSet.y.length);
     const fitted = fit(prepared, loss, options, threshold, bar);
-    const { model, result, epochLosses, validationLosses, kept, trainMetrics, validationMetrics, lr, batchSize, epochsRun, firstLoss } = fitted;
+    const { model, result, epochLosses, validationLosses, kept, trainMetrics, validationMetrics, lr, batchSize, epochsRun, firstLoss, classWeights } = fitted;
     const { validation } = prepared;
     const classes = prepared.target.kind === "classes" ? prepared.target.classes.length : 0;
     const file: ModelFile = {
@@ -97,6 +98,7 @@ and no model written; a loss that ends above where it started gets a warning.`,
         layers: options.layers, activation: options.activation, loss, optimizer: options.optimizer, lr, weightDecay: options.weightDecay,
         schedule: options.schedule, epochs: options.epochs, epochsRun, batchSize, seed: options.seed, valSplit: options.valSplit,
         stratified: validation !== null && classes > 0, patience: options.patience ?? null, impute: choiceFlag(flags, "impute", IMPUTE, "median"),
+        classWeight: options.classWeight, classWeights,
       },
       data: prepared.fingerprint, cli: cliVersion(), network: model.toJSON(),
     };
@@ -150,6 +152,8 @@ export interface Fitted {
   model: MLP;
   result: TrainResult;
   lr: number;
+  /** The weight of each class's rows, with --class-weight balanced. */
+  classWeights: number[] | null;
   batchSize: number;
   epochsRun: number;
   firstLoss: number;
@@ -188,9 +192,12 @@ export function fit(prepared: Prepared, loss: LossName, options: TrainOptions, t
   let lossSum = 0;
   let accuracySum = 0;
   const schedule = makeSchedule(options.schedule, lr, steps);
+  const classWeights = options.classWeight === "balanced" ? balancedWeights(trainSet, prepared.target) : undefined;
+  const weighing = classWeights ? { classWeights } : {};
   const result = runTraining({
     model, data: trainSet, loss, optimizer, batchSize, seed: options.seed, steps,
     ...(schedule ? { schedule } : {}),
+    ...weighing,
     onStep(s) {
       if (s.step === 1) firstLoss = s.loss;
       if (firstLoss > 0 && s.loss > EXPLODED * firstLoss) {
@@ -206,16 +213,16 @@ export function fit(prepared: Prepared, loss: LossName, options: TrainOptions, t
       bar.epoch({ epoch, epochs: options.epochs, loss: lossSum / stepsPerEpoch, accuracy: s.accuracy === null ? null : accuracySum / stepsPerEpoch });
       lossSum = 0;
       accuracySum = 0;
-      if (validation) validationLosses.push(evaluate(model, validation, loss).loss);
+      if (validation) validationLosses.push(evaluate(model, validation, loss, classWeights).loss);
       return stopping.afterEpoch(epoch, validationLosses.at(-1));
     },
   });
   bar.end();
   const kept = stopping.restoreBest();
-  const final = evaluate(model, trainSet, loss);
-  const held = validation ? evaluate(model, validation, loss) : null;
+  const final = evaluate(model, trainSet, loss, classWeights);
+  const held = validation ? evaluate(model, validation, loss, classWeights) : null;
   return {
-    model, result, lr, batchSize, epochsRun: result.history.length / stepsPerEpoch, firstLoss, epochLosses, validationLosses, kept,
+    model, result, lr, batchSize, classWeights: classWeights ?? null, epochsRun: result.history.length / stepsPerEpoch, firstLoss, epochLosses, validationLosses, kept,
     trainMetrics: computeMetrics(loss, prepared.target, final.outputs, trainSet.y, final.loss, threshold),
     validationMetrics: held && validation ? computeMetrics(loss, prepared.target, held.outputs, validation.y, held.loss, threshold) : null,
   };
@@ -255,12 +262,27 @@ export function readOptions(flags: Flags) {
     lr: optionalNumberFlag(flags, "lr", { above: 0, max: 1e6 }),
     weightDecay: numberFlag(flags, "weight-decay", 0, { min: 0, max: 1e3 }),
     schedule: choiceFlag(flags, "schedule", SCHEDULES, "constant"),
+    classWeight: choiceFlag(flags, "class-weight", ["none", "balanced"] as const, "none"),
     epochs: numberFlag(flags, "epochs", 100, { min: 1, max: 1e7, integer: true }),
     batchSize: optionalNumberFlag(flags, "batch-size", { min: 1, max: 1e9, integer: true }),
     seed: numberFlag(flags, "seed", 0, { min: 0, max: 2 ** 32 - 1, integer: true }),
     valSplit: numberFlag(flags, "val-split", 0, { min: 0, max: 0.9 }),
     patience: optionalNumberFlag(flags, "patience", { min: 1, max: 1e7, integer: true }),
   };
+}
+
+/**
+ * scikit-learn's balanced class weights from the training rows: n / (k · nᵢ) for class i, so
+ * that every class weighs as much in the loss as the others. A class without training rows is an
+ * error, since no weight can balance it.
+ */
+function balancedWeights(trainSet: FlatDataset, target: Prepared["target"]): number[] {
+  if (target.kind !== "classes") throw new UsageError("--class-weight balanced needs classes; the target is a number");
+  const counts = new Array<number>(target.classes.length).fill(0);
+  for (const y of trainSet.y) counts[y] = (counts[y] as number) + 1;
+  const missing = counts.findIndex((c) => c === 0);
+  if (missing >= 0) throw new InputError(`--class-weight balanced: class ${JSON.stringify(target.classes[missing])} has no training rows`);
+  return counts.map((c) => trainSet.y.length / (counts.length * c));
 }
 
 /** The learning rate per step for `--schedule`: none for constant. */

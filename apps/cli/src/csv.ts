@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { InputError, UsageError } from "./errors.js";
 import { STDIO, whyUnreadable } from "./files.js";
 
@@ -9,6 +9,8 @@ export interface CsvOptions {
   delimiter?: string;
   /** `utf8` (the default; invalid bytes are an error naming the line) or `latin1` (windows-1252). */
   encoding?: "utf8" | "latin1";
+  /** Told after each chunk how many bytes were read, of how many (null for a pipe), and at the end. */
+  progress?: { read(bytes: number, total: number | null): void; end(): void };
 }
 
 /** The encodings `--encoding` takes. */
@@ -55,6 +57,9 @@ export function readCsv(
     throw new InputError(`cannot read data file ${path}: ${whyUnreadable(e)}`);
   }
   const decoder = new TextDecoder(options.encoding === "latin1" ? "latin1" : "utf-8", { fatal: true });
+  const stat = fstatSync(fd);
+  const total = stat.isFile() ? stat.size : null;
+  let done = 0;
   const bytes = new Uint8Array(CHUNK);
   const hash = createHash("sha256");
   let pending = "";
@@ -86,6 +91,8 @@ export function readCsv(
       }
       const last = size === 0;
       hash.update(bytes.subarray(0, size));
+      done += size;
+      options.progress?.read(done, total);
       let text: string;
       try {
         text = decoder.decode(bytes.subarray(0, size), { stream: !last });
@@ -106,6 +113,7 @@ export function readCsv(
       if (last) break;
     }
   } finally {
+    options.progress?.end();
     if (fd !== 0) closeSync(fd);
   }
   if (columns === null) throw new InputError(`${name} is empty; it needs a header row and at least one data row`);

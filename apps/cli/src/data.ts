@@ -13,6 +13,7 @@ import { IMPUTE, UNKNOWN, encodeFeatures, encodeTarget, encodedWidth, meanStd, m
 import type { FeatureSpec, Impute, TargetSpec, Unknown } from "./encoding.js";
 import { InputError, UsageError } from "./errors.js";
 import type { DataFingerprint } from "./model-file.js";
+import { readProgress } from "./report.js";
 import { didYouMean } from "./suggest.js";
 
 /** Built-in datasets and what they are. */
@@ -54,7 +55,8 @@ export function readingOptions(flags: Flags, base?: { naValues: string[]; thousa
   const naValues = [...(base?.naValues ?? []), ...(typeof flags["na-values"] === "string" ? flags["na-values"].split(",").map((s) => s.trim()) : [])];
   const thousands = typeof flags.thousands === "string" ? flags.thousands : base?.thousands ?? undefined;
   const rules = cellRules(naValues.length ? naValues.join(",") : undefined, thousands ?? undefined);
-  const csv: CsvOptions = { encoding: choiceFlag(flags, "encoding", ENCODINGS, "utf8") };
+  const name = typeof flags.data === "string" ? flags.data : "";
+  const csv: CsvOptions = { encoding: choiceFlag(flags, "encoding", ENCODINGS, "utf8"), progress: readProgress(flags.quiet === true || flags.json === true, name === "-" ? "standard input" : name) };
   if (typeof flags.delimiter === "string") csv.delimiter = parseDelimiter(flags.delimiter);
   return { csv, rules, saved: { naValues, thousands: thousands ?? null } };
 }

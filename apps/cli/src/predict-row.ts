@@ -1,4 +1,4 @@
-import { prediction, probabilities } from "@micrograd/training";
+import { predictedClass, probabilities } from "@micrograd/training";
 import type { LossName } from "@micrograd/training";
 import type { Flags } from "./args.js";
 import { optionalNumberFlag } from "./args.js";
@@ -11,7 +11,7 @@ import { THRESHOLD_LOSSES } from "./model-file.js";
  * 0.5), or — with a `threshold`, for two classes — class 1 when its probability is above it.
  */
 export function classOf(loss: LossName, threshold: number | null, outputs: readonly number[]): number {
-  if (threshold === null) return prediction(loss, outputs).class ?? 0;
+  if (threshold === null) return predictedClass(loss, outputs) ?? 0;
   return ((probabilities(loss, outputs) as number[])[1] as number) > threshold ? 1 : 0;
 }
 

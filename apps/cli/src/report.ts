@@ -36,6 +36,35 @@ export function progress(quiet: boolean, rows: number, stream: NodeJS.WriteStrea
   };
 }
 
+/** What reading a file reports as it goes: bytes read so far, of `total` when the size is known. */
+export interface ReadProgress {
+  read(bytes: number, total: number | null): void;
+  end(): void;
+}
+
+/**
+ * Progress of reading a file, on stderr, redrawn at most every 200 ms: the share read, or the
+ * megabytes read from a pipe; nothing when stderr is not a terminal, with --quiet or with --json.
+ */
+export function readProgress(quiet: boolean, name: string, stream: NodeJS.WriteStream = process.stderr): ReadProgress {
+  if (quiet || !stream.isTTY) return { read: () => undefined, end: () => undefined };
+  let last = -Infinity;
+  let drawn = false;
+  return {
+    read(bytes, total) {
+      const now = performance.now();
+      if (now - last < 200) return;
+      last = now;
+      drawn = true;
+      const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
+      stream.write(`\rreading ${name}: ${total ? `${Math.floor((100 * bytes) / total)}% (${mb(bytes)} of ${mb(total)})` : mb(bytes)}   `);
+    },
+    end: () => {
+      if (drawn) stream.write("\r\x1b[K");
+    },
+  };
+}
+
 /** Seconds as `1h02m`, `3m05s` or `12s`. */
 function duration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { progress } from "../src/report.js";
+import { progress, readProgress } from "../src/report.js";
 
 /** A stand-in for a terminal's stderr that keeps what is written. */
 function terminal(isTTY: boolean) {
@@ -26,6 +26,26 @@ describe("the progress bar", () => {
       bar.epoch({ epoch: 1, epochs: 1, loss: 1, accuracy: null });
       bar.end();
       expect(written).toEqual([]);
+    }
+  });
+});
+
+describe("reading progress", () => {
+  it("on a terminal, shows the share of the file read and clears its line at the end; elsewhere nothing", async () => {
+    const { written, stream } = terminal(true);
+    const reading = readProgress(false, "big.csv", stream);
+    reading.read(250e6, 1000e6);
+    reading.read(260e6, 1000e6); // within 200 ms of the last: not redrawn
+    await new Promise((resolve) => setTimeout(resolve, 210));
+    reading.read(600e6, null);
+    reading.end();
+    expect(written).toEqual(["\rreading big.csv: 25% (250 MB of 1000 MB)   ", "\rreading big.csv: 600 MB   ", "\r\u001b[K"]);
+    for (const [tty, quiet] of [[false, false], [true, true]] as const) {
+      const other = terminal(tty);
+      const silent = readProgress(quiet, "big.csv", other.stream);
+      silent.read(1, 2);
+      silent.end();
+      expect(other.written).toEqual([]);
     }
   });
 });

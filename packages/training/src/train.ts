@@ -345,6 +345,9 @@ export function evaluate(
   const { rows, encode, inputWidth, width } = recordRow(model, data, loss, classWeights);
   const chunk = Math.min(n, EVALUATE_CHUNK);
   const inputs = new Float64Array(chunk * inputWidth);
+  // Each replay's outputs, read a column at a time.
+  const terms = new Float64Array(chunk);
+  const columns = Array.from({ length: width }, () => new Float64Array(chunk));
   const outputs: number[][] = [];
   let total = 0;
   for (let start = 0; start < n; start += chunk) {
@@ -352,9 +355,13 @@ export function evaluate(
     for (let k = 0; k < size; k++) encode(start + k, inputs, k * inputWidth);
     rows.runBatch(size === chunk ? inputs : inputs.subarray(0, size * inputWidth), size);
     // The batch loss's sum, term by term in row order, as graph mode's `sum` adds them.
+    rows.outputColumn(0, terms);
+    for (let j = 0; j < width; j++) rows.outputColumn(1 + j, columns[j]);
     for (let k = 0; k < size; k++) {
-      total += rows.outputAt(0, k);
-      outputs.push(Array.from({ length: width }, (_, j) => rows.outputAt(1 + j, k)));
+      total += terms[k] as number;
+      const output = new Array<number>(width);
+      for (let j = 0; j < width; j++) output[j] = (columns[j] as Float64Array)[k] as number;
+      outputs.push(output);
     }
   }
   return { loss: loss === "sse" ? total : total / n, accuracy: accuracy(loss, outputs, data.y), outputs };

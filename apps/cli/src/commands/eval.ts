@@ -1,7 +1,8 @@
 import { evaluate } from "@micrograd/training";
+import type { FlatDataset } from "@micrograd/training";
 import { MODEL_FLAG, THRESHOLD_FLAG, requireString } from "../args.js";
 import type { Command } from "../args.js";
-import { READING_NOTES, READ_FLAGS, readingOptions, streamForModel } from "../data.js";
+import { CHUNK_ROWS, READING_NOTES, READ_FLAGS, readingOptions, streamForModel } from "../data.js";
 import { loadModel } from "../model-file.js";
 import { classReport, computeMetrics, metricRows } from "../metrics.js";
 import { thresholdFlag } from "../predict-row.js";
@@ -25,15 +26,22 @@ error naming its line.`,
     const { file, model } = loadModel(requireString(flags, "model", "the model file to evaluate"));
     const threshold = thresholdFlag(flags, file.loss, file.threshold);
     const reading = readingOptions(flags, file.reading);
-    const x: number[][] = [];
+    // The encoded rows, gathered flat: chunk after chunk, no array per row.
+    let x = new Float64Array(CHUNK_ROWS * model.nin);
     const y: number[] = [];
     let filled = 0;
     streamForModel(file, requireString(flags, "data", "a CSV with the target column"), reading, true, () => [], (chunk) => {
-      for (let r = 0; r < chunk.rows; r++) x.push(Array.from(chunk.inputs.subarray(r * model.nin, (r + 1) * model.nin)));
-      y.push(...chunk.targets);
+      const at = y.length * model.nin;
+      if (at + chunk.inputs.length > x.length) {
+        const bigger = new Float64Array(Math.max(x.length * 2, at + chunk.inputs.length));
+        bigger.set(x);
+        x = bigger;
+      }
+      x.set(chunk.inputs, at);
+      for (const t of chunk.targets) y.push(t);
       filled += chunk.filled;
     });
-    const data = { name: String(flags.data), x, y, classes: file.target.kind === "classes" ? file.target.classes.length : 0 };
+    const data: FlatDataset = { name: String(flags.data), x: x.subarray(0, y.length * model.nin), width: model.nin, y, classes: file.target.kind === "classes" ? file.target.classes.length : 0 };
     const { loss, outputs } = evaluate(model, data, file.loss);
     const metrics = computeMetrics(file.loss, file.target, outputs, data.y, loss, threshold);
     if (flags.json) {
@@ -41,7 +49,7 @@ error naming its line.`,
       return;
     }
     console.log(table([
-      ["rows", `${data.x.length}${filled ? ` (${filled} missing cells filled)` : ""}`],
+      ["rows", `${data.y.length}${filled ? ` (${filled} missing cells filled)` : ""}`],
       ...metricRows(metrics, "metrics"),
     ]));
     const report = classReport(metrics);

@@ -3,7 +3,7 @@ import type { MLP } from "@micrograd/nn";
 import { givesProbabilities, probabilities } from "@micrograd/training";
 import { MODEL_FLAG, THRESHOLD_FLAG, outputFlags, requireString } from "../args.js";
 import type { Command } from "../args.js";
-import { READING_NOTES, READ_FLAGS, encodeInput, readingOptions, streamForModel } from "../data.js";
+import { CHUNK_ROWS, READING_NOTES, READ_FLAGS, encodeInput, readingOptions, streamForModel } from "../data.js";
 import { UsageError } from "../errors.js";
 import { prepareOutput } from "../files.js";
 import { loadModel } from "../model-file.js";
@@ -92,6 +92,8 @@ function rowWriter(file: ModelFile, model: MLP, threshold: number | null) {
   const width = model.nouts.at(-1) as number;
   const withProbabilities = target.kind === "classes" && givesProbabilities(file.loss);
   const outputs = new Array<number>(width);
+  // The replay's outputs, read a column at a time.
+  const columns = Array.from({ length: width }, () => new Float64Array(CHUNK_ROWS));
   return {
     header(kept: string[]): string {
       const names = [...kept, "prediction", ...(withProbabilities && target.kind === "classes" ? target.classes.map((c) => `probability_${c}`) : [])];
@@ -99,9 +101,10 @@ function rowWriter(file: ModelFile, model: MLP, threshold: number | null) {
     },
     lines(inputs: Float64Array, rows: number, fields: string[][]): string {
       graph.runBatch(inputs.subarray(0, rows * model.nin), rows);
+      columns.forEach((column, j) => graph.outputColumn(j, column));
       let text = "";
       for (let r = 0; r < rows; r++) {
-        for (let j = 0; j < width; j++) outputs[j] = graph.outputAt(j, r);
+        for (let j = 0; j < width; j++) outputs[j] = (columns[j] as Float64Array)[r] as number;
         for (const kept of fields[r] ?? []) text += `${field(kept)},`;
         text += field(describeOutputs(file, threshold, outputs));
         if (withProbabilities) for (const p of probabilities(file.loss, outputs) as number[]) text += `,${p}`;

@@ -40,14 +40,14 @@ export function readCellAt(cells: Cells, i: number, rules: CellRules): Cell | nu
   return readCell(cells.string(i), rules);
 }
 
-/** The rules from `--na-values a,b` (added to {@link NA_MARKERS}) and `--thousands C`. */
-export function cellRules(naValues: string | undefined, thousands: string | undefined): CellRules {
-  const extra = naValues === undefined ? [] : naValues.split(",").map((s) => s.trim().toLowerCase());
-  if (thousands !== undefined && ([...thousands].length !== 1 || /[\d.eE+-]/.test(thousands))) {
+/** The rules from `--na-values` (markers added to {@link NA_MARKERS}) and `--thousands C` (null: none). */
+export function cellRules(naValues: readonly string[], thousands: string | null): CellRules {
+  const extra = naValues.map((s) => s.trim().toLowerCase());
+  if (thousands !== null && ([...thousands].length !== 1 || /[\d.eE+-]/.test(thousands))) {
     throw new UsageError(`--thousands must be one character that is not a digit, a point, e or a sign (e.g. , or _); got ${JSON.stringify(thousands)}`);
   }
   const missing = new Set([...NA_MARKERS, ...extra]);
-  return { missing, thousands: thousands ?? null, numericMissing: [...missing].some((m) => DECIMAL.test(m)) };
+  return { missing, thousands, numericMissing: [...missing].some((m) => DECIMAL.test(m)) };
 }
 
 /** What a cell reads as: a finite number, missing, or text (a number-like cell that is not finite says why). */

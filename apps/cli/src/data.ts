@@ -32,7 +32,7 @@ export type BuiltIn = keyof typeof BUILT_IN;
 export const READ_FLAGS: Record<string, Flag> = {
   delimiter: { type: "string", value: "C", description: "field separator (default: detected from the header among , ; tab |; tab for .tsv)" },
   encoding: { type: "string", value: "NAME", description: "utf8 (default) or latin1 (also reads Windows-1252)" },
-  "na-values": { type: "string", value: "A,B,…", description: "more cells that count as missing, besides empty, NA, N/A, #N/A, NaN, null, ? and -" },
+  "na-values": { type: "string", value: "A,B,…", description: "more cells that count as missing, besides empty, NA, N/A, #N/A, NaN, null, ? and - (one starting with - is written --na-values=-999)" },
   thousands: { type: "string", value: "C", description: "thousands separator in numbers, e.g. , to read 1,037 as 1037" },
 };
 
@@ -53,12 +53,12 @@ export interface Reading {
 /** The reading flags as options; `base` (a model's saved rules) is extended by the flags. */
 export function readingOptions(flags: Flags, base?: { naValues: string[]; thousands: string | null }): Reading {
   const naValues = [...(base?.naValues ?? []), ...(typeof flags["na-values"] === "string" ? flags["na-values"].split(",").map((s) => s.trim()) : [])];
-  const thousands = typeof flags.thousands === "string" ? flags.thousands : base?.thousands ?? undefined;
-  const rules = cellRules(naValues.length ? naValues.join(",") : undefined, thousands ?? undefined);
+  const thousands = typeof flags.thousands === "string" ? flags.thousands : base?.thousands ?? null;
+  const rules = cellRules(naValues, thousands);
   const name = typeof flags.data === "string" ? flags.data : "";
   const csv: CsvOptions = { encoding: choiceFlag(flags, "encoding", ENCODINGS, "utf8"), progress: readProgress(flags.quiet === true || flags.json === true, name === "-" ? "standard input" : name) };
   if (typeof flags.delimiter === "string") csv.delimiter = parseDelimiter(flags.delimiter);
-  return { csv, rules, saved: { naValues, thousands: thousands ?? null } };
+  return { csv, rules, saved: { naValues, thousands } };
 }
 
 /** Training data ready for a network — the training rows and the held-out ones — with the encoding that made it and what was done to the rows. */

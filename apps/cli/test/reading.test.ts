@@ -59,6 +59,17 @@ describe("number columns with odd cells", () => {
     expect(marked.stderr).toContain('1 in "x1"');
   });
 
+  it("takes a number as a missing-value marker when --na-values names it (a -999 sentinel)", () => {
+    const lines = ["x1,x2,label", ...rows(30, 14)];
+    [3, 9].forEach((i) => (lines[i] = lines[i]!.replace(/,[^,]+,/, ",-999,")));
+    write("sentinel.csv", `${lines.join("\n")}\n`);
+    const r = micrograd("train", "--data", "sentinel.csv", "--target", "label", "--na-values=-999", "--epochs", "1", "--out", "sentinel.json");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('2 in "x2"');
+    expect((model("sentinel.json").features[1] as { mean: number }).mean).toBeGreaterThan(-2);
+    expect(model("sentinel.json").reading).toEqual({ naValues: ["-999"], thousands: null });
+  });
+
   it.each([
     ["inf", /line 4, column "x1": "inf" is infinite/],
     ["-Infinity", /line 4, column "x1": "-Infinity" is infinite/],

@@ -85,37 +85,108 @@ export const DEFAULTS: TrainConfig = {
   loss: "hinge", optimizer: "adam", lr: 0.01, batch: 0, regularization: "l2", rate: 1e-4, features: ["x1", "x2"], discretize: false, test: 0, showTest: true, extra: [],
 };
 
-const number = (raw: string | null, fallback: number, min: number, max: number, integer = false): number => {
-  const x = raw === null ? NaN : Number(raw);
-  return raw !== null && raw.trim() !== "" && Number.isFinite(x) && x >= min && x <= max && (!integer || Number.isInteger(x)) ? x : fallback;
+/** The numbers a setup takes, with their bounds: what a URL or a field may hold. */
+const NUMBERS = {
+  n: { min: 10, max: 1000, integer: true },
+  noise: { min: 0, max: 1, integer: false },
+  seed: { min: 0, max: 2 ** 31, integer: true },
+  lr: { min: 1e-6, max: 10, integer: false },
+  batch: { min: 0, max: 1000, integer: true },
+  rate: { min: 0, max: 1, integer: false },
+  test: { min: 0, max: 0.9, integer: false },
+} as const;
+type NumberField = keyof typeof NUMBERS;
+
+const MAX_LAYERS = 6;
+const MAX_NEURONS = 64;
+
+/** The value `raw` holds for number field `name`, or null when it is not one of the values allowed. */
+function numberIn(name: NumberField, raw: string): number | null {
+  const { min, max, integer } = NUMBERS[name];
+  const x = Number(raw);
+  return raw.trim() !== "" && Number.isFinite(x) && x >= min && x <= max && (!integer || Number.isInteger(x)) ? x : null;
+}
+
+/** Hidden layer sizes from `8,8`, or null when they are not 1 to 6 whole numbers from 1 to 64. */
+function layersIn(raw: string): number[] | null {
+  const layers = raw.split(",").map((s) => (s.trim() === "" ? NaN : Number(s)));
+  return layers.length <= MAX_LAYERS && layers.every((n) => Number.isInteger(n) && n >= 1 && n <= MAX_NEURONS) ? layers : null;
+}
+
+const number = (params: URLSearchParams, name: NumberField, fallback: number): number => {
+  const raw = params.get(name);
+  return raw === null ? fallback : numberIn(name, raw) ?? fallback;
 };
 const choice = <T extends string>(raw: string | null, choices: readonly T[], fallback: T): T =>
   raw !== null && (choices as readonly string[]).includes(raw) ? (raw as T) : fallback;
 
-/** Reads a setup from URL parameters; anything missing or invalid takes its default. */
+/** A value a setup cannot take: the parameter, what it held, and what it may hold. */
+export interface ConfigProblem {
+  name: string;
+  given: string;
+  allowed: string;
+}
+
+/** The choices each choice parameter allows. */
+function choicesOf(params: URLSearchParams): Record<string, readonly string[]> {
+  const problem = choice(params.get("problem"), PROBLEMS, DEFAULTS.problem);
+  return {
+    problem: PROBLEMS, dataset: problem === "regression" ? REGRESSION_DATASETS : DATASETS, activation: ACTIVATIONS, loss: LOSSES,
+    optimizer: OPTIMIZERS, regularization: REGULARIZATIONS,
+  };
+}
+
+/** How a number field's allowed values read in a message. */
+function describeRange(name: NumberField): string {
+  const { min, max, integer } = NUMBERS[name];
+  return `${integer ? "a whole number" : "a number"} from ${min} to ${max}`;
+}
+
+/**
+ * The parameters of `params` that a setup cannot take — out of range, not a number, not one of
+ * the choices — each with what is allowed: what {@link readConfig} replaces by a default, so that
+ * the page can say so instead of training on something else silently.
+ */
+export function configProblems(params: URLSearchParams): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const name of Object.keys(NUMBERS) as NumberField[]) {
+    const raw = params.get(name);
+    if (raw !== null && numberIn(name, raw) === null) problems.push({ name, given: raw, allowed: describeRange(name) });
+  }
+  for (const [name, choices] of Object.entries(choicesOf(params))) {
+    const raw = params.get(name);
+    if (raw !== null && !choices.includes(raw)) problems.push({ name, given: raw, allowed: `one of ${choices.join(", ")}` });
+  }
+  const layers = params.get("layers");
+  if (layers !== null && layersIn(layers) === null) {
+    problems.push({ name: "layers", given: layers, allowed: `1 to ${MAX_LAYERS} sizes from 1 to ${MAX_NEURONS}, separated by commas, like 8,8` });
+  }
+  return problems;
+}
+
+/** Reads a setup from URL parameters; anything missing or invalid takes its default (see {@link configProblems} for what was invalid). */
 export function readConfig(params: URLSearchParams): TrainConfig {
   const problem = choice(params.get("problem"), PROBLEMS, DEFAULTS.problem);
-  const layers = (params.get("layers") ?? "").split(",").map(Number);
   const extra = (params.get("points") ?? "").split(";").filter(Boolean).map((p) => p.split(",").map(Number))
     .filter((p): p is [number, number, number] => p.length === 3 && p.every(Number.isFinite) && [0, 1, 2].includes(p[2] as number));
   return {
     problem,
     dataset: problem === "regression" ? choice(params.get("dataset"), REGRESSION_DATASETS, "plane") : choice(params.get("dataset"), DATASETS, "moons"),
-    n: number(params.get("n"), DEFAULTS.n, 10, 1000, true),
-    noise: number(params.get("noise"), DEFAULTS.noise, 0, 1),
-    seed: number(params.get("seed"), DEFAULTS.seed, 0, 2 ** 31, true),
-    layers: layers.length > 0 && layers.length <= 6 && layers.every((n) => Number.isInteger(n) && n >= 1 && n <= 64) ? layers : DEFAULTS.layers,
+    n: number(params, "n", DEFAULTS.n),
+    noise: number(params, "noise", DEFAULTS.noise),
+    seed: number(params, "seed", DEFAULTS.seed),
+    layers: layersIn(params.get("layers") ?? "") ?? DEFAULTS.layers,
     activation: choice(params.get("activation"), ACTIVATIONS, DEFAULTS.activation),
     loss: choice(params.get("loss"), LOSSES, DEFAULTS.loss),
     optimizer: choice(params.get("optimizer"), OPTIMIZERS, DEFAULTS.optimizer),
-    lr: number(params.get("lr"), DEFAULTS.lr, 1e-6, 10),
-    batch: number(params.get("batch"), DEFAULTS.batch, 0, 1000, true),
+    lr: number(params, "lr", DEFAULTS.lr),
+    batch: number(params, "batch", DEFAULTS.batch),
     // Links from before the regularization choice say `l2=…`.
     regularization: choice(params.get("regularization"), REGULARIZATIONS, params.has("l2") ? "l2" : DEFAULTS.regularization),
-    rate: number(params.get("rate") ?? params.get("l2"), DEFAULTS.rate, 0, 1),
+    rate: params.has("rate") ? number(params, "rate", DEFAULTS.rate) : numberIn("rate", params.get("l2") ?? "") ?? DEFAULTS.rate,
     features: readFeatures(params.get("features")),
     discretize: params.get("discretize") === "true",
-    test: number(params.get("test"), DEFAULTS.test, 0, 0.9),
+    test: number(params, "test", DEFAULTS.test),
     showTest: params.get("showTest") === null ? DEFAULTS.showTest : params.get("showTest") !== "false",
     extra,
   };

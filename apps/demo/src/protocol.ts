@@ -23,6 +23,8 @@ export interface TrainState {
   type: "state";
   step: number;
   playing: boolean;
+  /** How many messages the worker had handled when it took this snapshot: the page trusts `playing` once it is all it sent. */
+  handled: number;
   /** Loss and batch accuracy of each step since the previous snapshot. */
   history: { step: number; loss: number; accuracy: number | null }[];
   /** Accuracy on the training points with the current weights (null for a regression). */

@@ -1,5 +1,5 @@
 import type { Value } from "@micrograd/engine";
-import { DATASETS, ACTIVATIONS, FEATURE_NAMES, LOSSES, OPTIMIZERS, PROBLEMS, REGRESSION_DATASETS, REGULARIZATIONS, effectiveLoss, featurize, readConfig, writeConfig } from "./config.js";
+import { DATASETS, ACTIVATIONS, FEATURE_NAMES, LOSSES, OPTIMIZERS, PROBLEMS, REGRESSION_DATASETS, REGULARIZATIONS, configProblems, effectiveLoss, featurize, readConfig, writeConfig } from "./config.js";
 import type { TrainConfig } from "./config.js";
 import { el, field, fixed, select } from "./dom.js";
 import { NetworkDrawing, classColour, drawCurves, drawHeatmap, drawNeuronMap, pointAt } from "./draw.js";
@@ -16,7 +16,12 @@ export type Inspect = (build: () => Value, description: string) => void;
 export function mountTrain(root: HTMLElement, inspect: Inspect): void {
   let config = readConfig(new URL(location.href).searchParams);
   const worker = new Worker(new URL("./train-worker.ts", import.meta.url), { type: "module" });
-  const send = (message: ToWorker) => worker.postMessage(message);
+  /** Messages sent to the worker so far: a snapshot that has handled them all tells the truth about playing. */
+  let sent = 0;
+  const send = (message: ToWorker) => {
+    sent += 1;
+    worker.postMessage(message);
+  };
 
   const datasetsOf = (problem: TrainConfig["problem"]): readonly string[] => (problem === "regression" ? REGRESSION_DATASETS : DATASETS);
   const controls = {
@@ -119,21 +124,62 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     play.textContent = on ? "Pause" : "Play";
   }
 
-  /** The setup the controls show, read the way a URL is read (so bad values fall back to defaults). */
-  function readControls(): TrainConfig {
+  /** The controls' values as URL parameters (the test share as a fraction). */
+  function controlParams(): URLSearchParams {
     const params = new URLSearchParams(Object.entries(controls).map(([name, control]) => [name, control.value]));
-    params.set("test", String(Number(controls.test.value) / 100));
+    params.set("test", controls.test.value.trim() === "" ? "" : String(Number(controls.test.value) / 100));
     params.set("showTest", String(showTest.checked));
     params.set("discretize", String(discretize.checked));
     params.set("features", featureBoxes.filter(([, box]) => box.checked).map(([f]) => f).join(","));
-    return { ...readConfig(params), extra: config.extra };
+    return params;
   }
+
+  /** The setup the controls show, or null when one of them holds a value that cannot be used (see {@link checkControls}). */
+  function readControls(): TrainConfig | null {
+    return checkControls() ? { ...readConfig(controlParams()), extra: config.extra } : null;
+  }
+
+  /** Applies the setup the controls show, as a new start, unless one of them cannot be used. */
+  function applyControls(change: Partial<TrainConfig> = {}): void {
+    const next = readControls();
+    if (next) apply({ ...next, ...change }, false);
+  }
+
+  /** Each control's message, shown next to it when its value cannot be used. */
+  const fieldErrors = new Map(Object.entries(controls).map(([name, control]) => {
+    const message = el("span", { class: "field-error", id: `${control.id}-error` });
+    control.setAttribute("aria-describedby", message.id);
+    control.after(message);
+    return [name, message] as const;
+  }));
+
+  /**
+   * Marks each control whose value cannot be used (`aria-invalid` and a message next to it, the
+   * value left as typed) and says whether all can: a refused value never trains in secret, and
+   * training goes on with the last setup that could be used.
+   */
+  function checkControls(): boolean {
+    const problems = configProblems(controlParams());
+    for (const [name, control] of Object.entries(controls)) {
+      const problem = problems.find((p) => p.name === name);
+      const message = fieldErrors.get(name) as HTMLElement;
+      control.setAttribute("aria-invalid", String(problem !== undefined));
+      // The test share is typed as a percentage.
+      message.textContent = problem === undefined ? "" : name === "test" ? "Use a number from 0 to 90." : `Use ${problem.allowed}.`;
+    }
+    if (problems.length > 0) {
+      status.textContent = `Not applied: ${problems.map((p) => `${p.name} ${JSON.stringify(name2value(p.name, p.given))}`).join(", ")} cannot be used; training goes on with the setup before.`;
+      status.classList.add("error");
+    }
+    return problems.length === 0;
+  }
+  const name2value = (name: string, given: string) => (name === "test" ? controls.test.value : given);
 
   /** The + / − buttons under the drawing: a hidden layer more or less, a neuron more or less in each. */
   function drawShape(): void {
     const reshape = (layers: number[]) => {
       controls.layers.value = layers.join(",");
-      apply(readControls(), false);
+      applyControls();
     };
     const button = (text: string, label: string, enabled: boolean, layers: number[]) => {
       const b = el("button", { type: "button", "aria-label": label, disabled: !enabled }, text);
@@ -166,7 +212,8 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     losses.length = 0;
     accuracies.length = 0;
     testLosses.length = 0;
-    setPlaying(false);
+    // As in Playground, a new setup starts afresh and keeps playing if it was: the worker says which.
+    status.classList.remove("error");
     status.textContent = custom ? `Training on ${custom.name}: ${custom.x.length} points, classes ${custom.classes.join(", ")}.` : "";
     send({ type: "configure", config, keepWeights, custom });
   }
@@ -200,6 +247,9 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
       return;
     }
     status.classList.remove("error");
+    // The worker is the one source of whether training runs: once it has handled every message
+    // sent, the button says what it says (an older snapshot may predate the last click).
+    if (message.handled === sent) setPlaying(message.playing);
     latest = message;
     if (message.step === 0) {
       losses.length = 0;
@@ -276,7 +326,9 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
   };
 
   for (const control of Object.values(controls)) {
-    if (control !== controls.dataset && control !== controls.problem) control.addEventListener("change", () => apply(readControls(), false));
+    if (control !== controls.dataset && control !== controls.problem) {
+      control.addEventListener("change", () => applyControls());
+    }
   }
   // Another problem offers its own datasets: the first of them is picked.
   controls.problem.addEventListener("change", () => {
@@ -284,12 +336,12 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     controls.dataset.replaceChildren(...datasetsOf(problem).map((d) => el("option", { value: d }, d)));
     controls.dataset.value = datasetsOf(problem)[0] as string;
     custom = null;
-    apply(readControls(), false);
+    applyControls();
   });
   // Picking a dataset again leaves the loaded CSV.
   controls.dataset.addEventListener("change", () => {
     custom = null;
-    apply(readControls(), false);
+    applyControls();
   });
 
   /** Loads points from a CSV file; a bad file leaves the page as it was, with a message naming the line. */
@@ -297,7 +349,7 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     try {
       custom = parsePoints(file.name, await file.text());
       status.classList.remove("error");
-      apply({ ...readControls(), extra: [] }, false);
+      applyControls({ extra: [] });
     } catch (e) {
       status.textContent = `Could not load ${file.name}: ${(e as Error).message.replace(`${file.name}: `, "")}.`;
       status.classList.add("error");
@@ -328,7 +380,7 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     box.addEventListener("change", () => {
       // The network needs at least one input: the last feature cannot be turned off.
       if (featureBoxes.every(([, b]) => !b.checked)) box.checked = true;
-      apply(readControls(), false);
+      applyControls();
     });
   }
   play.addEventListener("click", () => {
@@ -396,5 +448,11 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     apply({ ...config, extra: [...config.extra, [x, y, event.shiftKey ? 1 : 0]] }, true);
   });
 
+  // Read before `apply` writes the setup back into the address bar.
+  const linkProblems = configProblems(new URL(location.href).searchParams);
   apply(config, false);
+  if (linkProblems.length > 0) {
+    status.textContent = `The link's ${linkProblems.map((p) => `${p.name}=${p.given} (use ${p.allowed})`).join("; ")} could not be used: the defaults are shown instead.`;
+    status.classList.add("error");
+  }
 }

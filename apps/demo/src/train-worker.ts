@@ -27,6 +27,8 @@ let predictor: CompiledGraph;
 let probe: CompiledGraph;
 let bounds: TrainState["bounds"];
 let playing = false;
+/** Messages handled so far, for the page to tell a snapshot that answers its last message. */
+let handled = 0;
 let pending: TrainState["history"] = [];
 /** The first step's loss since the last setup, to tell a diverging run from a slow one. */
 let firstLoss: number | null = null;
@@ -144,7 +146,7 @@ function snapshot(): TrainState {
   const history = pending;
   pending = [];
   return {
-    type: "state", step: trainer.steps, playing, history, accuracy: config.problem === "regression" ? null : right / data.x.length, testLoss,
+    type: "state", step: trainer.steps, playing, handled, history, accuracy: config.problem === "regression" ? null : right / data.x.length, testLoss,
     problem: config.problem,
     points: [...trainSet.x.map(point(false)), ...testSet.x.map(point(true))],
     classes: data.classes, bounds, heat, neuronMaps,
@@ -206,6 +208,7 @@ function loop(): void {
 
 scope.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
+  handled += 1;
   switch (message.type) {
     case "configure":
       custom = message.custom;

@@ -164,6 +164,78 @@ describe("Train / test split", () => {
   });
 });
 
+describe("controls that never lie", () => {
+  it("refuses a typed value out of range at its field, keeps what was typed, and trains on nothing else", async () => {
+    const page = await open("?view=train");
+    await expect.poll(() => page.locator("#tr-accuracy").textContent()).toMatch(/%$/);
+    const cases: [string, string, string][] = [
+      ["#tr-lr", "11", "Use a number from 0.000001 to 10."],
+      ["#tr-lr", "0", "Use a number from 0.000001 to 10."],
+      ["#tr-layers", "2.5", "Use 1 to 6 sizes from 1 to 64, separated by commas, like 8,8."],
+      ["#tr-layers", "8,8,8,8,8,8,8,8", "Use 1 to 6 sizes from 1 to 64, separated by commas, like 8,8."],
+      ["#tr-test", "95", "Use a number from 0 to 90."],
+      ["#tr-batch", "1001", "Use a whole number from 0 to 1000."],
+      ["#tr-n", "5000", "Use a whole number from 10 to 1000."],
+      ["#tr-noise", "2", "Use a number from 0 to 1."],
+    ];
+    for (const [field, typed, message] of cases) {
+      const before = page.url();
+      await page.fill(field, typed);
+      await page.locator(field).dispatchEvent("change");
+      await expect.poll(() => page.locator(`${field}-error`).textContent()).toBe(message);
+      expect(await page.locator(field).getAttribute("aria-invalid")).toBe("true");
+      expect(await page.locator(field).inputValue()).toBe(typed);
+      expect(await page.locator("#tr-status").textContent()).toContain("Not applied");
+      expect(page.url()).toBe(before);
+      // Put the field back as it was: the message goes, and the setup is the one the URL had.
+      const name = field.replace("#tr-", "");
+      const value = new URL(before).searchParams.get(name) ?? "";
+      await page.fill(field, name === "test" ? String(Number(value) * 100) : value);
+      await page.locator(field).dispatchEvent("change");
+      await expect.poll(() => page.locator(field).getAttribute("aria-invalid")).toBe("false");
+      expect(await page.locator(`${field}-error`).textContent()).toBe("");
+    }
+    await page.fill("#tr-lr", "0.5");
+    await page.locator("#tr-lr").dispatchEvent("change");
+    await expect.poll(() => new URL(page.url()).searchParams.get("lr")).toBe("0.5");
+    await page.close();
+  });
+
+  it("says which link parameters it could not use", async () => {
+    const page = await open("?view=train&lr=11&layers=abc&activation=swish");
+    await expect.poll(() => page.locator("#tr-status").textContent()).toContain("could not be used");
+    const status = await page.locator("#tr-status").textContent();
+    for (const part of ["lr=11 (use a number from 0.000001 to 10)", "layers=abc", "activation=swish (use one of relu, tanh, sigmoid, linear)"]) expect(status).toContain(part);
+    await page.close();
+  });
+
+  it("keeps playing through a change of setting, as Playground does, with the button saying so; Pause stops at once", async () => {
+    const page = await open("?view=train");
+    await expect.poll(() => page.locator("#tr-accuracy").textContent()).toMatch(/%$/);
+    const steps = async () => Number(await page.locator("#tr-step-count").textContent());
+    await page.click("#tr-play");
+    await expect.poll(steps).toBeGreaterThan(20);
+    for (const [control, value] of [["#tr-activation", "tanh"], ["#tr-optimizer", "sgd"], ["#tr-lr", "0.03"], ["#tr-layers", "8"], ["#tr-noise", "0.2"]] as const) {
+      if (control === "#tr-activation" || control === "#tr-optimizer") await page.selectOption(control, value);
+      else {
+        await page.fill(control, value);
+        await page.locator(control).dispatchEvent("change");
+      }
+      // A fresh start that goes on: the count falls back, then climbs, and the button still says Pause.
+      await expect.poll(() => new URL(page.url()).searchParams.get(control.replace("#tr-", ""))).toBe(value);
+      await expect.poll(steps).toBeGreaterThan(20);
+      expect(await page.locator("#tr-play").textContent()).toBe("Pause");
+    }
+    await page.click("#tr-play");
+    await expect.poll(() => page.locator("#tr-play").textContent()).toBe("Play");
+    const stopped = await steps();
+    await page.waitForTimeout(300);
+    expect(await steps()).toBe(stopped);
+    expect(await page.locator("#tr-play").textContent()).toBe("Play");
+    await page.close();
+  });
+});
+
 describe("Playground's controls", () => {
   it("input features: checking x₁² and sin x₂ widens the network's input layer, and it still learns", async () => {
     const page = await open("?view=train&dataset=circles&layers=8");

@@ -139,10 +139,16 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     return checkControls() ? { ...readConfig(controlParams()), extra: config.extra } : null;
   }
 
-  /** Applies the setup the controls show, as a new start, unless one of them cannot be used. */
-  function applyControls(change: Partial<TrainConfig> = {}): void {
+  /**
+   * Applies the setup the controls show, as a new start, unless one of them cannot be used or it
+   * is the setup already training (a change event that changed nothing — a field left after an
+   * Enter — must not restart a run); `always` restarts anyway (new data).
+   */
+  function applyControls(change: Partial<TrainConfig> = {}, always = false): void {
     const next = readControls();
-    if (next) apply({ ...next, ...change }, false);
+    if (next === null) return;
+    const setup = { ...next, ...change };
+    if (always || JSON.stringify(setup) !== JSON.stringify(config)) apply(setup, false);
   }
 
   /** Each control's message, shown next to it when its value cannot be used. */
@@ -335,13 +341,15 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     const problem = controls.problem.value as TrainConfig["problem"];
     controls.dataset.replaceChildren(...datasetsOf(problem).map((d) => el("option", { value: d }, d)));
     controls.dataset.value = datasetsOf(problem)[0] as string;
+    const leaving = custom !== null;
     custom = null;
-    applyControls();
+    applyControls({}, leaving);
   });
   // Picking a dataset again leaves the loaded CSV.
   controls.dataset.addEventListener("change", () => {
+    const leaving = custom !== null;
     custom = null;
-    applyControls();
+    applyControls({}, leaving);
   });
 
   /** Loads points from a CSV file; a bad file leaves the page as it was, with a message naming the line. */
@@ -349,7 +357,7 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     try {
       custom = parsePoints(file.name, await file.text());
       status.classList.remove("error");
-      applyControls({ extra: [] });
+      applyControls({ extra: [] }, true);
     } catch (e) {
       status.textContent = `Could not load ${file.name}: ${(e as Error).message.replace(`${file.name}: `, "")}.`;
       status.classList.add("error");

@@ -36,6 +36,16 @@ let firstLoss: number | null = null;
 /** How far above where it started (and above 1) a loss may climb before training is stopped as diverging. */
 const EXPLODED = 1e6;
 
+/**
+ * A run whose last this-many losses average above where it started is stuck: an optimizer that
+ * never explodes (Adam at a learning rate of 10) can bounce around forever instead.
+ */
+const STUCK_STEPS = 200;
+/** The last {@link STUCK_STEPS} losses, a ring, and their sum. */
+let recent = new Float64Array(STUCK_STEPS);
+let recentSum = 0;
+let watchStuck = true;
+
 let custom: CustomData | null = null;
 
 function setup(next: TrainConfig, keepWeights: boolean): void {
@@ -78,6 +88,11 @@ function setup(next: TrainConfig, keepWeights: boolean): void {
     return outputs;
   }, featurize(config.features, 0, 0));
   firstLoss = null;
+  recent = new Float64Array(STUCK_STEPS);
+  recentSum = 0;
+  // Only fresh weights start high enough for "above where it started" to mean stuck: kept
+  // weights start near their best, and a trained loss wanders around it.
+  watchStuck = !keepWeights;
   const xs = all.x.map((p) => p[0] as number);
   const ys = all.x.map((p) => p[1] as number);
   const pad = 0.4;
@@ -174,8 +189,9 @@ function exportModel(): FromWorker {
 
 /**
  * One training step. Stops playing, and says what happened and what to try, when the loss turns
- * NaN or infinite (the trainer throws) or explodes far above where it started — which a large
- * learning rate does long before it overflows.
+ * NaN or infinite (the trainer throws), explodes far above where it started — which a large
+ * learning rate does long before it overflows — or has stayed above where it started for the last
+ * {@link STUCK_STEPS} steps, whatever the optimizer.
  */
 function step(): boolean {
   try {
@@ -184,6 +200,12 @@ function step(): boolean {
     firstLoss ??= info.loss;
     if (info.loss > EXPLODED * Math.max(1, firstLoss)) {
       throw new Error(`the loss exploded from ${firstLoss.toPrecision(3)} to ${info.loss.toPrecision(3)} at step ${info.step}: lower the learning rate (now ${config.lr})${config.optimizer === "sgd" ? " or try Adam" : ""}, then Reset`);
+    }
+    const slot = (info.step - 1) % STUCK_STEPS;
+    recentSum += info.loss - (recent[slot] as number);
+    recent[slot] = info.loss;
+    if (watchStuck && info.step >= STUCK_STEPS && firstLoss > 0 && recentSum / STUCK_STEPS > firstLoss) {
+      throw new Error(`the loss has stayed above where it started (${firstLoss.toPrecision(3)}) for the last ${STUCK_STEPS} steps, at ${(recentSum / STUCK_STEPS).toPrecision(3)} on average: lower the learning rate (now ${config.lr}), then Reset`);
     }
     return true;
   } catch (e) {

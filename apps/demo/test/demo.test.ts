@@ -470,6 +470,16 @@ describe("Divergence guard", () => {
     await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
     await page.close();
   });
+
+  it("pauses a run that never explodes but stays above its starting loss (Adam at a learning rate of 10)", async () => {
+    const page = await open("?view=train&optimizer=adam&lr=10&loss=hinge");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
+    await page.click("#tr-play");
+    await expect.poll(() => page.locator("#tr-status").textContent(), { timeout: 20_000 })
+      .toMatch(/^Training stopped: the loss has stayed above where it started \(.*\) for the last 200 steps, at .* on average: lower the learning rate \(now 10\), then Reset\.$/);
+    await expect.poll(() => page.locator("#tr-play").textContent()).toBe("Play");
+    await page.close();
+  });
 });
 
 describe("Inspect one prediction", () => {

@@ -50,6 +50,9 @@ export interface ExportedModel {
   type: "export";
   json: string;
   onnx: Uint8Array;
+  /** The ONNX file's input and output names, read back from the file itself. */
+  inputs: string[];
+  outputs: string[];
 }
 
 /** The worker's messages. */

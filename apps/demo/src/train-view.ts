@@ -243,7 +243,7 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
       else save(message.onnx.slice(), `${name}.onnx`, "application/octet-stream");
       status.textContent = wanted === "json"
         ? "Saved the model as micrograd JSON: MLP.fromJSON loads it."
-        : "Saved the model as ONNX: inputs x and y (double [N, 1]); outputs label, probabilities, scores.";
+        : `Saved the model as ONNX: inputs ${message.inputs.join(", ")} (double [N, 1] each); outputs ${message.outputs.join(", ")}.`;
       return;
     }
     if (message.type === "error") {

@@ -2,7 +2,7 @@
 import { Random, compile } from "@micrograd/engine";
 import type { CompiledGraph, Value } from "@micrograd/engine";
 import { MLP } from "@micrograd/nn";
-import { toOnnx } from "@micrograd/onnx";
+import { decodeModel, toOnnx } from "@micrograd/onnx";
 import { Adam, SGD } from "@micrograd/optim";
 import { Trainer, evaluate, prediction, toyDatasets } from "@micrograd/training";
 import type { Dataset, ToyDatasetName } from "@micrograd/training";
@@ -184,7 +184,10 @@ function exportModel(): FromWorker {
     head: loss === "mse" ? { kind: "regression" } : { kind: "classes", loss, classes: Array.from({ length: data.classes }, (_, k) => String(k)) },
     name: `micrograd demo: ${config.dataset}`,
   });
-  return { type: "export", json: JSON.stringify(model.toJSON(), null, 2), onnx };
+  // The names the page shows are read back from the bytes it saves, so they cannot disagree.
+  const graph = decodeModel(onnx).graph;
+  const names = (values: { name?: string | null }[] | null | undefined) => (values ?? []).map((v) => v.name ?? "");
+  return { type: "export", json: JSON.stringify(model.toJSON(), null, 2), onnx, inputs: names(graph?.input), outputs: names(graph?.output) };
 }
 
 /**

@@ -228,6 +228,12 @@ describe("controls that never lie", () => {
     }
     await page.click("#tr-play");
     await expect.poll(() => page.locator("#tr-play").textContent()).toBe("Play");
+    // Snapshots sent before the worker read Pause may still arrive; after them the count stands still.
+    await expect.poll(async () => {
+      const before = await steps();
+      await page.waitForTimeout(150);
+      return (await steps()) === before;
+    }).toBe(true);
     const stopped = await steps();
     await page.waitForTimeout(300);
     expect(await steps()).toBe(stopped);
@@ -569,6 +575,8 @@ describe("Take it with you", () => {
     const session = await ort.InferenceSession.create(`${ARTIFACTS}micrograd-blobs.onnx`);
     const points = [[-1, 2], [0.5, -0.25], [3, 1]];
     expect(session.inputNames).toEqual(["x1", "x2"]);
+    // The page names what the file holds.
+    expect(await page.locator("#tr-status").textContent()).toBe(`Saved the model as ONNX: inputs ${session.inputNames.join(", ")} (double [N, 1] each); outputs ${session.outputNames.join(", ")}.`);
     const out = await session.run({
       x1: new ort.Tensor("float64", Float64Array.from(points.map((p) => p[0] as number)), [3, 1]),
       x2: new ort.Tensor("float64", Float64Array.from(points.map((p) => p[1] as number)), [3, 1]),
@@ -577,6 +585,18 @@ describe("Take it with you", () => {
     (out.scores?.data as Float64Array).forEach((s, i) => expect(Math.abs(s - (expected.flat()[i] as number))).toBeLessThanOrEqual(1e-12));
     expect(out.label?.data).toEqual(expected.map((z) => String(z.indexOf(Math.max(...z)))));
     await page.screenshot({ path: `${ARTIFACTS}take-it-with-you.png` });
+    await page.close();
+  });
+
+  it("names a hinge model's ONNX outputs as the file has them: no probabilities", async () => {
+    const page = await open("?view=train");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
+    const [onnx] = await Promise.all([page.waitForEvent("download"), page.click("#tr-download-onnx")]);
+    await onnx.saveAs(`${ARTIFACTS}micrograd-moons.onnx`);
+    const session = await ort.InferenceSession.create(`${ARTIFACTS}micrograd-moons.onnx`);
+    expect([...session.outputNames].sort()).toEqual(["label", "scores"]);
+    await expect.poll(() => page.locator("#tr-status").textContent()).toBe(`Saved the model as ONNX: inputs x1, x2 (double [N, 1] each); outputs ${session.outputNames.join(", ")}.`);
+    expect(await page.locator("#tr-status").textContent()).not.toContain("probabilities");
     await page.close();
   });
 });

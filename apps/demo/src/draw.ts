@@ -143,7 +143,8 @@ function drawPoints(ctx: CanvasRenderingContext2D, state: TrainState, showTest: 
 
 /**
  * Training loss (red) and test loss (dashed, purple; measured at each snapshot, drawn at its
- * step) on the left scale, accuracy (green, 0–100 %) on the right, per step.
+ * step) on the left scale, accuracy (green, 0–100 %) on the right, per step — none for a
+ * regression, which has no accuracy.
  */
 export function drawCurves(canvas: HTMLCanvasElement, losses: readonly number[], accuracies: readonly (number | null)[], testLosses: readonly [number, number][] = []): void {
   const ctx = canvas.getContext("2d");
@@ -154,7 +155,8 @@ export function drawCurves(canvas: HTMLCanvasElement, losses: readonly number[],
   ctx.font = "12px system-ui, sans-serif";
   ctx.fillStyle = "#5f6368";
   ctx.fillText("loss", 4, 14);
-  ctx.fillText("accuracy", width - 62, 14);
+  const hasAccuracy = accuracies.some((a) => a !== null);
+  if (hasAccuracy) ctx.fillText("accuracy", width - 62, 14);
   if (testLosses.length > 0) {
     ctx.fillStyle = "#6a1b9a";
     ctx.fillText("test loss", 44, 14);
@@ -181,7 +183,7 @@ export function drawCurves(canvas: HTMLCanvasElement, losses: readonly number[],
     ctx.stroke();
   };
   line(losses, max, "#b00020");
-  line(accuracies, 1, "#2e7d32");
+  if (hasAccuracy) line(accuracies, 1, "#2e7d32");
   if (testLosses.length > 1) {
     ctx.beginPath();
     for (const i of sampleIndexes(testLosses.length, columns)) {

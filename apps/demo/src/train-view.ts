@@ -9,6 +9,9 @@ import type { CustomData, FromWorker, ToWorker, TrainState } from "./protocol.js
 /** Opens a graph in the Backprop view: how to build it, and what it shows. */
 export type Inspect = (build: () => Value, description: string) => void;
 
+/** What the loss field shows for a regression, the only loss it trains on. */
+const REGRESSION_LOSS = "mse";
+
 /**
  * The Train view: a network learning a 2-D dataset in a Web Worker, with every setting in the URL.
  * A click on a data point hands that point's prediction to `inspect`.
@@ -24,6 +27,8 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
   };
 
   const datasetsOf = (problem: TrainConfig["problem"]): readonly string[] => (problem === "regression" ? REGRESSION_DATASETS : DATASETS);
+  // A regression always trains on the mean squared error: the loss field says so and offers nothing else.
+  const lossesOf = (problem: TrainConfig["problem"]): readonly string[] => (problem === "regression" ? [REGRESSION_LOSS] : LOSSES);
   const controls = {
     problem: select("tr-problem", PROBLEMS, config.problem),
     dataset: select("tr-dataset", datasetsOf(config.problem), config.dataset),
@@ -31,7 +36,7 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     noise: el("input", { id: "tr-noise", type: "number", min: 0, max: 1, step: 0.05, value: config.noise }),
     layers: el("input", { id: "tr-layers", type: "text", value: config.layers.join(","), size: 8, inputmode: "numeric" }),
     activation: select("tr-activation", ACTIVATIONS, config.activation),
-    loss: select("tr-loss", LOSSES, config.loss),
+    loss: select("tr-loss", lossesOf(config.problem), config.problem === "regression" ? REGRESSION_LOSS : config.loss),
     optimizer: select("tr-optimizer", OPTIMIZERS, config.optimizer),
     lr: el("input", { id: "tr-lr", type: "number", min: 0, step: "any", value: config.lr }),
     batch: el("input", { id: "tr-batch", type: "number", min: 0, step: 1, value: config.batch }),
@@ -40,6 +45,7 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     seed: el("input", { id: "tr-seed", type: "number", min: 0, step: 1, value: config.seed }),
     test: el("input", { id: "tr-test", type: "number", min: 0, max: 90, step: 10, value: Math.round(config.test * 100) }),
   };
+  controls.loss.disabled = config.problem === "regression";
   const showTest = el("input", { id: "tr-show-test", type: "checkbox", checked: config.showTest });
   const discretize = el("input", { id: "tr-discretize", type: "checkbox", checked: config.discretize });
   const featureBoxes = FEATURE_NAMES.map((f) => [f, el("input", { id: `tr-feature-${f.replace(/\W/g, "")}`, type: "checkbox", checked: config.features.includes(f) })] as const);
@@ -131,6 +137,7 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     params.set("showTest", String(showTest.checked));
     params.set("discretize", String(discretize.checked));
     params.set("features", featureBoxes.filter(([, box]) => box.checked).map(([f]) => f).join(","));
+    if (controls.problem.value === "regression") params.delete("loss");
     return params;
   }
 
@@ -340,6 +347,8 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
   controls.problem.addEventListener("change", () => {
     const problem = controls.problem.value as TrainConfig["problem"];
     controls.dataset.replaceChildren(...datasetsOf(problem).map((d) => el("option", { value: d }, d)));
+    controls.loss.replaceChildren(...lossesOf(problem).map((d) => el("option", { value: d, selected: d === config.loss }, d)));
+    controls.loss.disabled = problem === "regression";
     controls.dataset.value = datasetsOf(problem)[0] as string;
     const leaving = custom !== null;
     custom = null;

@@ -266,12 +266,31 @@ describe("Playground's controls", () => {
     const page = await open("?view=train&problem=regression&dataset=plane&test=0.3&noise=0.02");
     await expect.poll(() => page.locator("#tr-legend").textContent()).toContain("the predicted value");
     expect(await page.locator("#tr-accuracy").textContent()).toBe("—");
+    // Regression words: the loss field says mse and offers nothing else.
+    expect(await page.locator("#tr-loss option").allTextContents()).toEqual(["mse"]);
+    expect(await page.locator("#tr-loss").isDisabled()).toBe(true);
     await page.click("#tr-play");
     await expect.poll(async () => Number(await page.locator("#tr-test-loss").textContent()), { timeout: 30_000 }).toBeLessThan(0.01);
     await page.click("#tr-play");
     await page.screenshot({ path: `${ARTIFACTS}regression.png` });
+    // No accuracy curve for a regression: not one pixel of its green.
+    const green = () => page.locator("#tr-curves").evaluate((c: HTMLCanvasElement) => {
+      // Read a copy, so that the page's own canvas is never read back (Chrome warns when it is, often).
+      const copy = Object.assign(document.createElement("canvas"), { width: c.width, height: c.height });
+      const ctx = copy.getContext("2d", { willReadFrequently: true }) as CanvasRenderingContext2D;
+      ctx.drawImage(c, 0, 0);
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] === 0x2e && d[i + 1] === 0x7d && d[i + 2] === 0x32) n++;
+      return n;
+    });
+    expect(await green()).toBe(0);
     await page.selectOption("#tr-problem", "classification");
     await expect.poll(() => page.url()).toContain("dataset=moons");
+    expect(await page.locator("#tr-loss option").allTextContents()).toEqual(["hinge", "bce", "crossEntropy"]);
+    expect(await page.locator("#tr-loss").isDisabled()).toBe(false);
+    await stepTimes(page, 3);
+    await expect.poll(green).toBeGreaterThan(0);
     await page.close();
   });
 

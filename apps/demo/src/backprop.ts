@@ -169,7 +169,23 @@ export function mountBackprop(root: HTMLElement): BackpropView {
     void render();
   }
 
+  /** The buttons that act on a graph: usable only while a graph is shown. */
+  const graphButtons = [forward, backward, step, reset];
+
+  /**
+   * Shows what went wrong and takes the old graph away, with the buttons that act on it, until a
+   * Build (or a fixed value) reads: a stale graph under a red message would look like an answer.
+   */
   function fail(e: unknown): void {
+    output = null;
+    stepper = null;
+    current = null;
+    // A render still waiting for Graphviz must not bring the old graph back.
+    renders += 1;
+    graph.replaceChildren();
+    values.replaceChildren();
+    for (const b of graphButtons) b.disabled = true;
+    explain.textContent = "There is no graph until the expression and its values read: fix them and press Build.";
     status.textContent = e instanceof Error ? e.message : String(e);
     status.classList.add("error");
   }
@@ -178,6 +194,7 @@ export function mountBackprop(root: HTMLElement): BackpropView {
     if (!output) return;
     const ticket = ++renders;
     const order = topologicalOrder(output);
+    for (const b of graphButtons) b.disabled = false;
     status.classList.remove("error");
     status.textContent = `${output.label} = ${fixed(output.data)}`;
     values.replaceChildren(

@@ -72,6 +72,24 @@ describe("Backprop view", () => {
     await page.close();
   });
 
+  it("takes the graph and its buttons away on an expression error, until a Build reads", async () => {
+    const page = await open("?view=backprop");
+    await page.locator("#bp-graph svg").waitFor();
+    await page.fill("#bp-expression", "tanh(x1*w1 +");
+    await page.click("#bp-build");
+    await expect.poll(() => page.locator("#bp-status").getAttribute("class")).toContain("error");
+    expect(await page.locator("#bp-graph svg").count()).toBe(0);
+    expect(await page.locator("#bp-values tr").count()).toBe(0);
+    for (const button of ["#bp-forward", "#bp-backward", "#bp-step", "#bp-reset"]) expect(await page.locator(button).isDisabled()).toBe(true);
+    const error = await page.locator("#bp-status").textContent();
+    await page.fill("#bp-expression", "(a*b + c).relu()");
+    await page.click("#bp-build");
+    await page.locator("#bp-graph svg").waitFor();
+    expect(await page.locator("#bp-status").textContent()).not.toBe(error);
+    for (const button of ["#bp-forward", "#bp-backward", "#bp-step", "#bp-reset"]) expect(await page.locator(button).isDisabled()).toBe(false);
+    await page.close();
+  });
+
   it("steps back one node at a time, highlighting it and explaining the chain rule", async () => {
     const page = await open("?view=backprop");
     await expect.poll(() => page.locator("#bp-status").textContent()).toBe("o = 0.7071");

@@ -77,7 +77,10 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
   const weightValue = el("input", { id: "tr-weight-value", type: "number", step: "any" });
   const weightSet = el("button", { type: "button", id: "tr-weight-set" }, "Set weight");
   const weightLabel = el("span", { id: "tr-weight-label" }, "Weight");
-  const weightEditor = el("div", { class: "row", id: "tr-weight-editor", hidden: true }, el("label", { class: "field" }, weightLabel, weightValue), weightSet);
+  const weightClose = el("button", { type: "button", id: "tr-weight-close", "aria-label": "Close the weight editor" }, "Close");
+  const weightError = el("span", { class: "field-error", id: "tr-weight-value-error" });
+  weightValue.setAttribute("aria-describedby", weightError.id);
+  const weightEditor = el("div", { class: "row", id: "tr-weight-editor", hidden: true }, el("label", { class: "field" }, weightLabel, weightValue, weightError), weightSet, weightClose);
   /** The pending animation frame that will draw the newest snapshot (0: none). */
   let frame = 0;
   /** The neuron the pointer or focus is on, whose map the main plot shows instead (null: none). */
@@ -324,11 +327,25 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
   }
   const setWeight = () => {
     const value = Number(weightValue.value);
-    if (!editing || weightValue.value.trim() === "" || !Number.isFinite(value)) return;
+    const bad = weightValue.value.trim() === "" || !Number.isFinite(value);
+    // A value that is not a number is said so, never dropped without a word.
+    weightValue.setAttribute("aria-invalid", String(bad));
+    weightError.textContent = bad ? "Type a number." : "";
+    if (!editing || bad) return;
     const [layer, neuron, input] = editing;
     send({ type: "setWeight", layer, neuron, input, value });
   };
+  const closeEditor = () => {
+    editing = null;
+    weightEditor.hidden = true;
+    weightValue.setAttribute("aria-invalid", "false");
+    weightError.textContent = "";
+  };
   weightSet.addEventListener("click", setWeight);
+  weightClose.addEventListener("click", closeEditor);
+  weightEditor.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeEditor();
+  });
   weightValue.addEventListener("keydown", (event) => {
     if (event.key === "Enter") setWeight();
   });

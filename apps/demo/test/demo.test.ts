@@ -366,6 +366,18 @@ describe("Playground's controls", () => {
     await page.keyboard.press("Enter");
     await expect.poll(() => page.locator("#tr-weight-label").textContent()).toBe("Weight from input 3 to neuron 1 of layer 2");
     await page.screenshot({ path: `${ARTIFACTS}edit-weight.png` });
+    // An empty value is said to be one, not dropped; Escape closes the editor, and so does Close.
+    await page.fill("#tr-weight-value", "");
+    await page.keyboard.press("Enter");
+    expect(await page.locator("#tr-weight-value-error").textContent()).toBe("Type a number.");
+    expect(await page.locator("#tr-weight-value").getAttribute("aria-invalid")).toBe("true");
+    await page.keyboard.press("Escape");
+    expect(await page.isVisible("#tr-weight-editor")).toBe(false);
+    await link.click();
+    expect(await page.isVisible("#tr-weight-editor")).toBe(true);
+    expect(await page.locator("#tr-weight-value-error").textContent()).toBe("");
+    await page.click("#tr-weight-close");
+    expect(await page.isVisible("#tr-weight-editor")).toBe(false);
     await page.close();
   });
 

@@ -44,9 +44,6 @@ export const THRESHOLD_FLAG: Flag = {
 /** `--model FILE`, shared by the commands that read a saved model. */
 export const MODEL_FLAG: Flag = { type: "string", short: "m", value: "FILE", description: "a model saved by micrograd train" };
 
-/** `--drop-missing`, shared by the commands that read CSV rows. */
-export const DROP_MISSING_FLAG: Flag = { type: "boolean", description: "skip rows with missing values (NA or empty) instead of failing" };
-
 /** `--out FILE` and `--force`, shared by the commands that write a file. */
 export function outputFlags(what: string): Record<"out" | "force", Flag> {
   return {

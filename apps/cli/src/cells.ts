@@ -98,10 +98,11 @@ function readOddCell(field: string, rules: CellRules): Cell {
 }
 
 /**
- * The name of a class or category read from a cell: numbers by value (so `1.0` and `1` are the
+ * The name of a class or category a read cell stands for (a plain number from {@link readCellAt},
+ * or a {@link Cell}): numbers by value (so `1.0` and `1` are the
  * same class), text as written.
  */
-export function categoryName(field: string, rules: CellRules): string {
-  const cell = readCell(field, rules);
+export function nameOf(cell: Cell | number, field: string): string {
+  if (typeof cell === "number") return String(cell);
   return cell.kind === "number" ? String(cell.value) : field;
 }

@@ -151,11 +151,24 @@ export function columnKind(table: ColumnTable, column: Column): ColumnKind {
   return "text";
 }
 
+/** Each column's {@link textCodes}, made once: a table is not changed after it is read. */
+const codesMade = new WeakMap<Column, { codes: Int32Array; categories: string[] }>();
+
 /**
  * The text codes of a text column, with its number cells turned into categories named by their
- * value (`007` and `7.0` are both `7`): -1 marks a missing cell.
+ * value (`007` and `7.0` are both `7`): -1 marks a missing cell. Made once per column, however
+ * many splits and parts ask.
  */
 export function textCodes(table: ColumnTable, column: Column): { codes: Int32Array; categories: string[] } {
+  let made = codesMade.get(column);
+  if (!made) {
+    made = makeTextCodes(table, column);
+    codesMade.set(column, made);
+  }
+  return made;
+}
+
+function makeTextCodes(table: ColumnTable, column: Column): { codes: Int32Array; categories: string[] } {
   const numbers = column.numbers;
   if (numbers === null) return { codes: column.codes ? column.codes.subarray(0, table.rows) : new Int32Array(table.rows).fill(-1), categories: column.categories };
   // Number cells get codes of their own: into a copy, so the table stays as read.

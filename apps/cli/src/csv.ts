@@ -20,7 +20,7 @@ export const ENCODINGS = ["utf8", "latin1"] as const;
 const DELIMITERS = [",", ";", "\t", "|"];
 
 /** The name a delimiter has in messages. */
-export const delimiterName = (d: string) => (d === "\t" ? "tab" : JSON.stringify(d));
+const delimiterName = (d: string) => (d === "\t" ? "tab" : JSON.stringify(d));
 
 /** `--delimiter`'s value as a character: one character, or `tab`/`\t`. */
 export function parseDelimiter(raw: string): string {
@@ -121,7 +121,7 @@ export function readCsv(
 }
 
 /** The delimiter a header line uses most: `,` `;` tab or `|` outside quotes (`,` if none). */
-export function detectDelimiter(header: string): string {
+function detectDelimiter(header: string): string {
   const unquoted = header.replace(/"[^"]*"/g, "");
   let best = ",";
   let most = 0;

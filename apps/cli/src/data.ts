@@ -6,7 +6,7 @@ import { choiceFlag, numberFlag } from "./args.js";
 import type { CellRules } from "./cells.js";
 import { cellRules, stringCells } from "./cells.js";
 import type { Column, ColumnTable } from "./columns.js";
-import { columnKind, numberValues, readColumns, textCodes } from "./columns.js";
+import { columnKind, numberValues, readColumns, sourceName, textCodes } from "./columns.js";
 import type { CsvOptions } from "./csv.js";
 import { ENCODINGS, parseDelimiter, readCsv } from "./csv.js";
 import { IMPUTE, UNKNOWN, encodeFeatures, encodeTarget, encodedWidth, meanStd, median } from "./encoding.js";
@@ -55,8 +55,8 @@ export function readingOptions(flags: Flags, base?: { naValues: string[]; thousa
   const naValues = [...(base?.naValues ?? []), ...(typeof flags["na-values"] === "string" ? flags["na-values"].split(",").map((s) => s.trim()) : [])];
   const thousands = typeof flags.thousands === "string" ? flags.thousands : base?.thousands ?? null;
   const rules = cellRules(naValues, thousands);
-  const name = typeof flags.data === "string" ? flags.data : "";
-  const csv: CsvOptions = { encoding: choiceFlag(flags, "encoding", ENCODINGS, "utf8"), progress: readProgress(flags.quiet === true || flags.json === true, name === "-" ? "standard input" : name) };
+  const name = typeof flags.data === "string" ? sourceName(flags.data) : "";
+  const csv: CsvOptions = { encoding: choiceFlag(flags, "encoding", ENCODINGS, "utf8"), progress: readProgress(flags.quiet === true || flags.json === true, name) };
   if (typeof flags.delimiter === "string") csv.delimiter = parseDelimiter(flags.delimiter);
   return { csv, rules, saved: { naValues, thousands } };
 }
@@ -188,7 +188,7 @@ function builtIn(flags: Flags): Loaded {
  * gives row classes (stratified, as scikit-learn's `train_test_split(stratify=y)` and
  * `StratifiedKFold`), so that a rare class is in both parts. The training rows come shuffled.
  */
-export function splitRows(rows: ArrayLike<number>, classOf: Int32Array | null, holdout: Holdout): { train: ArrayLike<number>; held: number[] | null } {
+function splitRows(rows: ArrayLike<number>, classOf: Int32Array | null, holdout: Holdout): { train: ArrayLike<number>; held: number[] | null } {
   if ("fraction" in holdout && holdout.fraction === 0) return { train: rows, held: null };
   const random = new Random(holdout.seed);
   const groups = new Map<number, number[]>();
@@ -245,7 +245,7 @@ function isSavedIndex(column: Column): boolean {
  * text column that looks like an identifier (a name per row): one-hot encoded, it would give a
  * network one input per row to memorise instead of a pattern to learn.
  */
-export function chooseFeatures(table: ColumnTable, list: string | boolean | undefined, ignore: string | boolean | undefined, target: Column, notes: string[]): Column[] {
+function chooseFeatures(table: ColumnTable, list: string | boolean | undefined, ignore: string | boolean | undefined, target: Column, notes: string[]): Column[] {
   const names = (value: string | boolean) => String(value).split(",").map((s) => s.trim()).filter((s) => s !== "");
   const ignored = ignore === undefined ? [] : names(ignore).map((name) => findColumn(table, name));
   if (ignored.includes(target)) throw new UsageError(`--ignore names the target column ${JSON.stringify(target.name)}`);
@@ -285,7 +285,7 @@ export function chooseFeatures(table: ColumnTable, list: string | boolean | unde
  * says so for numbers); other numbers are a regression. `task` decides instead when given.
  * Numeric classes are named by value, so `1.0` in one file is class `1` of another.
  */
-export function fitTarget(table: ColumnTable, column: Column, task: "classification" | "regression" | undefined, notes: string[]): TargetSpec {
+function fitTarget(table: ColumnTable, column: Column, task: "classification" | "regression" | undefined, notes: string[]): TargetSpec {
   const kind = columnKind(table, column);
   const name = JSON.stringify(column.name);
   if (kind === "empty") throw new InputError(`the target column ${name} has no values`);
@@ -502,7 +502,7 @@ export function streamForModel(
   let keep: number[] = [];
   let targetIndex = -1;
   let chunk: EncodedChunk = emptyChunk(width);
-  const source = path === "-" ? "standard input" : path;
+  const source = sourceName(path);
   const flush = () => {
     if (chunk.rows === 0) return;
     onChunk({ ...chunk, inputs: chunk.inputs.subarray(0, chunk.rows * width) });

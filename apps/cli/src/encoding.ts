@@ -1,5 +1,5 @@
 import type { CellRules, Cells } from "./cells.js";
-import { categoryName, readCell, readCellAt } from "./cells.js";
+import { nameOf, readCell, readCellAt } from "./cells.js";
 import { InputError } from "./errors.js";
 
 /** How missing feature cells are filled: from the training rows, or not at all (an error). */
@@ -134,7 +134,7 @@ export function encodeFeatures(
       into[j++] = (x - spec.mean) / spec.std;
       continue;
     }
-    const name = missing ? (spec.fill as string) : categoryName(cells.string(column), rules);
+    const name = missing ? (spec.fill as string) : nameOf(cell, cells.string(column));
     const k = spec.categories.indexOf(name);
     if (k < 0 && unknown === "error") {
       throw new InputError(`${place()}: ${field()} was not seen in training (known: ${spec.categories.join(", ")}); retrain with --unknown ignore to encode unseen values as no category`);
@@ -149,8 +149,7 @@ export function encodeTarget(spec: TargetSpec, field: string, rules: CellRules, 
   const cell = readCell(field, rules);
   if (cell.kind === "missing") throw new InputError(`${where()}, column ${JSON.stringify(spec.column)}: the target is missing`);
   if (spec.kind === "classes") {
-    const name = categoryName(field, rules);
-    const k = spec.classes.indexOf(name);
+    const k = spec.classes.indexOf(nameOf(cell, field));
     if (k < 0) throw new InputError(`${where()}: target ${JSON.stringify(field)} is not one of the classes ${spec.classes.join(", ")}`);
     return k;
   }

@@ -184,12 +184,13 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
       message.textContent = problem === undefined ? "" : name === "test" ? "Use a number from 0 to 90." : `Use ${problem.allowed}.`;
     }
     if (problems.length > 0) {
-      status.textContent = `Not applied: ${problems.map((p) => `${p.name} ${JSON.stringify(name2value(p.name, p.given))}`).join(", ")} cannot be used; training goes on with the setup before.`;
+      // Named as typed: the field's own value (the test share is a percentage there).
+      const typed = (name: string) => (controls as Record<string, HTMLInputElement | HTMLSelectElement>)[name]?.value ?? "";
+      status.textContent = `Not applied: ${problems.map((p) => `${p.name} ${JSON.stringify(typed(p.name))}`).join(", ")} cannot be used; training goes on with the setup before.`;
       status.classList.add("error");
     }
     return problems.length === 0;
   }
-  const name2value = (name: string, given: string) => (name === "test" ? controls.test.value : given);
 
   /** The + / − buttons under the drawing: a hidden layer more or less, a neuron more or less in each. */
   function drawShape(): void {

@@ -3,13 +3,13 @@ import type { MLP } from "@micrograd/nn";
 import { givesProbabilities, probabilities } from "@micrograd/training";
 import { MODEL_FLAG, THRESHOLD_FLAG, outputFlags, requireString } from "../args.js";
 import type { Command } from "../args.js";
-import { CHUNK_ROWS, READING_NOTES, READ_FLAGS, encodeInput, readingOptions, streamForModel } from "../data.js";
+import { CHUNK_ROWS, READING_NOTES, READ_FLAGS, encodeInput, findColumn, readingOptions, streamForModel } from "../data.js";
 import { UsageError } from "../errors.js";
 import { prepareOutput } from "../files.js";
+import { sourceName } from "../columns.js";
 import { loadModel } from "../model-file.js";
 import type { ModelFile } from "../model-file.js";
 import { describeOutputs, thresholdFlag } from "../predict-row.js";
-import { didYouMean } from "../suggest.js";
 
 /** A CSV field, quoted when it must be. */
 const field = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -54,7 +54,7 @@ One output row per input row, always: missing cells are filled as the model was 
       } else {
         let filled = 0;
         streamForModel(file, data, reading, false, (columns) => {
-          const keep = keptColumns(columns, keepNames, data);
+          const keep = keptColumns(columns, keepNames, sourceName(data));
           sink.write(rows.header(keep.map((c) => columns[c] as string)));
           return keep;
         }, (chunk) => {
@@ -74,11 +74,8 @@ One output row per input row, always: missing cells are filled as the model was 
 /** The indexes of the columns `--keep` names (all without it). */
 function keptColumns(columns: string[], names: string[] | null, source: string): number[] {
   if (names === null) return columns.map((_, i) => i);
-  return names.map((name) => {
-    const i = columns.indexOf(name);
-    if (i < 0) throw new UsageError(`${source} has no column ${JSON.stringify(name)}${didYouMean(name, columns)}; its columns are ${columns.join(", ")}`);
-    return i;
-  });
+  const table = { source, delimiter: ",", columns: columns.map((name) => ({ name })) };
+  return names.map((name) => columns.indexOf(findColumn(table, name).name));
 }
 
 /**

@@ -126,6 +126,62 @@ describe("Backprop view", () => {
   });
 });
 
+describe("Backprop view: never frozen, never silent about NaN", () => {
+  it("lays graphs out in a worker: a huge one gets a summary, a slow one can be stopped or times out, and the page answers all along", async () => {
+    const page = await open("?view=backprop");
+    await page.locator("#bp-graph svg").waitFor();
+    // 999 values: over the budget, summarised at once instead of laid out for minutes.
+    await page.fill("#bp-expression", Array.from({ length: 500 }, (_, i) => `a${i}`).join("+"));
+    await page.click("#bp-build");
+    await expect.poll(() => page.locator("#bp-status").textContent()).toBe("o = 500.0000");
+    expect(await page.locator("#bp-graph-note").textContent()).toMatch(/^999 values \(500 leaves, 499 \+\): more than 400 values are not drawn/);
+    expect(await page.locator("#bp-graph svg").count()).toBe(0);
+    await page.click("#bp-backward");
+    await expect.poll(() => gradOf(page, "a7")).toBe("1.0000");
+    // 125 copies of p*q share two leaves: Graphviz takes minutes over these 251 values.
+    await page.fill("#bp-expression", Array.from({ length: 125 }, () => "p*q").join("+"));
+    await page.click("#bp-build");
+    await expect.poll(() => page.locator("#bp-graph-note").textContent()).toMatch(/^Laying out 251 values/);
+    // The main thread is free while Graphviz works: Backward answers, and Stop stops.
+    const started = Date.now();
+    await page.click("#bp-backward");
+    await expect.poll(() => gradOf(page, "p")).toBe("125.0000");
+    const answered = Date.now() - started;
+    await page.click("#bp-stop-layout");
+    await expect.poll(() => page.locator("#bp-graph-note").textContent()).toContain("The layout was stopped");
+    expect(await page.locator("#bp-stop-layout").isHidden()).toBe(true);
+    // Left alone, the layout is stopped after 10 s, with a message.
+    await page.click("#bp-build");
+    await expect.poll(() => page.locator("#bp-graph-note").textContent(), { timeout: 20_000 }).toContain("after 10 s, so it was stopped");
+    // A fresh worker draws the next graph.
+    await page.fill("#bp-expression", "a*b + c");
+    await page.click("#bp-build");
+    await page.locator("#bp-graph svg").waitFor();
+    expect(await page.locator("#bp-graph-note").textContent()).toBe("");
+    writeFileSync(`${ARTIFACTS}graph-layout.txt`, `Backward answered in ${answered} ms while Graphviz laid out 125 copies of p*q in its worker.\n`);
+    await page.close();
+  }, 60_000);
+
+  it("marks where a NaN or an infinity enters the graph, and says why", async () => {
+    const page = await open("?view=backprop");
+    await page.fill("#bp-expression", "log(a) + 1/b + c");
+    await page.click("#bp-build");
+    await page.locator("#bp-var-b").waitFor();
+    for (const [name, value] of [["a", "-1"], ["b", "0"]]) {
+      await page.fill(`#bp-var-${name}`, value as string);
+      await page.dispatchEvent(`#bp-var-${name}`, "change");
+    }
+    await expect.poll(() => page.locator("#bp-status").textContent()).toContain("the log of a negative number (-1.0000) is not a number");
+    const status = await page.locator("#bp-status").textContent();
+    expect(status).toMatch(/^o = NaN — /);
+    expect(status).toContain("division by zero (1.0000 / 0)");
+    expect(await page.locator("#bp-status").getAttribute("class")).toContain("error");
+    await expect.poll(() => page.locator("#bp-graph g.node.not-finite").count()).toBe(4);
+    await page.screenshot({ path: `${ARTIFACTS}backprop-nan.png`, fullPage: true });
+    await page.close();
+  });
+});
+
 describe("Train view", () => {
   it("Step advances exactly one step, Reset resets, and Play reaches 95 % on moons within 30 s", async () => {
     const page = await open("?view=train");

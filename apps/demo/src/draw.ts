@@ -141,12 +141,20 @@ function drawPoints(ctx: CanvasRenderingContext2D, state: TrainState, showTest: 
   }
 }
 
+/** One snapshot on the curves: its step, the training and test data losses, the training accuracy. */
+export interface CurvePoint {
+  step: number;
+  train: number;
+  test: number | null;
+  accuracy: number | null;
+}
+
 /**
- * Training loss (red) and test loss (dashed, purple; measured at each snapshot, drawn at its
- * step) on the left scale, accuracy (green, 0–100 %) on the right, per step — none for a
- * regression, which has no accuracy.
+ * Training loss (red) and test loss (dashed, purple) — both the data loss on all their points,
+ * measured at each snapshot — on the left scale, accuracy on the training points (green,
+ * 0–100 %) on the right, against the step; no accuracy for a regression, which has none.
  */
-export function drawCurves(canvas: HTMLCanvasElement, losses: readonly number[], accuracies: readonly (number | null)[], testLosses: readonly [number, number][] = []): void {
+export function drawCurves(canvas: HTMLCanvasElement, points: readonly CurvePoint[]): void {
   const ctx = canvas.getContext("2d");
   if (!ctx) return;
   const { width, height } = canvas;
@@ -154,52 +162,51 @@ export function drawCurves(canvas: HTMLCanvasElement, losses: readonly number[],
   ctx.clearRect(0, 0, width, height);
   ctx.font = "12px system-ui, sans-serif";
   ctx.fillStyle = "#5f6368";
-  ctx.fillText("loss", 4, 14);
-  const hasAccuracy = accuracies.some((a) => a !== null);
+  ctx.fillText("training loss", 4, 14);
+  const hasAccuracy = points.some((p) => p.accuracy !== null);
+  const hasTest = points.some((p) => p.test !== null);
   if (hasAccuracy) ctx.fillText("accuracy", width - 62, 14);
-  if (testLosses.length > 0) {
+  if (hasTest) {
     ctx.fillStyle = "#6a1b9a";
-    ctx.fillText("test loss", 44, 14);
+    ctx.fillText("test loss", 90, 14);
     ctx.fillStyle = "#5f6368";
   }
-  if (losses.length < 2) return;
-  // A loop, not Math.max(...losses): a long run has more steps than a call takes arguments.
+  if (points.length < 2) return;
+  // A loop, not Math.max(...): a long run has more snapshots than a call takes arguments.
   let max = 0;
-  for (const l of losses) if (Number.isFinite(l) && l > max) max = l;
-  for (const [, l] of testLosses) if (Number.isFinite(l) && l > max) max = l;
+  for (const p of points) {
+    if (Number.isFinite(p.train) && p.train > max) max = p.train;
+    if (p.test !== null && Number.isFinite(p.test) && p.test > max) max = p.test;
+  }
   max ||= 1;
-  // At most one point per pixel column: a long run would otherwise draw every step each frame.
+  const first = (points[0] as CurvePoint).step;
+  const span = Math.max(1, (points.at(-1) as CurvePoint).step - first);
+  // At most one point per pixel column: a long run would otherwise draw every snapshot each frame.
   const columns = width - 2 * pad;
-  const line = (values: readonly (number | null)[], top: number, colour: string) => {
+  const line = (value: (p: CurvePoint) => number | null, top: number, colour: string, dash: number[] = []) => {
     ctx.beginPath();
-    for (const i of sampleIndexes(values.length, columns)) {
-      const x = pad + (i / (values.length - 1)) * columns;
-      const y = height - pad - ((values[i] ?? 0) / top) * (height - 2 * pad);
-      if (i === 0) ctx.moveTo(x, y);
-      else ctx.lineTo(x, y);
+    let started = false;
+    for (const i of sampleIndexes(points.length, columns)) {
+      const p = points[i] as CurvePoint;
+      const v = value(p);
+      if (v === null) continue;
+      const x = pad + ((p.step - first) / span) * columns;
+      const y = height - pad - (Math.min(v, top) / top) * (height - 2 * pad);
+      if (started) ctx.lineTo(x, y);
+      else ctx.moveTo(x, y);
+      started = true;
     }
+    ctx.setLineDash(dash);
     ctx.strokeStyle = colour;
     ctx.lineWidth = 2;
     ctx.stroke();
-  };
-  line(losses, max, "#b00020");
-  if (hasAccuracy) line(accuracies, 1, "#2e7d32");
-  if (testLosses.length > 1) {
-    ctx.beginPath();
-    for (const i of sampleIndexes(testLosses.length, columns)) {
-      const [step, v] = testLosses[i] as [number, number];
-      const x = pad + ((step - 1) / (losses.length - 1)) * columns;
-      const y = height - pad - (v / max) * (height - 2 * pad);
-      if (i === 0) ctx.moveTo(x, y);
-      else ctx.lineTo(x, y);
-    }
-    ctx.setLineDash([6, 4]);
-    ctx.strokeStyle = "#6a1b9a";
-    ctx.stroke();
     ctx.setLineDash([]);
-  }
+  };
+  line((p) => p.train, max, "#b00020");
+  if (hasTest) line((p) => p.test, max, "#6a1b9a", [6, 4]);
+  if (hasAccuracy) line((p) => p.accuracy, 1, "#2e7d32");
   ctx.fillText(max.toPrecision(3), 4, pad);
-  ctx.fillText(`step ${losses.length}`, width / 2 - 20, height - 6);
+  ctx.fillText(`step ${(points.at(-1) as CurvePoint).step}`, width / 2 - 20, height - 6);
 }
 
 /** Indexes 0…n-1, or `most` of them evenly spread (first and last included) when n is larger. */

@@ -36,11 +36,6 @@ export class GraphLayout {
     });
   }
 
-  /** Whether a layout is running. */
-  get busy(): boolean {
-    return this.pending !== null;
-  }
-
   /** Stops the layout running, if any: its promise resolves as `stopped`. */
   stop(): void {
     if (this.pending) this.end({ kind: "stopped" });

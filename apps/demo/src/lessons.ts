@@ -4,6 +4,7 @@ import { Trainer, andGate, seed002Rows, seed003Rows } from "@micrograd/training"
 import type { Dataset, LossName } from "@micrograd/training";
 import { el, fixed } from "./dom.js";
 import { drawCurves } from "./draw.js";
+import type { CurvePoint } from "./draw.js";
 
 interface Lesson {
   id: string;
@@ -87,12 +88,15 @@ function lessonCard(lesson: Lesson): HTMLElement {
       model, data, loss: lesson.loss, optimizer: new SGD(model.parameters(), { lr: lesson.lr }),
       ...(lesson.batchSize ? { batchSize: lesson.batchSize } : {}),
     });
-    const losses: number[] = [];
+    const losses: CurvePoint[] = [];
     // A few dozen steps per frame, so the loss curve visibly goes down.
     const perFrame = Math.ceil(lesson.steps / 60);
     const frame = () => {
-      for (let k = 0; k < perFrame && trainer.steps < lesson.steps; k++) losses.push(trainer.step().loss);
-      drawCurves(curve, losses, []);
+      for (let k = 0; k < perFrame && trainer.steps < lesson.steps; k++) {
+        const info = trainer.step();
+        losses.push({ step: info.step, train: info.loss, test: null, accuracy: null });
+      }
+      drawCurves(curve, losses);
       if (trainer.steps < lesson.steps) {
         requestAnimationFrame(frame);
         return;
@@ -107,7 +111,7 @@ function lessonCard(lesson: Lesson): HTMLElement {
         cell.className = ok ? "ok" : "bad";
       });
       const done = right === data.x.length;
-      result.textContent = `${done ? "Reached" : "Not reached"}: ${lesson.goal} (${right} of ${data.x.length} rows right, final loss ${fixed(losses.at(-1) ?? NaN)}).`;
+      result.textContent = `${done ? "Reached" : "Not reached"}: ${lesson.goal} (${right} of ${data.x.length} rows right, final loss ${fixed(losses.at(-1)?.train ?? NaN)}).`;
       result.className = `status ${done ? "ok" : "bad"}`;
       button.disabled = false;
     };

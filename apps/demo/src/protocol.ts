@@ -25,13 +25,15 @@ export interface TrainState {
   playing: boolean;
   /** How many messages the worker had handled when it took this snapshot: the page trusts `playing` once it is all it sent. */
   handled: number;
-  /** Loss and batch accuracy of each step since the previous snapshot. */
-  history: { step: number; loss: number; accuracy: number | null }[];
   /** Accuracy on the training points with the current weights (null for a regression). */
   accuracy: number | null;
   problem: "classification" | "regression";
-  /** Loss on the test points with the current weights; null without test data. */
+  /** The data loss (no penalty) on all the training points with the current weights: the test loss's twin. */
+  trainLoss: number;
+  /** The data loss on the test points with the current weights, computed as `trainLoss` is; null without test data. */
   testLoss: number | null;
+  /** The regularization penalty on the current weights (0 without one): what training minimises is `trainLoss` plus this. */
+  penalty: number;
   /** Every point (`c` its class, or its value for a regression); `test` marks the held-out ones. */
   points: { x: number; y: number; c: number; test: boolean }[];
   classes: number;

@@ -3,6 +3,7 @@ import { DATASETS, ACTIVATIONS, FEATURE_NAMES, LOSSES, OPTIMIZERS, PROBLEMS, REG
 import type { TrainConfig } from "./config.js";
 import { el, field, fixed, select } from "./dom.js";
 import { NetworkDrawing, classColour, drawCurves, drawHeatmap, drawNeuronMap, pointAt } from "./draw.js";
+import type { CurvePoint } from "./draw.js";
 import { parsePoints } from "./csv.js";
 import type { CustomData, FromWorker, ToWorker, TrainState } from "./protocol.js";
 
@@ -67,6 +68,8 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
   const lossOut = el("strong", { id: "tr-loss-value" }, "—");
   const accuracyOut = el("strong", { id: "tr-accuracy" }, "—");
   const testLossOut = el("strong", { id: "tr-test-loss" }, "—");
+  const penaltyOut = el("strong", { id: "tr-penalty" }, "—");
+  const penaltyName = el("span", { id: "tr-penalty-name" }, "penalty");
   const counts = el("p", { class: "hint", id: "tr-counts" });
   const legend = el("p", { class: "legend", id: "tr-legend" });
   const status = el("p", { class: "status", id: "tr-status", "aria-live": "polite" });
@@ -115,16 +118,15 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     el("div", { class: "row" }, play, stepButton, reset),
     el("div", { class: "row" }, downloadJson, downloadOnnx, copyLink, field("Your data: a CSV of x, y, label (or drop it on the plot)", csvInput)),
     el("div", { class: "row" }, field("Point number", inspectIndex), inspectButton),
-    el("div", { class: "metrics" }, el("div", {}, "step", stepOut), el("div", {}, "epoch", epochOut), el("div", {}, "loss", lossOut), el("div", {}, "test loss", testLossOut), el("div", {}, "accuracy", accuracyOut)),
+    el("div", { class: "metrics" }, el("div", {}, "step", stepOut), el("div", {}, "epoch", epochOut), el("div", {}, "training loss", lossOut), el("div", {}, "test loss", testLossOut), el("div", {}, penaltyName, penaltyOut), el("div", {}, "accuracy", accuracyOut)),
+    el("p", { class: "hint" }, "Training and test loss are the same data loss, on all their points with the weights of now; training minimises the training loss plus the penalty."),
     counts,
     status,
     el("div", { class: "grid two" }, el("div", {}, heatmap, legend), el("div", {}, curves, network, linkInfo, shape, weightEditor)),
   );
 
-  const losses: number[] = [];
-  const accuracies: (number | null)[] = [];
-  /** The test loss at each snapshot: [step, loss]. */
-  const testLosses: [number, number][] = [];
+  /** Every snapshot since the last start, as the curves draw it. */
+  const curvePoints: CurvePoint[] = [];
   let latest: TrainState | null = null;
   let playing = false;
 
@@ -226,9 +228,7 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     config = next;
     drawShape();
     saveToUrl();
-    losses.length = 0;
-    accuracies.length = 0;
-    testLosses.length = 0;
+    curvePoints.length = 0;
     // As in Playground, a new setup starts afresh and keeps playing if it was: the worker says which.
     status.classList.remove("error");
     status.textContent = custom ? `Training on ${custom.name}: ${custom.x.length} points, classes ${custom.classes.join(", ")}.` : "";
@@ -268,16 +268,10 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     // sent, the button says what it says (an older snapshot may predate the last click).
     if (message.handled === sent) setPlaying(message.playing);
     latest = message;
-    if (message.step === 0) {
-      losses.length = 0;
-      accuracies.length = 0;
-      testLosses.length = 0;
-    }
-    for (const h of message.history) {
-      losses.push(h.loss);
-      accuracies.push(h.accuracy);
-    }
-    if (message.testLoss !== null && message.step > 0) testLosses.push([message.step, message.testLoss]);
+    if (message.step === 0) curvePoints.length = 0;
+    // A snapshot of the same step again (a pause, an edited weight) replaces the last one.
+    if (curvePoints.at(-1)?.step === message.step) curvePoints.pop();
+    curvePoints.push({ step: message.step, train: message.trainLoss, test: message.testLoss, accuracy: message.accuracy });
     const tests = message.points.filter((p) => p.test).length;
     counts.textContent = `${message.points.length - tests} training points, ${tests} test points`;
     inspectIndex.max = String(message.points.length);
@@ -301,7 +295,9 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     const trainRows = message.points.length - tests;
     const stepsPerEpoch = config.batch > 0 ? Math.ceil(trainRows / Math.min(config.batch, trainRows)) : 1;
     epochOut.textContent = String(Math.floor(message.step / stepsPerEpoch));
-    lossOut.textContent = losses.length > 0 ? fixed(losses.at(-1) as number) : "—";
+    lossOut.textContent = fixed(message.trainLoss);
+    penaltyName.textContent = config.regularization === "none" ? "penalty" : `${config.regularization.toUpperCase()} penalty`;
+    penaltyOut.textContent = config.regularization === "none" ? "none" : fixed(message.penalty);
     accuracyOut.textContent = message.accuracy === null ? "—" : `${(message.accuracy * 100).toFixed(1)}%`;
     // Drawing waits for the next frame and draws only the newest snapshot: however fast the
     // worker sends them, the page draws at most once a frame and stays free to answer clicks.
@@ -310,7 +306,7 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
         frame = 0;
         if (!latest) return;
         drawPlot();
-        drawCurves(curves, losses, accuracies, testLosses);
+        drawCurves(curves, curvePoints);
         drawing.draw(latest);
       });
     }

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { Random, compile } from "@micrograd/engine";
 import type { CompiledGraph, Value } from "@micrograd/engine";
+import { l1, l2 } from "@micrograd/losses";
 import { MLP } from "@micrograd/nn";
 import { decodeModel, toOnnx } from "@micrograd/onnx";
 import { Adam, SGD } from "@micrograd/optim";
@@ -29,7 +30,6 @@ let bounds: TrainState["bounds"];
 let playing = false;
 /** Messages handled so far, for the page to tell a snapshot that answers its last message. */
 let handled = 0;
-let pending: TrainState["history"] = [];
 /** The first step's loss since the last setup, to tell a diverging run from a slow one. */
 let firstLoss: number | null = null;
 
@@ -97,7 +97,6 @@ function setup(next: TrainConfig, keepWeights: boolean): void {
   const ys = all.x.map((p) => p[1] as number);
   const pad = 0.4;
   bounds = { x0: Math.min(...xs) - pad, x1: Math.max(...xs) + pad, y0: Math.min(...ys) - pad, y1: Math.max(...ys) + pad };
-  pending = [];
 }
 
 /** The loss: mean squared error for a regression, else the configured one (cross-entropy for 3+ classes). */
@@ -156,12 +155,14 @@ function snapshot(): TrainState {
   const judged = config.problem === "regression" ? null : classifyAll(trainSet.x.flat());
   const right = judged ? trainSet.y.filter((y, i) => judged[2 * i] === y).length : 0;
   const loss = lossOf(data.classes);
+  // Both losses the same way, on all their points with the weights of now, without the penalty:
+  // a training loss with it and a test loss without could not be compared.
+  const trainLoss = evaluate(model, data, loss).loss;
   const testLoss = testData.x.length > 0 ? evaluate(model, testData, loss).loss : null;
+  const penalty = config.regularization === "none" ? 0 : (config.regularization === "l1" ? l1 : l2)(model.parameters(), config.rate).data;
   const point = (test: boolean) => (p: number[], i: number) => ({ x: p[0] as number, y: p[1] as number, c: (test ? testData : data).y[i] as number, test });
-  const history = pending;
-  pending = [];
   return {
-    type: "state", step: trainer.steps, playing, handled, history, accuracy: config.problem === "regression" ? null : right / data.x.length, testLoss,
+    type: "state", step: trainer.steps, playing, handled, accuracy: config.problem === "regression" ? null : right / data.x.length, trainLoss, testLoss, penalty,
     problem: config.problem,
     points: [...trainSet.x.map(point(false)), ...testSet.x.map(point(true))],
     classes: data.classes, bounds, heat, neuronMaps,
@@ -199,7 +200,6 @@ function exportModel(): FromWorker {
 function step(): boolean {
   try {
     const info = trainer.step();
-    pending.push({ step: info.step, loss: info.loss, accuracy: info.accuracy });
     firstLoss ??= info.loss;
     if (info.loss > EXPLODED * Math.max(1, firstLoss)) {
       throw new Error(`the loss exploded from ${firstLoss.toPrecision(3)} to ${info.loss.toPrecision(3)} at step ${info.step}: lower the learning rate (now ${config.lr})${config.optimizer === "sgd" ? " or try Adam" : ""}, then Reset`);

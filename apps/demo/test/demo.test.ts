@@ -456,27 +456,30 @@ describe("Playground's controls", () => {
     await page.close();
   });
 
-  it("regularization none, L1 or L2 with a rate: the penalty shows in the loss", async () => {
-    const page = await open("?view=train&regularization=none&seed=2");
-    const lossAfterOneStep = async () => {
-      await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
-      await page.click("#tr-step");
-      await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("1");
-      return Number(await page.locator("#tr-loss-value").textContent());
+  it("training and test loss are the same data loss; the L1 or L2 penalty has its own line", async () => {
+    const page = await open("?view=train&regularization=none&seed=2&test=0.5");
+    /** The training loss, test loss and penalty at step 0, once the penalty reads `penalty`. */
+    const atStepZero = async (penalty: string) => {
+      await expect.poll(() => page.locator("#tr-penalty").textContent()).toBe(penalty);
+      expect(await page.locator("#tr-step-count").textContent()).toBe("0");
+      return Promise.all(["#tr-loss-value", "#tr-test-loss"].map((id) => page.locator(id).textContent()));
     };
-    const plain = await lossAfterOneStep();
+    const [plain, plainTest] = await atStepZero("none");
+    // The seed's fresh network, made in Node: its penalties are the expected values.
+    const params = new MLP(2, [16, 16, 1], { seed: 2 }).parameters().map((p) => p.data);
     await page.selectOption("#tr-regularization", "l1");
     await page.fill("#tr-rate", "0.01");
     await page.locator("#tr-rate").dispatchEvent("change");
-    const withL1 = await lossAfterOneStep();
+    // The same weights give the same data losses: the penalty is not in them.
+    expect(await atStepZero((0.01 * params.reduce((s, p) => s + Math.abs(p), 0)).toFixed(4))).toEqual([plain, plainTest]);
+    expect(await page.locator("#tr-penalty-name").textContent()).toBe("L1 penalty");
     expect(page.url()).toContain("regularization=l1");
-    expect(page.url()).toContain("rate=0.01");
-    // 0.01·Σ|w| over a 2-16-16-1 network's weights (uniform in ±1): well above 1.
-    expect(withL1 - plain).toBeGreaterThan(1);
     await page.selectOption("#tr-regularization", "l2");
-    const withL2 = await lossAfterOneStep();
-    expect(withL2 - plain).toBeGreaterThan(0);
-    expect(withL2).toBeLessThan(withL1);
+    expect(await atStepZero((0.01 * params.reduce((s, p) => s + p * p, 0)).toFixed(4))).toEqual([plain, plainTest]);
+    expect(await page.locator("#tr-penalty-name").textContent()).toBe("L2 penalty");
+    await page.click("#tr-step");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("1");
+    expect(await page.locator("#tr-loss-value").textContent()).not.toBe(plain);
     await page.screenshot({ path: `${ARTIFACTS}regularization.png` });
     await page.close();
   });

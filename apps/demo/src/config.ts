@@ -80,8 +80,18 @@ export const LOSSES: readonly TrainConfig["loss"][] = ["hinge", "bce", "crossEnt
 export const OPTIMIZERS: readonly TrainConfig["optimizer"][] = ["adam", "sgd"];
 export const REGULARIZATIONS: readonly TrainConfig["regularization"][] = ["none", "l1", "l2"];
 
+/** Playground's learning rates. */
+export const LEARNING_RATES: readonly number[] = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+/** Playground's regularization rates, with micrograd's 0.0001 (its demo's L2) among them. */
+export const REGULARIZATION_RATES: readonly number[] = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+/** Shares of the points held out as test data: none, or Playground's 10–90 %. */
+export const TEST_SHARES: readonly number[] = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+/** Playground's limits: up to 6 hidden layers (none is allowed) of up to 8 neurons. */
+export const MAX_LAYERS = 6;
+export const MAX_NEURONS = 8;
+
 export const DEFAULTS: TrainConfig = {
-  problem: "classification", dataset: "moons", n: 100, noise: 0.1, seed: 0, layers: [16, 16], activation: "relu",
+  problem: "classification", dataset: "moons", n: 100, noise: 0.1, seed: 0, layers: [8, 8], activation: "relu",
   loss: "hinge", optimizer: "adam", lr: 0.01, batch: 0, regularization: "l2", rate: 1e-4, features: ["x1", "x2"], discretize: false, test: 0, showTest: true, extra: [],
 };
 
@@ -90,15 +100,19 @@ const NUMBERS = {
   n: { min: 10, max: 1000, integer: true },
   noise: { min: 0, max: 1, integer: false },
   seed: { min: 0, max: 2 ** 31, integer: true },
-  lr: { min: 1e-6, max: 10, integer: false },
   batch: { min: 0, max: 1000, integer: true },
-  rate: { min: 0, max: 1, integer: false },
-  test: { min: 0, max: 0.9, integer: false },
 } as const;
 type NumberField = keyof typeof NUMBERS;
 
-const MAX_LAYERS = 6;
-const MAX_NEURONS = 64;
+/** The numbers a setup picks from a list, as Playground does: what a URL may hold. */
+const NUMBER_CHOICES = { lr: LEARNING_RATES, rate: REGULARIZATION_RATES, test: TEST_SHARES } as const;
+type NumberChoice = keyof typeof NUMBER_CHOICES;
+
+/** The value `raw` holds for choice `name` (`0.010` is 0.01), or null when it is not one of the choices. */
+function numberChoiceIn(name: NumberChoice, raw: string): number | null {
+  const x = Number(raw);
+  return raw.trim() !== "" && NUMBER_CHOICES[name].includes(x) ? x : null;
+}
 
 /** The value `raw` holds for number field `name`, or null when it is not one of the values allowed. */
 function numberIn(name: NumberField, raw: string): number | null {
@@ -107,8 +121,9 @@ function numberIn(name: NumberField, raw: string): number | null {
   return raw.trim() !== "" && Number.isFinite(x) && x >= min && x <= max && (!integer || Number.isInteger(x)) ? x : null;
 }
 
-/** Hidden layer sizes from `8,8`, or null when they are not 1 to 6 whole numbers from 1 to 64. */
+/** Hidden layer sizes from `8,8` (`0`: none), or null when they are not 0 to 6 whole numbers from 1 to 8. */
 function layersIn(raw: string): number[] | null {
+  if (raw.trim() === "0") return [];
   const layers = raw.split(",").map((s) => (s.trim() === "" ? NaN : Number(s)));
   return layers.length <= MAX_LAYERS && layers.every((n) => Number.isInteger(n) && n >= 1 && n <= MAX_NEURONS) ? layers : null;
 }
@@ -116,6 +131,10 @@ function layersIn(raw: string): number[] | null {
 const number = (params: URLSearchParams, name: NumberField, fallback: number): number => {
   const raw = params.get(name);
   return raw === null ? fallback : numberIn(name, raw) ?? fallback;
+};
+const numberChoice = (params: URLSearchParams, name: NumberChoice, fallback: number): number => {
+  const raw = params.get(name);
+  return raw === null ? fallback : numberChoiceIn(name, raw) ?? fallback;
 };
 const choice = <T extends string>(raw: string | null, choices: readonly T[], fallback: T): T =>
   raw !== null && (choices as readonly string[]).includes(raw) ? (raw as T) : fallback;
@@ -153,22 +172,39 @@ export function configProblems(params: URLSearchParams): ConfigProblem[] {
     const raw = params.get(name);
     if (raw !== null && numberIn(name, raw) === null) problems.push({ name, given: raw, allowed: describeRange(name) });
   }
+  for (const name of Object.keys(NUMBER_CHOICES) as NumberChoice[]) {
+    const raw = params.get(name);
+    if (raw !== null && numberChoiceIn(name, raw) === null) problems.push({ name, given: raw, allowed: `one of ${NUMBER_CHOICES[name].join(", ")}` });
+  }
   for (const [name, choices] of Object.entries(choicesOf(params))) {
     const raw = params.get(name);
     if (raw !== null && !choices.includes(raw)) problems.push({ name, given: raw, allowed: `one of ${choices.join(", ")}` });
   }
+  const points = params.get("points");
+  if (points !== null && pointsIn(points, choice(params.get("problem"), PROBLEMS, DEFAULTS.problem)) === null) {
+    problems.push({ name: "points", given: points, allowed: "points as x,y,class separated by semicolons, like 0.5,-1,1;2,0,0 (a class from 0 to 2, or any value for a regression)" });
+  }
   const layers = params.get("layers");
   if (layers !== null && layersIn(layers) === null) {
-    problems.push({ name: "layers", given: layers, allowed: `1 to ${MAX_LAYERS} sizes from 1 to ${MAX_NEURONS}, separated by commas, like 8,8` });
+    problems.push({ name: "layers", given: layers, allowed: `0 (no hidden layer) or up to ${MAX_LAYERS} sizes from 1 to ${MAX_NEURONS}, separated by commas, like 4,2` });
   }
   return problems;
+}
+
+/**
+ * Added points from `x,y,label;x,y,label`, or null when one does not read: three finite numbers,
+ * the label a class 0–2 for a classification, any value for a regression.
+ */
+function pointsIn(raw: string, problem: TrainConfig["problem"]): [number, number, number][] | null {
+  const points = raw.split(";").filter(Boolean).map((p) => p.split(",").map((s) => (s.trim() === "" ? NaN : Number(s))));
+  const fine = points.every((p) => p.length === 3 && p.every(Number.isFinite) && (problem === "regression" || [0, 1, 2].includes(p[2] as number)));
+  return fine ? (points as [number, number, number][]) : null;
 }
 
 /** Reads a setup from URL parameters; anything missing or invalid takes its default (see {@link configProblems} for what was invalid). */
 export function readConfig(params: URLSearchParams): TrainConfig {
   const problem = choice(params.get("problem"), PROBLEMS, DEFAULTS.problem);
-  const extra = (params.get("points") ?? "").split(";").filter(Boolean).map((p) => p.split(",").map(Number))
-    .filter((p): p is [number, number, number] => p.length === 3 && p.every(Number.isFinite) && [0, 1, 2].includes(p[2] as number));
+  const extra = pointsIn(params.get("points") ?? "", problem) ?? [];
   return {
     problem,
     dataset: problem === "regression" ? choice(params.get("dataset"), REGRESSION_DATASETS, "plane") : choice(params.get("dataset"), DATASETS, "moons"),
@@ -179,14 +215,14 @@ export function readConfig(params: URLSearchParams): TrainConfig {
     activation: choice(params.get("activation"), ACTIVATIONS, DEFAULTS.activation),
     loss: choice(params.get("loss"), LOSSES, DEFAULTS.loss),
     optimizer: choice(params.get("optimizer"), OPTIMIZERS, DEFAULTS.optimizer),
-    lr: number(params, "lr", DEFAULTS.lr),
+    lr: numberChoice(params, "lr", DEFAULTS.lr),
     batch: number(params, "batch", DEFAULTS.batch),
     // Links from before the regularization choice say `l2=…`.
     regularization: choice(params.get("regularization"), REGULARIZATIONS, params.has("l2") ? "l2" : DEFAULTS.regularization),
-    rate: params.has("rate") ? number(params, "rate", DEFAULTS.rate) : numberIn("rate", params.get("l2") ?? "") ?? DEFAULTS.rate,
+    rate: params.has("rate") ? numberChoice(params, "rate", DEFAULTS.rate) : numberChoiceIn("rate", params.get("l2") ?? "") ?? DEFAULTS.rate,
     features: readFeatures(params.get("features")),
     discretize: params.get("discretize") === "true",
-    test: number(params, "test", DEFAULTS.test),
+    test: numberChoice(params, "test", DEFAULTS.test),
     showTest: params.get("showTest") === null ? DEFAULTS.showTest : params.get("showTest") !== "false",
     extra,
   };
@@ -204,10 +240,15 @@ export function writeConfig(config: TrainConfig, params: URLSearchParams): void 
   const { extra, layers, features, ...rest } = config;
   params.delete("l2");
   for (const [k, v] of Object.entries(rest)) params.set(k, String(v));
-  params.set("layers", layers.join(","));
+  params.set("layers", layersText(layers));
   params.set("features", features.join(","));
   if (extra.length > 0) params.set("points", extra.map((p) => p.map((x) => +x.toFixed(3)).join(",")).join(";"));
   else params.delete("points");
+}
+
+/** Hidden layer sizes as the layers field and the URL write them: `8,8`, or `0` for none. */
+export function layersText(layers: readonly number[]): string {
+  return layers.length === 0 ? "0" : layers.join(",");
 }
 
 /** The loss actually used: more than two classes need cross-entropy. */

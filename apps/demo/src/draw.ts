@@ -66,9 +66,13 @@ function paint(ctx: CanvasRenderingContext2D, cells: ImageData, width: number, h
 }
 
 /** One neuron's output over the plane, on the diverging scale scaled to its largest size: what it computes. */
-function neuronCells(maps: Float32Array, neuron: number): ImageData {
+export function neuronCells(maps: Float32Array, neuron: number): ImageData {
   const size = MAP_GRID * MAP_GRID;
-  const values = maps.subarray(neuron * size, (neuron + 1) * size);
+  return mapCells(maps.subarray(neuron * size, (neuron + 1) * size));
+}
+
+/** MAP_GRID × MAP_GRID values as an image on the diverging scale, scaled to their largest size. */
+export function mapCells(values: Float32Array): ImageData {
   const scale = Math.max(1e-9, ...Array.from(values, Math.abs));
   const cells = new ImageData(MAP_GRID, MAP_GRID);
   values.forEach((v, i) => {
@@ -216,126 +220,4 @@ function* sampleIndexes(n: number, most: number): Generator<number> {
     return;
   }
   for (let j = 0; j < most; j++) yield Math.round((j * (n - 1)) / (most - 1));
-}
-
-const SVG = "http://www.w3.org/2000/svg";
-/** The network drawing's coordinate system (its SVG viewBox). */
-const NET_WIDTH = 420;
-const NET_HEIGHT = 240;
-
-/** An SVG element with attributes. */
-function svgElement<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number>): SVGElementTagNameMap[K] {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  return node;
-}
-
-/**
- * The network: neurons in columns, links coloured by the sign of their weight and as thick as its
- * size, every neuron a small map of what it computes over the plane. Each link can be focused and
- * clicked (`onLink` gets layer, neuron and input) to edit it, and hovering or focusing it passes
- * its weight, in words, to `onLinkShown`; hovering or focusing a neuron calls `onNeuron`. The elements are made once per network shape and updated in place for each
- * snapshot — so keyboard focus stays put while training plays — and the maps are painted on one
- * canvas over the links, where encoding an image per neuron per frame halved the frame rate.
- */
-export class NetworkDrawing {
-  private shape = "";
-  private links: { line: SVGLineElement; layer: number; neuron: number; input: number }[] = [];
-  private tiles: { x: number; y: number; side: number }[] = [];
-  private readonly svg = svgElement("svg", { viewBox: `0 0 ${NET_WIDTH} ${NET_HEIGHT}`, role: "img" });
-  private readonly maps = document.createElement("canvas");
-  private readonly tile = new OffscreenCanvas(MAP_GRID, MAP_GRID);
-
-  constructor(
-    private readonly container: HTMLElement,
-    private readonly onLink: (layer: number, neuron: number, input: number) => void,
-    private readonly onNeuron: (neuron: number | null) => void,
-    private readonly onLinkShown: (weight: string | null) => void,
-  ) {
-    this.maps.className = "maps";
-    this.maps.setAttribute("aria-hidden", "true");
-    const scale = Math.max(1, Math.ceil(globalThis.devicePixelRatio ?? 1));
-    this.maps.width = NET_WIDTH * scale;
-    this.maps.height = NET_HEIGHT * scale;
-    container.replaceChildren(this.svg, this.maps);
-  }
-
-  /** Shows `state`: its weights on the links, its neuron maps on the tiles. */
-  draw(state: TrainState): void {
-    const shape = state.sizes.join(",");
-    if (shape !== this.shape) this.build(state.sizes);
-    for (const { line, layer, neuron, input } of this.links) {
-      const w = state.weights[layer]?.[neuron]?.[input] ?? 0;
-      line.setAttribute("stroke", w >= 0 ? "#1a5fb4" : "#e66100");
-      line.setAttribute("stroke-width", String(Math.min(4, 0.3 + Math.abs(w) * 1.2)));
-      line.setAttribute("aria-label", `weight from input ${input + 1} to neuron ${neuron + 1} of layer ${layer + 1}: ${w.toFixed(4)}`);
-    }
-    const ctx = this.maps.getContext("2d");
-    const small = this.tile.getContext("2d");
-    if (!ctx || !small) return;
-    const scale = this.maps.width / NET_WIDTH;
-    ctx.clearRect(0, 0, this.maps.width, this.maps.height);
-    ctx.imageSmoothingEnabled = true;
-    this.tiles.forEach(({ x, y, side }, k) => {
-      small.putImageData(neuronCells(state.neuronMaps, k), 0, 0);
-      ctx.drawImage(this.tile, (x - side / 2) * scale, (y - side / 2) * scale, side * scale, side * scale);
-    });
-    // Which step the drawing shows: what tests (and curious users) can watch change.
-    this.container.dataset.step = String(state.step);
-  }
-
-  /** Makes the links, input dots and neuron targets for a network of layer widths `sizes`. */
-  private build(sizes: readonly number[]): void {
-    this.shape = sizes.join(",");
-    this.svg.setAttribute("aria-label", `network with layers ${sizes.join(", ")}`);
-    const x = (layer: number) => 20 + (layer / (sizes.length - 1)) * (NET_WIDTH - 40);
-    const y = (i: number, n: number) => (NET_HEIGHT * (i + 1)) / (n + 1);
-    this.links = [];
-    this.tiles = [];
-    const links: SVGLineElement[] = [];
-    const nodes: SVGElement[] = [];
-    sizes.forEach((n, l) => {
-      for (let j = 0; j < n; j++) {
-        if (l === 0) {
-          nodes.push(svgElement("circle", { cx: x(l), cy: y(j, n), r: Math.max(2.5, Math.min(7, 90 / n)), fill: "#fff", stroke: "#1d1d1f" }));
-          continue;
-        }
-        const nin = sizes[l - 1] as number;
-        for (let i = 0; i < nin; i++) {
-          const line = svgElement("line", { x1: x(l - 1), y1: y(i, nin), x2: x(l), y2: y(j, n), "stroke-opacity": 0.6, tabindex: 0, role: "button" });
-          Object.assign(line.dataset, { layer: String(l - 1), neuron: String(j), input: String(i) });
-          const open = () => this.onLink(l - 1, j, i);
-          line.addEventListener("click", open);
-          line.addEventListener("keydown", (event) => {
-            if (event.key === "Enter" || event.key === " ") {
-              event.preventDefault();
-              open();
-            }
-          });
-          const show = () => this.onLinkShown(line.getAttribute("aria-label"));
-          line.addEventListener("mouseenter", show);
-          line.addEventListener("focus", show);
-          line.addEventListener("mouseleave", () => this.onLinkShown(null));
-          line.addEventListener("blur", () => this.onLinkShown(null));
-          links.push(line);
-          this.links.push({ line, layer: l - 1, neuron: j, input: i });
-        }
-        const k = this.tiles.length;
-        const side = Math.max(6, Math.min(22, 200 / n));
-        this.tiles.push({ x: x(l), y: y(j, n), side });
-        // A transparent target where the map is painted: it takes hover and focus.
-        const target = svgElement("rect", {
-          x: x(l) - side / 2, y: y(j, n) - side / 2, width: side, height: side, fill: "transparent", tabindex: 0, role: "img", class: "neuron",
-          "aria-label": `neuron ${j + 1} of layer ${l}: what it computes over the plane`,
-        });
-        target.dataset.neuron = String(k);
-        target.addEventListener("mouseenter", () => this.onNeuron(k));
-        target.addEventListener("focus", () => this.onNeuron(k));
-        target.addEventListener("mouseleave", () => this.onNeuron(null));
-        target.addEventListener("blur", () => this.onNeuron(null));
-        nodes.push(target);
-      }
-    });
-    this.svg.replaceChildren(...links, ...nodes);
-  }
 }

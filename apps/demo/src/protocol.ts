@@ -1,4 +1,4 @@
-import type { TrainConfig } from "./config.js";
+import type { Feature, TrainConfig } from "./config.js";
 
 /** Messages the page sends to the training worker. */
 export type ToWorker =
@@ -45,6 +45,10 @@ export interface TrainState {
   /** Per layer, per neuron: its weights then its bias. */
   weights: number[][][];
   sizes: number[];
+  /** Added points left out because the data has no class of theirs (class 2 on two-class data). */
+  ignoredPoints: number;
+  /** The features the network reads, in the order of its inputs. */
+  features: Feature[];
 }
 
 /** The trained model, as micrograd JSON and as ONNX (inputs `x` and `y`, class names "0", "1", …). */

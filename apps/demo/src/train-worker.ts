@@ -47,6 +47,7 @@ let recentSum = 0;
 let watchStuck = true;
 
 let custom: CustomData | null = null;
+let ignoredPoints = 0;
 
 function setup(next: TrainConfig, keepWeights: boolean): void {
   config = next;
@@ -56,7 +57,9 @@ function setup(next: TrainConfig, keepWeights: boolean): void {
       ? regressionDataset(config.dataset as RegressionDatasetName, config.n, config.noise, config.seed)
       : toyDatasets[config.dataset as ToyDatasetName]({ n: config.n, noise: config.noise, seed: config.seed });
   const classes = base.classes;
-  const extra = config.extra.filter(([, , c]) => c < classes);
+  // A regression takes any value; a point of a class the data does not have is left out, and counted.
+  const extra = config.problem === "regression" ? config.extra : config.extra.filter(([, , c]) => c < classes);
+  ignoredPoints = config.extra.length - extra.length;
   const all = { ...base, x: [...base.x, ...extra.map(([x, y]) => [x, y])], y: [...base.y, ...extra.map(([, , c]) => c)] };
   // A seeded shuffle picks the test points, so a link reproduces the split.
   const order = new Random(config.seed + 1).shuffle(all.x.map((_, i) => i));
@@ -168,6 +171,8 @@ function snapshot(): TrainState {
     classes: data.classes, bounds, heat, neuronMaps,
     weights: model.layers.map((l) => l.neurons.map((n) => [...n.w.map((w) => w.data), n.b.data])),
     sizes: [model.nin, ...model.nouts],
+    features: config.features,
+    ignoredPoints,
   };
 }
 

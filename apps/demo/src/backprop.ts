@@ -42,6 +42,11 @@ export function mountBackprop(root: HTMLElement): BackpropView {
   const graph = el("div", { class: "graph", id: "bp-graph", role: "img", "aria-label": "computation graph" });
   const graphNote = el("p", { class: "hint", id: "bp-graph-note", "aria-live": "polite" });
   const stopLayout = el("button", { type: "button", id: "bp-stop-layout", hidden: true }, "Stop the layout");
+  const zoomOut = el("button", { type: "button", id: "bp-zoom-out", "aria-label": "Zoom out" }, "−");
+  const zoomIn = el("button", { type: "button", id: "bp-zoom-in", "aria-label": "Zoom in" }, "+");
+  const zoomFit = el("button", { type: "button", id: "bp-zoom-fit" }, "Fit");
+  /** The graph's scale against Graphviz's size; null: fitted when small, its own size (scrolling) when large. */
+  let zoom: number | null = null;
   const layout = new GraphLayout();
   const inspectedText = el("span", { id: "bp-inspected-text" });
   const inspected = el("p", { class: "card", id: "bp-inspected", hidden: true }, inspectedText, " Press Build to go back to the expression.");
@@ -54,7 +59,7 @@ export function mountBackprop(root: HTMLElement): BackpropView {
     variables,
     el("div", { class: "row" }, forward, backward, step, reset),
     status,
-    el("div", { class: "row" }, graphNote, stopLayout),
+    el("div", { class: "row" }, el("span", { class: "hint" }, "Graph size"), zoomOut, zoomFit, zoomIn, graphNote, stopLayout),
     graph,
     el("div", { class: "grid two" }, explain, el("div", {}, el("h3", {}, "Values"), values)),
   );
@@ -81,6 +86,7 @@ export function mountBackprop(root: HTMLElement): BackpropView {
   /** Re-reads the expression: one number input per variable, keeping values already typed. */
   function rebuild(): void {
     source = null;
+    zoom = null;
     inspected.hidden = true;
     variables.hidden = false;
     let names: string[];
@@ -245,6 +251,7 @@ export function mountBackprop(root: HTMLElement): BackpropView {
     const doc = new DOMParser().parseFromString(result.svg, "image/svg+xml");
     graph.replaceChildren(document.importNode(doc.documentElement, true));
     graph.classList.toggle("large", order.length > LARGE_GRAPH);
+    applyZoom();
     if (order.length > LARGE_GRAPH) centre(current ? `v${current.index}` : `v${order.length - 1}`);
     const classes = new Map<string, string>();
     for (const b of broken) for (const id of [`v${b.index}`, `v${b.index}_op`]) classes.set(id, "not-finite");
@@ -266,6 +273,25 @@ export function mountBackprop(root: HTMLElement): BackpropView {
     return `${order.length} values (${parts.join(", ")})`;
   }
 
+  /** Graphviz's own width of the graph shown, in CSS pixels (its SVG says points). */
+  const naturalWidth = () => (parseFloat(graph.querySelector("svg")?.getAttribute("width") ?? "0") * 4) / 3;
+
+  /** Sizes the graph shown at the chosen scale. */
+  function applyZoom(): void {
+    const svg = graph.querySelector("svg");
+    if (!svg) return;
+    svg.style.maxWidth = zoom === null ? "" : "none";
+    svg.style.width = zoom === null ? "" : `${naturalWidth() * zoom}px`;
+  }
+
+  /** Scales the graph by `factor` from the size it is shown at. */
+  function zoomBy(factor: number): void {
+    const shown = graph.querySelector("svg")?.getBoundingClientRect().width ?? 0;
+    if (naturalWidth() === 0 || shown === 0) return;
+    zoom = (shown / naturalWidth()) * factor;
+    applyZoom();
+  }
+
   /** Scrolls a large graph so that the node with id `id` (the current step's, or the root) is in the middle. */
   function centre(id: string): void {
     const node = [...graph.querySelectorAll("g.node")].find((g) => g.querySelector("title")?.textContent === id);
@@ -277,6 +303,16 @@ export function mountBackprop(root: HTMLElement): BackpropView {
   }
 
   stopLayout.addEventListener("click", () => layout.stop());
+  zoomIn.addEventListener("click", () => zoomBy(1.25));
+  zoomOut.addEventListener("click", () => zoomBy(0.8));
+  zoomFit.addEventListener("click", () => {
+    // The whole graph in the frame's width, however large.
+    const natural = naturalWidth();
+    if (natural === 0) return;
+    const frame = graph.clientWidth - 16;
+    zoom = frame / natural;
+    applyZoom();
+  });
   build.addEventListener("click", rebuild);
   expression.addEventListener("keydown", (e) => {
     if (e.key === "Enter") rebuild();
@@ -289,6 +325,7 @@ export function mountBackprop(root: HTMLElement): BackpropView {
   return {
     inspect(build, description) {
       source = build;
+      zoom = null;
       inspectedText.textContent = description;
       inspected.hidden = false;
       variables.hidden = true;

@@ -22,7 +22,8 @@ export interface PredictionSpec {
 /**
  * The computation graph of one point's forward pass and its loss, built with `@micrograd/nn` from
  * the weights the Train view shows: every input, weight and bias a labelled leaf (`w2.3.1` is
- * layer 2, neuron 3, input 1), the outputs and the loss labelled too. Its root is the loss, so
+ * layer 2, neuron 3, input 1), every hidden unit (`h1.3`) and its sum before the activation
+ * (`z1.3`), the outputs (`out`) and the loss labelled too. Its root is the loss, so
  * `backward()` gives each weight's share of this one point's gradient.
  *
  * @throws RangeError if the weights do not fit the sizes.
@@ -41,8 +42,20 @@ export function predictionGraph(spec: PredictionSpec): Value {
       neuron.b.label = `b${l + 1}.${n + 1}`;
     }),
   );
-  const outputs = model.forward(spec.inputs.map((x) => new Value(x.value, { label: x.name })));
-  outputs.forEach((o, k) => (o.label = outputs.length === 1 ? "out" : `out${k + 1}`));
+  // Layer by layer, so that every unit is named: h2.3 is unit 3 of hidden layer 2, z2.3 the sum
+  // before its activation; the outputs are `out` (or out1, out2…), their sums `z_out…`.
+  let outputs = spec.inputs.map((x) => new Value(x.value, { label: x.name }));
+  model.layers.forEach((layer, l) => {
+    outputs = layer.forward(outputs);
+    const last = l === model.layers.length - 1;
+    outputs.forEach((unit, j) => {
+      const name = last ? (outputs.length === 1 ? "out" : `out${j + 1}`) : `h${l + 1}.${j + 1}`;
+      unit.label = name;
+      // A linear unit is its own sum; another's sum is the operand of its activation.
+      const sum = unit.op === "+" ? null : unit.children[0];
+      if (sum) sum.label = last ? `z_${name}` : `z${l + 1}.${j + 1}`;
+    });
+  });
   const loss = batchLoss(spec.loss, [outputs], [spec.target]);
   loss.label = "loss";
   return loss;

@@ -94,6 +94,7 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
   const addLabelName = el("span", {}, "Class");
   const inspectIndex = el("input", { id: "tr-inspect-index", type: "number", min: 1, step: 1, value: 1 });
   const inspectButton = el("button", { type: "button", id: "tr-inspect" }, "Inspect its prediction");
+  const inspectWorstButton = el("button", { type: "button", id: "tr-inspect-worst" }, "Inspect the highest-loss point");
   /** Points loaded from a CSV, used instead of the dataset until another dataset is picked. */
   let custom: CustomData | null = null;
   /** Class `k` as the page names it: the CSV's label, or "class k". */
@@ -181,7 +182,7 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
           el("label", { class: "field" }, el("span", {}, "x₁"), addX, addErrors[0] as HTMLElement),
           el("label", { class: "field" }, el("span", {}, "x₂"), addY, addErrors[1] as HTMLElement),
           el("label", { class: "field" }, addLabelName, addLabel, addErrors[2] as HTMLElement), addButton),
-        el("div", { class: "row" }, field("Point number", inspectIndex), inspectButton),
+        el("div", { class: "row" }, field("Point number", inspectIndex), inspectButton, inspectWorstButton),
         el("div", { class: "row" }, downloadJson, downloadOnnx, copyLink)),
       el("section", { class: "column network-column", "aria-labelledby": "tr-network-title" },
         el("h3", { id: "tr-network-title" }, "Features and hidden layers"),
@@ -558,19 +559,48 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     }
     setPlaying(false);
     send({ type: "pause" });
-    // The graph is built with @micrograd/nn on this page, loaded only when first asked for.
-    const { predictionGraph } = await import("./inspect.js");
-    const loss = state.problem === "regression" ? "mse" : effectiveLoss(config, state.classes);
-    const values = featurize(config.features, point.x, point.y);
+    const { loss, build } = (await pointGraphs(state))(point);
+    const value = build().data;
     const target = state.problem === "regression" ? `value ${fixed(point.c, 3)}` : className(point.c);
+    // A met margin gives a hinge loss of 0 and every gradient 0: the step-through would show only zeros without saying why.
+    const why = value === 0 && loss === "hinge"
+      ? " Its hinge loss is 0: the point is on the right side with a margin of at least 1, so every gradient is 0 — this point teaches the network nothing now. Inspect the highest-loss point to see gradients flow."
+      : "";
     inspect(
-      () => predictionGraph({
-        sizes: state.sizes, weights: state.weights, activation: config.activation, outputActivation: loss === "bce" ? "sigmoid" : "linear",
-        inputs: config.features.map((name, i) => ({ name, value: values[i] as number })), loss, target: point.c,
-      }),
-      `Point ${k + 1} (x₁ = ${fixed(point.x, 3)}, x₂ = ${fixed(point.y, 3)}, ${target}${point.test ? ", a test point" : ""}) through the network at step ${state.step}: its ${loss} loss alone, without regularization. w2.3.1 is the weight from input 1 to neuron 3 of layer 2, b2.3 that neuron's bias; Backward gives each weight's share of this point's gradient.`,
+      build,
+      `Point ${k + 1} (x₁ = ${fixed(point.x, 3)}, x₂ = ${fixed(point.y, 3)}, ${target}${point.test ? ", a test point" : ""}) through the network at step ${state.step}: its ${loss} loss alone, ${fixed(value)}, without regularization. h1.3 is unit 3 of hidden layer 1 and z1.3 its sum before the activation; w2.3.1 is the weight from input 1 to neuron 3 of layer 2, b2.3 that neuron's bias; Backward gives each weight's share of this point's gradient.${why}`,
     );
   }
+
+  /** How to build any point's forward pass and loss with the weights of `state` (with @micrograd/nn, loaded when first asked for). */
+  async function pointGraphs(state: TrainState) {
+    const { predictionGraph } = await import("./inspect.js");
+    const loss = state.problem === "regression" ? "mse" : effectiveLoss(config, state.classes);
+    return (point: TrainState["points"][number]) => {
+      const values = featurize(config.features, point.x, point.y);
+      const build = () => predictionGraph({
+        sizes: state.sizes, weights: state.weights, activation: config.activation, outputActivation: loss === "bce" ? "sigmoid" : "linear",
+        inputs: config.features.map((name, i) => ({ name, value: values[i] as number })), loss, target: point.c,
+      });
+      return { loss, build };
+    };
+  }
+
+  /** Inspects the point the network gets most wrong now: the highest loss (the first of equals). */
+  async function inspectWorst(): Promise<void> {
+    const state = latest;
+    if (!state || state.points.length === 0) return;
+    const graphOf = await pointGraphs(state);
+    let worst = 0;
+    let highest = -Infinity;
+    state.points.forEach((point, k) => {
+      const value = graphOf(point).build().data;
+      if (value > highest) [worst, highest] = [k, value];
+    });
+    inspectIndex.value = String(worst + 1);
+    await inspectPoint(worst);
+  }
+  inspectWorstButton.addEventListener("click", () => void inspectWorst());
   inspectButton.addEventListener("click", () => void inspectPoint(Number(inspectIndex.value) - 1));
   heatmap.addEventListener("click", (event) => {
     if (!latest) return;

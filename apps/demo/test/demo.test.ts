@@ -758,23 +758,23 @@ describe("Divergence guard", () => {
   });
 });
 
-describe("Inspect one prediction", () => {
-  /** The hinge loss of point (x₁, x₂) of class `c` through a saved network, computed by hand. */
-  const handLoss = (model: MLPJSON, x: number[], c: number): number => {
-    let inputs = x;
-    let at = 0;
-    model.nouts.forEach((width, l) => {
-      const last = l === model.nouts.length - 1;
-      inputs = Array.from({ length: width }, () => {
-        let z = 0;
-        for (const xi of inputs) z += (model.parameters[at++] as number) * xi;
-        z += model.parameters[at++] as number;
-        return last || z > 0 ? z : 0;
-      });
+/** The hinge loss of point (x₁, x₂) of class `c` through a saved network, computed by hand. */
+const handLoss = (model: MLPJSON, x: number[], c: number): number => {
+  let inputs = x;
+  let at = 0;
+  model.nouts.forEach((width, l) => {
+    const last = l === model.nouts.length - 1;
+    inputs = Array.from({ length: width }, () => {
+      let z = 0;
+      for (const xi of inputs) z += (model.parameters[at++] as number) * xi;
+      z += model.parameters[at++] as number;
+      return last || z > 0 ? z : 0;
     });
-    return Math.max(0, 1 - (c > 0 ? 1 : -1) * (inputs[0] as number));
-  };
+  });
+  return Math.max(0, 1 - (c > 0 ? 1 : -1) * (inputs[0] as number));
+};
 
+describe("Inspect one prediction", () => {
   it("clicking a point opens its forward pass and loss in the Backprop view, with backward and step by step", async () => {
     const page = await open("?view=train&dataset=moons&n=100&noise=0.1&seed=0&layers=4,4&test=0");
     await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
@@ -829,6 +829,57 @@ describe("Inspect one prediction", () => {
     expect(await page.locator("#bp-inspected").isHidden()).toBe(true);
     await page.close();
   });
+});
+
+describe("Inspecting a point teaches", () => {
+  it("starts on the highest-loss point, names every unit, says why a met margin gives no gradient, and zooms to fit", async () => {
+    const page = await open("?view=train&dataset=moons&n=100&noise=0.1&seed=0&layers=4,4&test=0");
+    await expect.poll(() => page.locator("#tr-step-count").textContent()).toBe("0");
+    await page.click("#tr-play");
+    await expect.poll(() => page.locator("#tr-accuracy").textContent(), { timeout: 30_000 }).toBe("100.0%");
+    await page.click("#tr-play");
+    await expect.poll(() => page.locator("#tr-play").textContent()).toBe("Play");
+    // The weights the page stands on once it has stopped, read from its own download.
+    let step = "";
+    await expect.poll(async () => {
+      const before = await page.locator("#tr-step-count").textContent();
+      await page.waitForTimeout(200);
+      step = (await page.locator("#tr-step-count").textContent()) ?? "";
+      return step === before;
+    }).toBe(true);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#tr-download-json")]);
+    await download.saveAs(`${ARTIFACTS}inspected-worst.json`);
+    const model = JSON.parse(readFileSync(`${ARTIFACTS}inspected-worst.json`, "utf8")) as MLPJSON;
+    const data = moons({ n: 100, noise: 0.1, seed: 0 });
+    const losses = data.x.map((x, i) => handLoss(model, x, data.y[i] as number));
+    const worst = losses.indexOf(Math.max(...losses));
+
+    await page.click("#tr-inspect-worst");
+    await expect.poll(() => page.locator("#bp-inspected-text").textContent()).toContain(`Point ${worst + 1} (x₁ = `);
+    await expect.poll(() => page.locator("#bp-status").textContent()).toBe(`loss = ${(losses[worst] as number).toFixed(4)}`);
+    for (const unit of ["h1.1", "z1.1", "h2.4", "z2.4", "out"]) expect(await page.locator(`#bp-values tr[data-label="${unit}"]`).count()).toBe(1);
+    expect(await page.locator("#bp-inspected-text").textContent()).not.toContain("hinge loss is 0");
+    await page.locator("#bp-graph svg").waitFor({ timeout: 20_000 });
+    const width = () => page.locator("#bp-graph svg").evaluate((svg) => svg.getBoundingClientRect().width);
+    await page.click("#bp-zoom-fit");
+    const frame = await page.locator("#bp-graph").evaluate((g) => g.clientWidth);
+    const fitted = await width();
+    expect(fitted).toBeLessThanOrEqual(frame);
+    expect(fitted).toBeGreaterThan(frame - 40);
+    await page.click("#bp-zoom-in");
+    expect(await width()).toBeCloseTo(fitted * 1.25, 0);
+    await page.screenshot({ path: `${ARTIFACTS}inspect-worst.png` });
+
+    // A point with its margin met: loss 0, every gradient 0, and the page says why.
+    const easy = losses.indexOf(0);
+    expect(easy).toBeGreaterThanOrEqual(0);
+    await page.click('nav [data-view="train"]');
+    await page.fill("#tr-inspect-index", String(easy + 1));
+    await page.click("#tr-inspect");
+    await expect.poll(() => page.locator("#bp-inspected-text").textContent()).toContain(`Point ${easy + 1} (x₁ = `);
+    expect(await page.locator("#bp-inspected-text").textContent()).toContain("Its hinge loss is 0: the point is on the right side with a margin of at least 1, so every gradient is 0");
+    await page.close();
+  }, 60_000);
 });
 
 describe("Take it with you", () => {

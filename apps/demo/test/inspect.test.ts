@@ -20,8 +20,17 @@ describe("one point's prediction as a graph (the Backprop view's inspection)", (
     const expected = Math.log(logits.reduce((s, z) => s + Math.exp(z), 0)) - logits[2]!;
     expect(loss.data).toBeCloseTo(expected, 12);
     const values = byLabel(loss);
-    expect([...values.keys()].sort()).toEqual(["b1.1", "b1.2", "b2.1", "b2.2", "b2.3", "loss", "out1", "out2", "out3", "w1.1.1", "w1.1.2", "w1.2.1", "w1.2.2", "w2.1.1", "w2.1.2", "w2.2.1", "w2.2.2", "w2.3.1", "w2.3.2", "x1", "x2^2"]);
+    expect([...values.keys()].sort()).toEqual([
+      "b1.1", "b1.2", "b2.1", "b2.2", "b2.3", "h1.1", "h1.2", "loss", "out1", "out2", "out3",
+      "w1.1.1", "w1.1.2", "w1.2.1", "w1.2.2", "w2.1.1", "w2.1.2", "w2.2.1", "w2.2.2", "w2.3.1", "w2.3.2", "x1", "x2^2", "z1.1", "z1.2",
+    ]);
     expect(values.get("w2.3.1")?.data).toBe(-2);
+    // Each hidden unit is tanh of its sum, named as the page names it.
+    hidden.forEach((h, j) => {
+      expect(values.get(`h1.${j + 1}`)?.data).toBeCloseTo(h, 14);
+      expect(values.get(`h1.${j + 1}`)?.op).toBe("tanh");
+      expect(Math.tanh(values.get(`z1.${j + 1}`)?.data ?? NaN)).toBeCloseTo(h, 14);
+    });
     loss.backward();
     // ∂loss/∂b₂ⱼ = softmax(z)ⱼ − [j = target].
     const total = logits.reduce((s, z) => s + Math.exp(z), 0);

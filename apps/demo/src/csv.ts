@@ -29,3 +29,28 @@ export function parsePoints(name: string, text: string): CustomData {
   if (classes.length > MAX_CLASSES) throw new Error(`${name}: ${classes.length} labels (${classes.slice(0, 5).join(", ")}…); the demo draws at most ${MAX_CLASSES}`);
   return { name, x: rows.map((r) => [r.x, r.y]), y: rows.map((r) => classes.indexOf(r.label)), classes };
 }
+
+/** The longest `data=` a link carries: links much longer are cut by chat apps and mail. */
+export const LINK_DATA_LIMIT = 8000;
+
+/**
+ * Loaded points as the `data` URL parameter — their name, then the CSV itself, every number
+ * written so that it reads back to the same double — or null when that is longer than
+ * {@link LINK_DATA_LIMIT} characters once encoded for a URL.
+ */
+export function pointsForLink(data: CustomData): string | null {
+  const rows = data.x.map(([x, y], i) => `${x},${y},${data.classes[data.y[i] as number]}`);
+  const text = `${data.name}\nx,y,label\n${rows.join("\n")}`;
+  return new URLSearchParams({ data: text }).toString().length <= LINK_DATA_LIMIT ? text : null;
+}
+
+/**
+ * Points from a link's `data` parameter (see {@link pointsForLink}).
+ *
+ * @throws Error naming the line, as {@link parsePoints} does, when it does not read.
+ */
+export function pointsFromLink(text: string): CustomData {
+  const newline = text.indexOf("\n");
+  if (newline < 0) throw new Error("it holds no rows of x, y, label");
+  return parsePoints(text.slice(0, newline), text.slice(newline + 1));
+}

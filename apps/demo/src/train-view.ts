@@ -7,7 +7,7 @@ import type { TrainConfig } from "./config.js";
 import { el, field, fixed, select } from "./dom.js";
 import { classColour, drawCurves, drawHeatmap, drawNeuronMap, pointAt } from "./draw.js";
 import type { CurvePoint } from "./draw.js";
-import { parsePoints } from "./csv.js";
+import { LINK_DATA_LIMIT, parsePoints, pointsForLink, pointsFromLink } from "./csv.js";
 import { NetworkDrawing } from "./network.js";
 import type { CustomData, FromWorker, ToWorker, TrainState } from "./protocol.js";
 
@@ -107,6 +107,7 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
   const penaltyOut = el("strong", { id: "tr-penalty" }, "—");
   const penaltyName = el("span", { id: "tr-penalty-name" }, "penalty");
   const counts = el("p", { class: "hint", id: "tr-counts" });
+  const dataNote = el("p", { class: "hint", id: "tr-data-note", "aria-live": "polite" });
   const legend = el("p", { class: "legend", id: "tr-legend" });
   const status = el("p", { class: "status", id: "tr-status", "aria-live": "polite" });
   const heatmap = el("canvas", { class: "heatmap", id: "tr-heatmap", width: 480, height: 480, "aria-label": "decision boundary; click to add a point, shift-click for the other class" });
@@ -177,6 +178,7 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
           field("Batch size (0 = all)", controls.batch), field("Seed", controls.seed)),
         field("Show test points", showTest),
         field("Your data: a CSV of x, y, label (or drop it on the plot)", csvInput),
+        dataNote,
         counts,
         el("fieldset", { class: "row add-point" }, el("legend", {}, "Add a point (or click the plot)"),
           el("label", { class: "field" }, el("span", {}, "x₁"), addX, addErrors[0] as HTMLElement),
@@ -301,11 +303,17 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     );
   }
 
-  /** Puts the setup in the address bar, so the link reproduces it. */
+  /** Puts the setup in the address bar, so the link reproduces it — loaded points too, when they fit. */
   function saveToUrl(): void {
     const url = new URL(location.href);
     writeConfig(config, url.searchParams);
+    const linked = custom && pointsForLink(custom);
+    if (linked) url.searchParams.set("data", linked);
+    else url.searchParams.delete("data");
     history.replaceState(null, "", url);
+    dataNote.textContent = custom === null ? "" : linked
+      ? `The link carries ${custom.name}: anyone who opens it trains on the same points.`
+      : `${custom.name} stays on this page: its ${custom.x.length} points do not fit in a link (at most ${LINK_DATA_LIMIT} characters), so the link gives the setup without them.`;
   }
 
   function apply(next: TrainConfig, keepWeights: boolean): void {
@@ -638,6 +646,14 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
 
   // Read before `apply` writes the setup back into the address bar.
   const linkProblems = configProblems(new URL(location.href).searchParams);
+  const linkedData = new URL(location.href).searchParams.get("data");
+  if (linkedData !== null) {
+    try {
+      custom = pointsFromLink(linkedData);
+    } catch (e) {
+      linkProblems.push({ name: "data", given: `${linkedData.slice(0, 40)}…`, allowed: `points as the page writes them: ${(e as Error).message}` });
+    }
+  }
   apply(config, false);
   if (linkProblems.length > 0) {
     status.textContent = `The link's ${linkProblems.map((p) => `${p.name}=${p.given} (use ${p.allowed})`).join("; ")} could not be used: the defaults are shown instead.`;

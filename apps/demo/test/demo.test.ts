@@ -730,7 +730,39 @@ describe("Your own data", () => {
     await page.screenshot({ path: `${ARTIFACTS}csv.png` });
     await page.selectOption("#tr-dataset", "circles");
     await expect.poll(() => page.locator("#tr-counts").textContent()).toBe("100 training points, 0 test points");
+    expect(new URL(page.url()).searchParams.get("data")).toBeNull();
     await page.close();
+  });
+
+  it("carries a small CSV in the link, to the bit, and says when one is too large and stays on the page", async () => {
+    const page = await open("?view=train");
+    await expect.poll(() => page.locator("#tr-counts").textContent()).toBe("100 training points, 0 test points");
+    // Numbers whose shortest decimal form is long: the link must give back the same doubles.
+    const rows = Array.from({ length: 30 }, (_, i) => `${Math.sin(i) * 1.7},${Math.cos(i * 1.3) / 3},${i % 3 === 0 ? "a" : "b"}`);
+    await page.setInputFiles("#tr-csv", { name: "small.csv", mimeType: "text/csv", buffer: Buffer.from(`x,y,label\n${rows.join("\n")}\n`) });
+    await expect.poll(() => page.locator("#tr-counts").textContent()).toBe("30 training points, 0 test points");
+    expect(await page.locator("#tr-data-note").textContent()).toBe("The link carries small.csv: anyone who opens it trains on the same points.");
+    const link = page.url();
+    expect(new URL(link).searchParams.get("data")).toBe(`small.csv\nx,y,label\n${rows.join("\n")}`);
+    await stepTimes(page, 2);
+    const loss = await page.locator("#tr-loss-value").textContent();
+    // Opened afresh, the link trains on the same points to the same loss.
+    const again = await open(new URL(link).search);
+    await expect.poll(() => again.locator("#tr-status").textContent()).toBe("Training on small.csv: 30 points, classes a, b.");
+    await stepTimes(again, 2);
+    expect(await again.locator("#tr-loss-value").textContent()).toBe(loss);
+    await again.close();
+    // 1000 points do not fit in a link: the page says they stay here, and the link carries none.
+    const many = Array.from({ length: 1000 }, (_, i) => `${Math.sin(i) * 1.7},${Math.cos(i * 1.3) / 3},${i % 2 === 0 ? "a" : "b"}`);
+    await page.setInputFiles("#tr-csv", { name: "big.csv", mimeType: "text/csv", buffer: Buffer.from(`x,y,label\n${many.join("\n")}\n`) });
+    await expect.poll(() => page.locator("#tr-data-note").textContent()).toBe("big.csv stays on this page: its 1000 points do not fit in a link (at most 8000 characters), so the link gives the setup without them.");
+    expect(new URL(page.url()).searchParams.get("data")).toBeNull();
+    await page.close();
+    // A link whose points do not read is named, and the dataset shown instead.
+    const broken = await open("?view=train&data=x.csv%0Ax%2Cy%2Clabel%0A1%2Cone%2Ca");
+    await expect.poll(() => broken.locator("#tr-status").textContent()).toContain("The link's data=");
+    expect(await broken.locator("#tr-status").textContent()).toContain('line 2: "one" is not a number');
+    await broken.close();
   });
 });
 

@@ -35,7 +35,7 @@ export interface TrainState {
   /** The regularization penalty on the current weights (0 without one): what training minimises is `trainLoss` plus this. */
   penalty: number;
   /** Every point (`c` its class, or its value for a regression); `test` marks the held-out ones. */
-  points: { x: number; y: number; c: number; test: boolean }[];
+  points: Point[];
   classes: number;
   bounds: { x0: number; x1: number; y0: number; y1: number };
   /** GRID × GRID cells, row by row from the top: predicted class and confidence in [0, 1] (for a regression: the value, and 0). */
@@ -51,6 +51,17 @@ export interface TrainState {
   features: Feature[];
 }
 
+/** A data point: its coordinates, its class (or its value for a regression), and whether it is held out. */
+export interface Point {
+  x: number;
+  y: number;
+  c: number;
+  test: boolean;
+}
+
+/** A snapshot as the worker sends it: the points only when they changed (null: as in the last one). */
+export type TrainMessage = Omit<TrainState, "points"> & { points: Point[] | null };
+
 /** The trained model, as micrograd JSON and as ONNX (inputs `x` and `y`, class names "0", "1", …). */
 export interface ExportedModel {
   type: "export";
@@ -62,7 +73,7 @@ export interface ExportedModel {
 }
 
 /** The worker's messages. */
-export type FromWorker = TrainState | ExportedModel | { type: "error"; message: string };
+export type FromWorker = TrainMessage | ExportedModel | { type: "error"; message: string };
 
 export const GRID = 48;
 export const MAP_GRID = 16;

@@ -9,7 +9,7 @@ import { classColour, drawCurves, drawHeatmap, drawNeuronMap, pointAt } from "./
 import type { CurvePoint } from "./draw.js";
 import { LINK_DATA_LIMIT, parsePoints, pointsForLink, pointsFromLink } from "./csv.js";
 import { NetworkDrawing } from "./network.js";
-import type { CustomData, FromWorker, ToWorker, TrainState } from "./protocol.js";
+import type { CustomData, FromWorker, Point, ToWorker, TrainState } from "./protocol.js";
 
 /** Opens a graph in the Backprop view: how to build it, and what it shows. */
 export type Inspect = (build: () => Value, description: string) => void;
@@ -215,6 +215,8 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
   /** Every snapshot since the last start, as the curves draw it. */
   const curvePoints: CurvePoint[] = [];
   let latest: TrainState | null = null;
+  /** The points of the setup training now, as the worker last sent them. */
+  let points: Point[] = [];
   let playing = false;
 
   function setPlaying(on: boolean): void {
@@ -355,20 +357,25 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
       status.classList.add("error");
       return;
     }
+    // The points come only when they change.
+    if (message.points !== null) points = message.points;
+    // Taken before the worker read a Pause, a Step or a new setup sent since: showing it would
+    // move the counters after Pause (by a second, with 10,000 points). The worker's answer follows.
+    if (message.handled < sent && !playing) return;
     status.classList.remove("error");
     // The worker is the one source of whether training runs: once it has handled every message
     // sent, the button says what it says (an older snapshot may predate the last click).
     if (message.handled === sent) setPlaying(message.playing);
-    latest = message;
+    latest = { ...message, points };
     if (message.step === 0) curvePoints.length = 0;
     // A snapshot of the same step again (a pause, an edited weight) replaces the last one.
     if (curvePoints.at(-1)?.step === message.step) curvePoints.pop();
     curvePoints.push({ step: message.step, train: message.trainLoss, test: message.testLoss, accuracy: message.accuracy });
-    const tests = message.points.filter((p) => p.test).length;
+    const tests = points.filter((p) => p.test).length;
     const ignored = message.ignoredPoints === 0 ? "" : `; ${message.ignoredPoints} added point${message.ignoredPoints === 1 ? " is" : "s are"} left out: this data has no class ${config.extra.map((p) => p[2]).filter((c) => c >= message.classes).join(", ")}`;
-    counts.textContent = `${message.points.length - tests} training points, ${tests} test points${ignored}`;
+    counts.textContent = `${points.length - tests} training points, ${tests} test points${ignored}`;
     addLabelName.textContent = message.problem === "regression" ? "Value" : `Class (0–${message.classes - 1})`;
-    inspectIndex.max = String(message.points.length);
+    inspectIndex.max = String(points.length);
     if (message.problem === "regression") {
       legend.replaceChildren(
         el("span", { class: "swatch" }, el("span", { class: "chip", style: `background:${classColour(0)}` }), "−1"),
@@ -386,7 +393,7 @@ export function mountTrain(root: HTMLElement, inspect: Inspect): void {
     testLossOut.textContent = message.testLoss === null ? "—" : fixed(message.testLoss);
     stepOut.textContent = String(message.step);
     // An epoch is every training point once; the last batch of one holds what is left over.
-    const trainRows = message.points.length - tests;
+    const trainRows = points.length - tests;
     const stepsPerEpoch = config.batch > 0 ? Math.ceil(trainRows / Math.min(config.batch, trainRows)) : 1;
     epochOut.textContent = String(Math.floor(message.step / stepsPerEpoch));
     lossOut.textContent = fixed(message.trainLoss);

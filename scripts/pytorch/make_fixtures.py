@@ -94,10 +94,10 @@ def bce_cases():
     cases = []
     for p in [0.0, 1e-300, 1e-50, 1e-12, 0.2, 0.5, 0.8, 1 - 1e-12, 1.0]:
         for y in [0.0, 0.3, 1.0]:
-            pt = leaf(p)
-            loss = F.binary_cross_entropy(pt, torch.tensor(y))
+            pt, yt = leaf(p), leaf(y)
+            loss = F.binary_cross_entropy(pt, yt)
             loss.backward()
-            cases.append({"p": num(p), "y": num(y), "value": num(loss), "grad": grad_of(pt)})
+            cases.append({"p": num(p), "y": num(y), "value": num(loss), "grad": grad_of(pt), "gradY": grad_of(yt)})
     return cases
 
 
@@ -105,11 +105,32 @@ def bce_with_logits_cases():
     cases = []
     for z in [-1e4, -710.0, -30.0, -25.0, -3.0, -0.5, 0.0, 0.5, 3.0, 25.0, 30.0, 710.0, 1e4]:
         for y in [0.0, 0.25, 1.0]:
-            zt = leaf(z)
-            loss = F.binary_cross_entropy_with_logits(zt, torch.tensor(y))
+            zt, yt = leaf(z), leaf(y)
+            loss = F.binary_cross_entropy_with_logits(zt, yt)
             loss.backward()
-            cases.append({"z": num(z), "y": num(y), "value": num(loss), "grad": grad_of(zt)})
+            cases.append({"z": num(z), "y": num(y), "value": num(loss), "grad": grad_of(zt), "gradY": grad_of(yt)})
     return cases
+
+
+def accumulation_cases():
+    """Leaves across several backward() calls: PyTorch sums a pass's contributions, then adds the sum to .grad."""
+    out = {}
+    x = leaf(1e-150)
+    (x * 0.5).backward()
+    (x / x).backward()
+    out["halfThenRatio"] = {"x": num(1e-150), "grad": grad_of(x)}
+    w = leaf(3.0)
+    w.grad = torch.tensor(1e16)
+    (w * 1.0 + w * 1.0).backward()
+    out["twoOnesOnTop"] = {"w": 3.0, "start": 1e16, "grad": grad_of(w)}
+    a, b = leaf(0.1), leaf(0.7)
+    grads = []
+    for k in range(1, 6):
+        y = (a * b * k + a.tanh() * 0.3 - b / (a + k)) * (a + b)
+        y.backward()
+        grads.append([num(a.grad), num(b.grad)])
+    out["fivePasses"] = {"a": 0.1, "b": 0.7, "grads": grads}
+    return out
 
 
 def relu_nan():
@@ -255,6 +276,7 @@ def write(path, data):
 
 write("packages/engine/test/fixtures/pytorch-ops.json", {
     "unary": unary_cases(), "binary": binary_cases(), "logsumexp": logsumexp_cases(), "bce": bce_cases(), "bceWithLogits": bce_with_logits_cases(), "reluNaN": relu_nan(),
+    "accumulation": accumulation_cases(),
 })
 write("packages/losses/test/fixtures/pytorch-losses.json", loss_cases())
 write("packages/engine/test/fixtures/mulberry32.json", random_cases())

@@ -1,15 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { INPUTS, build, rawExprArbitrary } from "../test/expressions.js";
-import { AnomalyError, ShapeError, Value, compile, detectAnomaly, dot, sum } from "./index.js";
+import { AnomalyError, ShapeError, Value, bce, bceWithLogits, compile, detectAnomaly, dot, onePass, sum } from "./index.js";
 
 /** Leaf values for the fuzzers: mostly moderate, sometimes large enough to overflow exp or make NaN. */
 const leafValue = fc.oneof(
   { weight: 8, arbitrary: fc.double({ min: -2, max: 2, noNaN: true }) },
   { weight: 1, arbitrary: fc.constantFrom(0, -0, 800, -800, 1e4) },
 );
-/** Starting grads: what an earlier backward left behind (never -0, which an optimizer never leaves). */
-const startGrad = fc.oneof(fc.constant(0), fc.double({ min: -3, max: 3, noNaN: true }).map((g) => g + 0));
+/** Starting grads: what an earlier backward left behind, -0 included (a pass adds its sum to it). */
+const startGrad = fc.oneof(fc.constantFrom(0, -0), fc.double({ min: -3, max: 3, noNaN: true }));
 const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
 
 describe("compile", () => {
@@ -202,13 +202,79 @@ describe("compile", () => {
   it("refuses replays that do not fit the recording, with errors that say what was expected", () => {
     const f = compile(([x]) => (x as Value).exp(), [0]);
     expect(() => f.run([1, 2])).toThrow(ShapeError);
-    expect(() => f.run([1, 2])).toThrow("the graph was recorded with 1 inputs, expected 1 inputs, got 2 numbers");
+    expect(() => f.run([1, 2])).toThrow("CompiledGraph.run: the graph was recorded with 1 input, so it takes 1 number; got 2");
     expect(() => f.run(["a"] as unknown as number[])).toThrow('CompiledGraph.run(inputs): inputs[0] must be a number, got "a" (string)');
     expect(() => f.run("ab" as unknown as number[])).toThrow('CompiledGraph.run(inputs): inputs must be an array of numbers, got "ab" (string)');
-    expect(() => f.runBatch([1, 2, 3], 2)).toThrow("expected 2 rows × 1 inputs, got 3 numbers");
+    expect(() => f.runBatch([1, 2, 3], 2)).toThrow("CompiledGraph.runBatch: the graph was recorded with 1 input, so it takes 2 rows × 1 = 2 numbers; got 3");
     expect(() => f.runBatch([1], 0)).toThrow("rows must be an integer ≥ 1, got 0");
     expect(() => compile(([x]) => (x as Value).exp(), [0]).backward()).toThrow("CompiledGraph.backward: call run() (or runBatch()) first");
     expect(() => f.outputAt(0, 3)).toThrow(RangeError);
+  });
+
+  it("onePass: a step recorded in two parts gives graph mode's one pass to the bit; alone, each call is its own pass", () => {
+    // Rows w·xₖ and a head Σ termₖ + w²: graph mode adds the head's contribution, then each row's,
+    // to one sum, and adds it to w's grad once. 1e16 on top makes any other grouping show.
+    const xs = [3, 1e-3, 7, 0.1];
+    const graphMode = () => {
+      const w = Object.assign(new Value(0.5), { grad: 1e16 });
+      sum(xs.map((x) => w.mul(x))).add(w.mul(w)).backward();
+      return w.grad;
+    };
+    const recorded = (shared: boolean) => {
+      const w = Object.assign(new Value(0.5), { grad: 1e16 });
+      const rows = compile(([x]) => w.mul(x as Value), [0]);
+      const head = compile((terms) => sum(terms).add(w.mul(w)), xs.map(() => 0));
+      rows.runBatch(xs, xs.length);
+      head.run(xs.map((_, k) => rows.outputAt(0, k)));
+      const step = () => {
+        head.backward();
+        rows.backwardBatch(xs.map((_, k) => head.inputGrad(k)));
+      };
+      if (shared) onePass(step);
+      else step();
+      return w.grad;
+    };
+    expect(Object.is(recorded(true), graphMode())).toBe(true);
+    // Two passes round twice: 1e16 + 0.5, then + the rows.
+    expect(recorded(false)).not.toBe(graphMode());
+    // Graph mode joins an open pass too, and nested onePass calls are part of the outer one.
+    const v = Object.assign(new Value(2), { grad: 1e16 });
+    onePass(() => {
+      v.mul(1).backward();
+      onePass(() => v.mul(1).backward());
+      expect(v.grad).toBe(2); // the pass's own sum, until it ends
+    });
+    expect(v.grad).toBe(1e16 + 2);
+    // A function that throws still ends its pass: what was summed is added, and the next call is its own pass.
+    const u = Object.assign(new Value(1), { grad: 5 });
+    expect(() => onePass(() => {
+      u.mul(3).backward();
+      throw new Error("stop");
+    })).toThrow("stop");
+    expect(u.grad).toBe(8);
+    u.mul(1).backward();
+    expect(u.grad).toBe(9);
+  });
+
+  it("refuses in a replay what graph mode refuses, with the same words: NaN inputs, bce outside [0, 1]", () => {
+    // Graph mode first: these are the errors a replay must match.
+    expect(() => new Value(NaN)).toThrow("must be a number, got NaN");
+    expect(() => bce(new Value(1.5), 1)).toThrow("bce(p, y): p must lie in [0, 1], got 1.5");
+    const f = compile(([x]) => (x as Value).exp(), [0]);
+    expect(() => f.run([NaN])).toThrow(TypeError);
+    expect(() => f.run([NaN])).toThrow("CompiledGraph.run(inputs): inputs[0] must be a number, got NaN");
+    expect(() => f.runBatch([0, NaN], 2)).toThrow("CompiledGraph.runBatch(inputs): inputs[1] must be a number, got NaN");
+    const loss = compile(([p, y]) => bce(p as Value, y as Value), [0.5, 1]);
+    expect(loss.run([0.25, 1]).output(0)).toBe(bce(0.25, 1).data);
+    expect(() => loss.run([1.5, 1])).toThrow(RangeError);
+    expect(() => loss.run([1.5, 1])).toThrow("bce(p, y): p must lie in [0, 1], got 1.5 (compiled replay, row 0)");
+    expect(() => loss.runBatch([0.5, 1, 0.5, -0.25], 2)).toThrow("bce(p, y): y must lie in [0, 1], got -0.25 (compiled replay, row 1)");
+    const logits = compile(([z, y]) => bceWithLogits(z as Value, y as Value), [0, 1]);
+    expect(() => logits.run([3, 2])).toThrow("bceWithLogits(z, y): y must lie in [0, 1], got 2 (compiled replay, row 0)");
+    // A NaN made on the way passes, as in graph mode: 0/0 as p.
+    const zero = new Value(0);
+    expect(bce(zero.div(zero), 1).data).toBeNaN();
+    expect(compile(([x]) => bce((x as Value).div(x as Value), 1), [1]).run([0]).output(0)).toBeNaN();
   });
 
   it("refuses builds that do not return Values", () => {

@@ -1,6 +1,7 @@
 import { anomaly } from "./anomaly.js";
 import { AnomalyError, ShapeError, describe } from "./errors.js";
-import { OpCode, bceBackward, bceForward, bceWithLogitsBackward, bceWithLogitsForward, logSumExpShift, reluForward, softplusBackward, softplusForward, tanhBackward } from "./ops.js";
+import { OpCode, bceBackward, bceForward, bceTargetBackward, bceWithLogitsBackward, bceWithLogitsForward, bceWithLogitsTargetBackward, logSumExpShift, reluForward, softplusBackward, softplusForward, tanhBackward } from "./ops.js";
+import { joinPass, leavePass } from "./pass.js";
 import { Value, isValue, topologicalOrderOf } from "./value.js";
 
 /** The default of `run()`, shared so that a replay allocates nothing. */
@@ -38,8 +39,9 @@ function activationBackward(kind: number, z: number, r: number, g: number): numb
 /**
  * Whether a dot (or neuron) with incoming gradient `g` and pre-activation `z` would only add
  * zeros: `g` is 0 and `z` is finite, so every factor in it is finite and each `0·x` is ±0 —
- * which leaves a grad unchanged unless the grad is -0 (see `exactZeros`). The same skip as a
- * hand-written loop's; a non-finite `z` still runs, to spread NaN as graph mode does.
+ * which leaves a grad unchanged, since a pass's grads start at +0 and so are never -0. The
+ * same skip as a hand-written loop's; a non-finite `z` still runs, to spread NaN as graph mode
+ * does.
  */
 function passesNothing(g: number, z: number): boolean {
   return g === 0 && z - z === 0;
@@ -310,11 +312,14 @@ export class CompiledGraph {
       throw new TypeError(`CompiledGraph.${method}(inputs): inputs must be an array of numbers, got ${describe(given)}`);
     }
     if (inputs.length !== rows * this.inputCount) {
-      const expected = rows === 1 ? `${this.inputCount} inputs` : `${rows} rows × ${this.inputCount} inputs`;
-      throw new ShapeError(`CompiledGraph.${method}: the graph was recorded with ${this.inputCount} inputs, expected ${expected}, got ${inputs.length} numbers`);
+      const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+      const takes = method === "run" ? count(this.inputCount, "number") : `${count(rows, "row")} × ${this.inputCount} = ${count(rows * this.inputCount, "number")}`;
+      throw new ShapeError(`CompiledGraph.${method}: the graph was recorded with ${count(this.inputCount, "input")}, so it takes ${takes}; got ${inputs.length}`);
     }
+    // What `new Value(x)` refuses for a leaf of graph mode, a replay refuses for an input.
     for (let j = 0; j < inputs.length; j++) {
-      if (typeof inputs[j] !== "number") throw new TypeError(`CompiledGraph.${method}(inputs): inputs[${j}] must be a number, got ${describe(inputs[j])}`);
+      const x: unknown = inputs[j];
+      if (typeof x !== "number" || Number.isNaN(x)) throw new TypeError(`CompiledGraph.${method}(inputs): inputs[${j}] must be a number, got ${describe(x)}`);
     }
   }
 
@@ -404,8 +409,16 @@ export class CompiledGraph {
         case OpCode.Relu: data[out] = reluForward(x); break;
         case OpCode.Pow: data[out] = x ** (exponent[i] as number); break;
         case OpCode.Softplus: data[out] = softplusForward(x); break;
-        case OpCode.Bce: data[out] = bceForward(x, y); break;
-        case OpCode.BceWithLogits: data[out] = bceWithLogitsForward(x, y); break;
+        case OpCode.Bce:
+          // What `bce` refuses in graph mode, a replay refuses too, with the same words.
+          if (x < 0 || x > 1) throw new RangeError(`bce(p, y): p must lie in [0, 1], got ${x} (compiled replay, row ${r})`);
+          if (y < 0 || y > 1) throw new RangeError(`bce(p, y): y must lie in [0, 1], got ${y} (compiled replay, row ${r})`);
+          data[out] = bceForward(x, y);
+          break;
+        case OpCode.BceWithLogits:
+          if (y < 0 || y > 1) throw new RangeError(`bceWithLogits(z, y): y must lie in [0, 1], got ${y} (compiled replay, row ${r})`);
+          data[out] = bceWithLogitsForward(x, y);
+          break;
         case OpCode.Sum: data[out] = this.sumAt(i, r); break;
         case OpCode.LogSumExp: data[out] = this.logSumExpAt(i, r); break;
         case OpCode.Dot: data[out] = pre[out] = this.dotAt(i, r); break;
@@ -490,11 +503,15 @@ export class CompiledGraph {
   private backwardRows(rows: number, seeds: ArrayLike<number> | null, method: string): void {
     if (this.rows === 0 || rows === 0) throw new Error(`CompiledGraph.${method}: call run() (or runBatch()) first`);
     const { grad, leaves, program, live, addr, stride, uniformSize, rowSize } = this;
-    let exactZeros = false;
+    // The pass sums its contributions to each leaf apart, from +0 (or from what the other calls
+    // of an `onePass` have summed), and adds the sum to the leaf's grad at the end — PyTorch's
+    // AccumulateGrad, as graph mode does. Only the leaves output 0 depends on: graph mode's pass
+    // never reaches the others. A slot that starts at +0 never becomes -0, so adding a zero
+    // never changes one: kernels may skip zero gradients.
+    const pass = joinPass();
     for (let i = 0; i < leaves.length; i++) {
-      const g = (leaves[i] as Value).grad;
-      grad[i] = g;
-      if (Object.is(g, -0)) exactZeros = true;
+      if (live[i]) pass.hold(leaves[i] as Value);
+      grad[i] = live[i] ? (leaves[i] as Value).grad : 0;
     }
     grad.fill(0, uniformSize, uniformSize + rows * rowSize);
     const root = this.outputSlots[0] as number;
@@ -502,24 +519,29 @@ export class CompiledGraph {
     if (this.instructionMajor) {
       for (let p = program.length - 1; p >= 0; p--) {
         const i = program[p] as number;
-        if (live[i]) this.backwardInstruction(i, 0, rows, exactZeros);
+        if (live[i]) this.backwardInstruction(i, 0, rows);
       }
     } else {
       for (let r = rows - 1; r >= 0; r--) {
         for (let p = program.length - 1; p >= 0; p--) {
           const i = program[p] as number;
-          if (live[i]) this.backwardInstruction(i, r, r + 1, exactZeros);
+          if (live[i]) this.backwardInstruction(i, r, r + 1);
         }
       }
     }
-    if (anomaly.enabled) this.checkBackward(rows);
-    for (let i = 0; i < leaves.length; i++) (leaves[i] as Value).grad = grad[i] as number;
+    try {
+      if (anomaly.enabled) this.checkBackward(rows);
+    } finally {
+      // Even when the check throws, the pass ends as graph mode's does: what it summed is added.
+      for (let i = 0; i < leaves.length; i++) if (live[i]) (leaves[i] as Value).grad = grad[i] as number;
+      leavePass(pass);
+    }
   }
 
   /** One instruction's backward for rows `lo…hi-1`, last row first (graph mode's order for a leaf). */
-  private backwardInstruction(i: number, lo: number, hi: number, exactZeros: boolean): void {
+  private backwardInstruction(i: number, lo: number, hi: number): void {
     if (this.code[i] === FUSED_NEURON && (this.xBase[i] as number) >= 0 && (this.yBase[i] as number) >= 0) {
-      this.neuronBackward(i, lo, hi, exactZeros);
+      this.neuronBackward(i, lo, hi);
       return;
     }
     const { data, grad, pre, code, exponent } = this;
@@ -554,18 +576,24 @@ export class CompiledGraph {
           break;
         }
         case OpCode.Softplus: grad[ax]! += softplusBackward(data[ax] as number, g); break;
-        case OpCode.Bce: grad[ax]! += bceBackward(data[ax] as number, data[by] as number, g); break;
-        case OpCode.BceWithLogits: grad[ax]! += bceWithLogitsBackward(data[ax] as number, data[by] as number, g); break;
+        case OpCode.Bce:
+          grad[ax]! += bceBackward(data[ax] as number, data[by] as number, g);
+          grad[by]! += bceTargetBackward(data[ax] as number, g);
+          break;
+        case OpCode.BceWithLogits:
+          grad[ax]! += bceWithLogitsBackward(data[ax] as number, data[by] as number, g);
+          grad[by]! += bceWithLogitsTargetBackward(data[ax] as number, g);
+          break;
         case OpCode.Sum: this.sumBackward(i, r, g); break;
         case OpCode.LogSumExp: this.logSumExpBackward(i, r, g, data[out] as number); break;
         case OpCode.Dot:
-          if (exactZeros || !passesNothing(g, pre[out] as number)) this.dotBackward(i, r, g);
+          if (!passesNothing(g, pre[out] as number)) this.dotBackward(i, r, g);
           break;
         case FUSED_NEURON: {
           // The activation's, the +'s and the dot's backward rules in turn, as graph mode applies them.
           const z = pre[out] as number;
           const gz = activationBackward(this.act[i] as number, z, data[out] as number, g);
-          if (!exactZeros && passesNothing(gz, z)) break;
+          if (passesNothing(gz, z)) break;
           grad[ax]! += gz;
           this.dotBackward(i, r, gz);
           break;
@@ -575,11 +603,11 @@ export class CompiledGraph {
   }
 
   /** A fused neuron's backward over consecutive operand lists, rows `lo…hi-1`, last row first. */
-  private neuronBackward(i: number, lo: number, hi: number, exactZeros: boolean): void {
+  private neuronBackward(i: number, lo: number, hi: number): void {
     const { data, grad, pre } = this;
     const { o, so, bias, biasStride, xa, xst, ya, yst, half, kind, w, v, vst } = this.neuronOperands(i);
     let r = hi - 1;
-    if (this.blockable[i] && !exactZeros) {
+    if (this.blockable[i]) {
       // Four rows at a time, last first: each weight's grad is read and written once per four
       // rows but still takes their terms one by one in graph mode's order (row 4, 3, 2, 1), and
       // each row's input grads take theirs as before. A row that passes nothing adds ±0 times
@@ -617,7 +645,7 @@ export class CompiledGraph {
       const z = pre[out] as number;
       // The activation's, the +'s and the dot's backward rules in turn, as graph mode applies them.
       const gz = activationBackward(kind, z, data[out] as number, grad[out] as number);
-      if (!exactZeros && passesNothing(gz, z)) continue;
+      if (passesNothing(gz, z)) continue;
       grad[bias + r * biasStride]! += gz;
       const x = xa + r * xst;
       const y = ya + r * yst;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Value, dot, gradCheck, sum } from "./index.js";
+import { Value, bce, bceWithLogits, dot, gradCheck, sum } from "./index.js";
 import { INPUTS, build, exprArbitrary } from "../test/expressions.js";
 
 describe("gradCheck", () => {
@@ -30,6 +30,17 @@ describe("gradCheck", () => {
     expect(analytic).toEqual([0]);
     expect(numeric[0]).toBeCloseTo(3, 6);
     expect(maxError).toBeGreaterThan(0.9);
+  });
+});
+
+describe("loss targets", () => {
+  it("bce and bceWithLogits: the target's gradient matches central finite differences", () => {
+    for (const p of [0.05, 0.3, 0.5, 0.9]) {
+      for (const y of [0.1, 0.6, 0.95]) {
+        expect(gradCheck((target) => bce(p, target), [y]).errors[0]).toBeLessThan(1e-6);
+        expect(gradCheck((target) => bceWithLogits(p * 6 - 3, target), [y]).errors[0]).toBeLessThan(1e-6);
+      }
+    }
   });
 });
 

@@ -8,3 +8,4 @@ export { gradCheck } from "./grad-check.js";
 export type { GradCheckOptions, GradCheckResult } from "./grad-check.js";
 export { Random } from "./random.js";
 export { CompiledGraph, compile } from "./compile.js";
+export { onePass } from "./pass.js";

@@ -69,7 +69,7 @@ export function logsumexp(values: readonly (Value | number)[] | Vector): Value {
  * Binary cross-entropy of one probability against one target, as one node — PyTorch's
  * `binary_cross_entropy` for a single element: `-(y·log p + (1-y)·log(1-p))` with each log
  * floored at -100 (so p = 0 or 1 gives at most 100, never Infinity), and PyTorch's gradient
- * `(p - y) / max(p(1-p), 1e-12)`. The target gets no gradient.
+ * `(p - y) / max(p(1-p), 1e-12)`. The target gets PyTorch's gradient too: `-logit(p) = log((1-p)/p)`.
  *
  * @throws RangeError if `p` or `y` is a number outside [0, 1] (PyTorch throws too); NaN gives NaN.
  * @example
@@ -88,7 +88,7 @@ export function bce(p: Value | number, y: Value | number): Value {
  * Binary cross-entropy of `sigmoid(z)` against target `y`, as one node — PyTorch's
  * `binary_cross_entropy_with_logits` for a single element: finite for any finite logit (±1e4
  * included) and free of the rounding a `softplus` threshold would bring, with PyTorch's
- * gradient `sigmoid(z) - y`. The target gets no gradient.
+ * gradient `sigmoid(z) - y`. The target gets PyTorch's gradient too: `-z`.
  *
  * @throws RangeError if `y` is a number outside [0, 1]; NaN gives NaN.
  * @example

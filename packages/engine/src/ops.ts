@@ -214,10 +214,20 @@ export function bceBackward(p: number, y: number, g: number): number {
 }
 
 /**
- * A loss op of a prediction `a` and a target `b` whose backward rule is `gradOf(a, b, out.grad)`
- * for `a`; as in PyTorch 1.13 (by default), the target gets no gradient.
+ * The grad binary cross-entropy passes to the target `y`, as PyTorch's
+ * `binary_cross_entropy_target_backward`: `-logit(p)·g`, with `logit(p) = log(p / (1 - p))`.
  */
-function targetLoss(name: string, code: OpCode, gradOf: (a: number, b: number, g: number) => number): Op {
+export function bceTargetBackward(p: number, g: number): number {
+  return -Math.log(p / (1 - p)) * g;
+}
+
+/**
+ * A loss op of a prediction `a` and a target `b`: `gradOf(a, b, out.grad)` goes to `a` and
+ * `targetGradOf(a, out.grad)` to `b` — as in PyTorch, the target gets its gradient too.
+ */
+function targetLoss(
+  name: string, code: OpCode, gradOf: (a: number, b: number, g: number) => number, targetGradOf: (a: number, g: number) => number,
+): Op {
   return {
     name,
     code,
@@ -225,11 +235,12 @@ function targetLoss(name: string, code: OpCode, gradOf: (a: number, b: number, g
     arity: 2,
     backward: (out) => {
       out._a.grad += gradOf(out._a.data, out._b.data, out.grad);
+      out._b.grad += targetGradOf(out._a.data, out.grad);
     },
   };
 }
 
-export const BCE: Op = /* @__PURE__ */ targetLoss("bce", OpCode.Bce, bceBackward);
+export const BCE: Op = /* @__PURE__ */ targetLoss("bce", OpCode.Bce, bceBackward, bceTargetBackward);
 
 /**
  * Binary cross-entropy of `sigmoid(z)` against `y`, as PyTorch's
@@ -246,7 +257,12 @@ export function bceWithLogitsBackward(z: number, y: number, g: number): number {
   return (1 / (1 + Math.exp(-z)) - y) * g;
 }
 
-export const BCE_WITH_LOGITS: Op = /* @__PURE__ */ targetLoss("bceWithLogits", OpCode.BceWithLogits, bceWithLogitsBackward);
+/** The grad BCE with logits passes to the target `y`, as PyTorch: `-z·g`. */
+export function bceWithLogitsTargetBackward(z: number, g: number): number {
+  return -z * g;
+}
+
+export const BCE_WITH_LOGITS: Op = /* @__PURE__ */ targetLoss("bceWithLogits", OpCode.BceWithLogits, bceWithLogitsBackward, bceWithLogitsTargetBackward);
 
 /**
  * Adds `out.grad × ∂out/∂operand` to each operand's grad of `out` (nothing for a leaf) — always

@@ -1,15 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { fixture, num, withinUlps } from "../test/fixtures.js";
 import type { FixtureNumber } from "../test/fixtures.js";
-import { Value, bce, bceWithLogits, logsumexp } from "./index.js";
+import { Value, bce, bceWithLogits, compile, logsumexp } from "./index.js";
 
 // Every expected number here was computed by PyTorch 1.13 in float64 (scripts/pytorch/make_fixtures.py).
 interface Ops {
   unary: { op: string; k?: number; x: FixtureNumber; value: FixtureNumber; grad: FixtureNumber }[];
   binary: { op: "add" | "sub" | "mul" | "div"; a: number; b: number; value: FixtureNumber; gradA: FixtureNumber; gradB: FixtureNumber }[];
   logsumexp: { xs: FixtureNumber[]; value: FixtureNumber; grads: FixtureNumber[] }[];
-  bce: { p: number; y: number; value: FixtureNumber; grad: FixtureNumber }[];
-  bceWithLogits: { z: number; y: number; value: FixtureNumber; grad: FixtureNumber }[];
+  bce: { p: number; y: number; value: FixtureNumber; grad: FixtureNumber; gradY: FixtureNumber }[];
+  bceWithLogits: { z: number; y: number; value: FixtureNumber; grad: FixtureNumber; gradY: FixtureNumber }[];
+  accumulation: {
+    halfThenRatio: { x: number; grad: number };
+    twoOnesOnTop: { w: number; start: number; grad: number };
+    fivePasses: { a: number; b: number; grads: [number, number][] };
+  };
   reluNaN: { value: FixtureNumber; gradA: FixtureNumber; gradB: FixtureNumber; reluOfNegativeZeroSign: number };
 }
 const ops = fixture<Ops>(new URL("../test/fixtures/pytorch-ops.json", import.meta.url));
@@ -92,6 +97,53 @@ describe("every op against PyTorch (float64): value and gradient", () => {
       expect(withinUlps(loss.data, num(c.value), 4), `bceWithLogits(${c.z}, ${c.y}) = ${loss.data}, PyTorch ${c.value}`).toBe(true);
       expect(withinUlps(z.grad, num(c.grad), 4), `bceWithLogits'(${c.z}, ${c.y}) = ${z.grad}, PyTorch ${c.grad}`).toBe(true);
       expect(Number.isFinite(loss.data) && Number.isFinite(z.grad)).toBe(true);
+    }
+  });
+
+  it("bce and bceWithLogits give the target PyTorch's gradient (-logit(p), -z), in graph and compiled mode", () => {
+    for (const c of ops.bce) {
+      const y = new Value(c.y);
+      bce(new Value(c.p), y).backward();
+      expect(withinUlps(y.grad, num(c.gradY), 4), `bce target grad at p = ${c.p}: ${y.grad}, PyTorch ${c.gradY}`).toBe(true);
+      const t = new Value(c.y);
+      compile(() => bce(new Value(c.p), t)).run().backward();
+      expect(Object.is(t.grad, y.grad), `compiled bce target grad at p = ${c.p}`).toBe(true);
+    }
+    for (const c of ops.bceWithLogits) {
+      const y = new Value(c.y);
+      bceWithLogits(new Value(c.z), y).backward();
+      // -z exactly; the sign of a zero aside (PyTorch keeps -0 in a leaf whose grad was None).
+      expect(withinUlps(y.grad, num(c.gradY), 0), `bceWithLogits target grad at z = ${c.z}: ${y.grad}, PyTorch ${c.gradY}`).toBe(true);
+      const t = new Value(c.y);
+      compile(() => bceWithLogits(new Value(c.z), t)).run().backward();
+      expect(Object.is(t.grad, y.grad), `compiled bceWithLogits target grad at z = ${c.z}`).toBe(true);
+    }
+    // The example of the review: p = 0.3, y = 0.6.
+    const y = new Value(0.6);
+    bce(new Value(0.3), y).backward();
+    expect(y.grad).toBeCloseTo(0.8473, 4);
+  });
+
+  it("sums a pass's contributions to a leaf, then adds the sum to its grad, as PyTorch's AccumulateGrad", () => {
+    const { halfThenRatio, twoOnesOnTop, fivePasses } = ops.accumulation;
+    // Each in graph mode and replayed from a recording: the same grads, PyTorch's.
+    for (const mode of ["graph", "compiled"] as const) {
+      const pass = (root: () => Value) => (mode === "graph" ? root().backward() : compile(root).run().backward());
+      const x = new Value(halfThenRatio.x);
+      pass(() => x.mul(0.5));
+      pass(() => x.div(x));
+      expect(x.grad, `${mode}: x·0.5, then x/x`).toBe(halfThenRatio.grad);
+      const w = new Value(twoOnesOnTop.w);
+      w.grad = twoOnesOnTop.start;
+      pass(() => w.mul(1).add(w.mul(1)));
+      expect(w.grad, `${mode}: 1 + 1 on top of 1e16`).toBe(twoOnesOnTop.grad);
+      const a = new Value(fivePasses.a);
+      const b = new Value(fivePasses.b);
+      fivePasses.grads.forEach(([ga, gb], i) => {
+        const k = i + 1;
+        pass(() => a.mul(b).mul(k).add(a.tanh().mul(0.3)).sub(b.div(a.add(k))).mul(a.add(b)));
+        expect(withinUlps(a.grad, ga, 4) && withinUlps(b.grad, gb, 4), `${mode}: pass ${k}: ${a.grad}, ${b.grad}; PyTorch ${ga}, ${gb}`).toBe(true);
+      });
     }
   });
 

@@ -7,7 +7,9 @@ import { describe, expect, it } from "vitest";
  * tree-shaken as an app's bundler would do it. The budget keeps the teaching core small; it grew
  * from 5.5 to 6.5 KB for graph mode's speed (a recursive walk beside the iterative one deep graphs
  * need, one switch for the backward rules, an order array sized from the last walk: together
- * over a quarter off a training step).
+ * over a quarter off a training step), and to 7 KB for PyTorch's accumulation (a pass's
+ * contributions to each leaf summed apart, a pass that several backward calls can share) and
+ * printing (`util.inspect`, `toJSON`) that never dumps the graph.
  */
 async function bundledBytes(names: string): Promise<number> {
   const result = await build({
@@ -22,10 +24,10 @@ async function bundledBytes(names: string): Promise<number> {
 }
 
 describe("the engine's size budget", () => {
-  it("keeps Value alone within 6.5 KB minified", async () => {
+  it("keeps Value alone within 7 KB minified", async () => {
     const bytes = await bundledBytes("Value");
     console.log(`Value alone: ${bytes} bytes minified`);
-    expect(bytes).toBeLessThanOrEqual(6.5 * 1024);
+    expect(bytes).toBeLessThanOrEqual(7 * 1024);
   });
 
   it("leaves compiled mode out of a bundle that only uses Value", async () => {

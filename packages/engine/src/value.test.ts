@@ -346,3 +346,19 @@ describe("backwardSteps", () => {
     expect(step?.contributions).toEqual([{ child: a, local: 6, added: 6 }]);
   });
 });
+
+describe("printing", () => {
+  it("shows data, grad, op and label in util.inspect and console.log, and JSON.stringify writes them, never the graph", async () => {
+    const { inspect } = await import("node:util");
+    const x = new Value(2, { label: "x" });
+    const y = x.mul(3);
+    y.backward();
+    expect(inspect(x)).toBe('Value(data=2, grad=3, label="x")');
+    expect(inspect(y)).toBe('Value(data=6, grad=1, op="*")');
+    expect(inspect({ y })).toBe('{ y: Value(data=6, grad=1, op="*") }');
+    expect(JSON.stringify(y)).toBe('{"data":6,"grad":1,"label":"","op":"*"}');
+    expect(JSON.stringify([x])).toBe('[{"data":2,"grad":3,"label":"x","op":""}]');
+    expect(String(y)).toBe("Value(data=6, grad=1)");
+  });
+});
+

@@ -3,6 +3,8 @@ import { AnomalyError, describe } from "./errors.js";
 import { ADD, DIV, EXP, LEAF, LOG, MUL, NEG, RELU, SIGMOID, SOFTPLUS, SUB, TANH, passBack, powOp, reluForward, softplusForward } from "./ops.js";
 import { PROTOCOL, VALUE_BRAND, checkBrand } from "./brand.js";
 import type { Op } from "./ops.js";
+import { joinPass, leavePass } from "./pass.js";
+import type { LeafPass } from "./pass.js";
 
 /** Options for a leaf {@link Value}. */
 export interface ValueOptions {
@@ -206,8 +208,9 @@ export class Value {
    * Back-propagates from this Value: sets its grad to 1 and adds `∂this/∂v` to the grad of every
    * Value `v` it was computed from, in reverse topological order.
    *
-   * As in PyTorch, leaves accumulate (call {@link zeroGrad} between training steps), while the
-   * grads of intermediate Values are recomputed from scratch on each call. Graphs of millions of
+   * As in PyTorch, leaves accumulate (call {@link zeroGrad} between training steps): the pass's
+   * contributions to a leaf are summed first and the sum is added to its `grad`, as PyTorch's
+   * AccumulateGrad does. The grads of intermediate Values are recomputed from scratch on each call. Graphs of millions of
    * nodes do not overflow the stack: past a depth of 1,000 the walk keeps its own stack.
    *
    * @example
@@ -215,17 +218,39 @@ export class Value {
    * loss.backward();
    */
   backward(): void {
-    const order = startBackward(this, false);
-    if (anomaly.enabled) {
-      backwardChecked(order);
-      return;
+    const pass = startBackward(this, false);
+    try {
+      if (anomaly.enabled) backwardChecked(pass.order);
+      else for (let i = pass.order.length - 1; i >= 0; i--) passBack(pass.order[i] as Value);
+    } finally {
+      finishBackward(pass);
     }
-    for (let i = order.length - 1; i >= 0; i--) passBack(order[i] as Value);
   }
 
   /** `Value(data=…, grad=…)`, as micrograd prints it. */
   toString(): string {
     return `Value(data=${this.data}, grad=${this.grad})`;
+  }
+
+  /**
+   * What `JSON.stringify` writes for a Value: its number, its grad, its label and the op that
+   * made it (`""` for a leaf) — not the graph behind it, which is circular.
+   *
+   * @example
+   * JSON.stringify(new Value(2).mul(3)); // '{"data":6,"grad":0,"label":"","op":"*"}'
+   */
+  toJSON(): { data: number; grad: number; label: string; op: string } {
+    return { data: this.data, grad: this.grad, label: this.label, op: this.op };
+  }
+
+  /**
+   * How Node's `console.log` and `util.inspect` show a Value: `Value(data=6, grad=0, op="*")`,
+   * with its label when it has one — not its internals, whose operands point back at the graph.
+   */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    const label = this.label === "" ? "" : `, label=${JSON.stringify(this.label)}`;
+    const op = this.op === "" ? "" : `, op=${JSON.stringify(this.op)}`;
+    return `Value(data=${this.data}, grad=${this.grad}${op}${label})`;
   }
 }
 
@@ -286,11 +311,21 @@ export function result(data: number, op: Op, a: Value, b: Value): Value {
  * `leaves`), with their grads cleared (leaves keep accumulating, as in PyTorch) and 1 added to
  * the root's.
  */
-function startBackward(root: Value, leaves: boolean): Value[] {
-  const order = traverse([root], true, leaves);
+function startBackward(root: Value, leaves: boolean): Walk {
+  const pass = traverse([root], true, leaves);
   // `+=`, not `=`: a leaf that is its own root accumulates like every other leaf (PyTorch too).
   root.grad += 1;
-  return order;
+  return pass;
+}
+
+/**
+ * Ends a backward pass begun by {@link startBackward}: each leaf's grad, which holds this pass's
+ * contributions summed, is added to the grad it had before the pass — PyTorch's AccumulateGrad,
+ * so that `1e-150·0.5` then `x/x` gives `0.5`, where adding each contribution straight into a
+ * running grad gave 0.
+ */
+function finishBackward(walk: Walk): void {
+  if (walk.pass) leavePass(walk.pass);
 }
 
 function backwardChecked(order: readonly Value[]): void {
@@ -325,7 +360,7 @@ export function topologicalOrder(root: Value): Value[] {
 
 /** {@link topologicalOrder} of several roots at once: each Value once, operands first. */
 export function topologicalOrderOf(roots: readonly Value[]): Value[] {
-  return traverse(roots, false, true);
+  return traverse(roots, false, true).order;
 }
 
 /**
@@ -340,21 +375,31 @@ let sizeHint = 0;
  * {@link topologicalOrderOf}, clearing op nodes' grads on the way when `zeroOps` is set, and
  * leaving the leaves out without `leaves` (a backward pass has nothing to do at a leaf).
  */
-function traverse(roots: readonly Value[], zeroOps: boolean, leaves: boolean): Value[] {
-  const walk: Walk = { mark: {}, order: new Array<Value>(sizeHint), count: 0, zeroOps, leaves };
+function traverse(roots: readonly Value[], zeroOps: boolean, leaves: boolean): Walk {
+  const walk: Walk = { mark: {}, order: new Array<Value>(sizeHint), count: 0, zeroOps, leaves, pass: zeroOps ? joinPass() : null };
   for (const root of roots) {
     if (root._mark === walk.mark) continue;
     root._mark = walk.mark;
     if (root._op.arity !== 0) visit(root, walk, 0);
-    else if (leaves) walk.order[walk.count++] = root;
+    else reachLeaf(root, walk);
   }
   walk.order.length = sizeHint = walk.count;
-  return walk.order;
+  return walk;
+}
+
+/**
+ * A leaf reached by a walk: listed if the walk lists leaves; in a backward pass, its grad set
+ * aside (and zeroed) so that the pass's contributions are summed apart (see {@link finishBackward}).
+ */
+function reachLeaf(leaf: Value, walk: Walk): void {
+  if (walk.leaves) walk.order[walk.count++] = leaf;
+  if (walk.pass) walk.pass.hold(leaf);
 }
 
 /**
  * One traversal: its stamp, where it writes the order and how much it has written, whether it
- * clears op nodes' grads and whether it lists leaves.
+ * is a backward pass's (clearing op nodes' grads, setting leaves' aside in `pass`) and whether
+ * it lists leaves.
  */
 interface Walk {
   readonly mark: object;
@@ -362,6 +407,7 @@ interface Walk {
   count: number;
   readonly zeroOps: boolean;
   readonly leaves: boolean;
+  readonly pass: LeafPass | null;
 }
 
 /**
@@ -403,9 +449,8 @@ function visit(node: Value, walk: Walk, depth: number): void {
 function visitOperand(c: Value, walk: Walk, depth: number): void {
   if (c._mark === walk.mark) return;
   c._mark = walk.mark;
-  if (c._op.arity === 0) {
-    if (walk.leaves) walk.order[walk.count++] = c;
-  } else if (depth < MAX_RECURSION) visit(c, walk, depth + 1);
+  if (c._op.arity === 0) reachLeaf(c, walk);
+  else if (depth < MAX_RECURSION) visit(c, walk, depth + 1);
   else visitDeep(c, walk);
 }
 
@@ -414,7 +459,7 @@ function visitOperand(c: Value, walk: Walk, depth: number): void {
  * (node, index of the next operand to visit) from the op node `start`, in the same order.
  */
 function visitDeep(start: Value, walk: Walk): void {
-  const { mark, order, zeroOps, leaves } = walk;
+  const { mark, order, zeroOps } = walk;
   let written = walk.count;
   const nodes: Value[] = [start];
   const next: number[] = [0];
@@ -448,7 +493,9 @@ function visitDeep(start: Value, walk: Walk): void {
         child = c;
         break;
       }
-      if (leaves) order[written++] = c;
+      walk.count = written;
+      reachLeaf(c, walk);
+      written = walk.count;
     }
     if (arity < 0 && i === count) {
       first._mark = mark;
@@ -493,12 +540,25 @@ export interface BackwardStep {
  * `root.backward()` one node at a time, for teaching: the first call sets the grads as
  * `backward()` does, then each step back-propagates through one more node, in reverse
  * topological order, and says what it added. Running it to the end gives `backward()`'s grads.
+ * As in `backward()`, the leaves sum this pass's contributions apart: while it steps, a leaf's
+ * grad shows the pass's share so far, and the grad it had before is added back when the walk
+ * ends (or is left with `return()`, as a `for…of` with `break` does).
  *
  * @example
  * for (const { node, contributions } of backwardSteps(o)) console.log(node.op, contributions);
  */
 export function* backwardSteps(root: Value): Generator<BackwardStep, void, undefined> {
-  const order = startBackward(root, true);
+  const pass = startBackward(root, true);
+  const order = pass.order;
+  try {
+    yield* stepsOf(order);
+  } finally {
+    finishBackward(pass);
+  }
+}
+
+/** The steps of a backward pass over `order`, last node first (see {@link backwardSteps}). */
+function* stepsOf(order: readonly Value[]): Generator<BackwardStep, void, undefined> {
   for (let index = order.length - 1; index >= 0; index--) {
     const node = order[index] as Value;
     if (node._op.arity === 0) continue;

@@ -1,4 +1,4 @@
-import { Random, Value, compile } from "@micrograd/engine";
+import { Random, Value, compile, onePass } from "@micrograd/engine";
 import type { CompiledGraph } from "@micrograd/engine";
 import { l1, l2 } from "@micrograd/losses";
 import type { MLP } from "@micrograd/nn";
@@ -241,11 +241,13 @@ function compiledPass(options: TrainerOptions, batches: () => number[]) {
         rows.outputColumn(1 + j, r.column);
         r.outputs.forEach((output, k) => (output[j] = r.column[k] as number));
       }
-      const backward = () => {
+      // One pass over both recordings, as graph mode's one backward over the step's graph: each
+      // parameter sums the loss's contributions and then the rows', and adds the sum once.
+      const backward = () => onePass(() => {
         r.graph.backward();
         batch.forEach((_, k) => (r.seeds[k] = r.graph.inputGrad(k)));
         rows.backwardBatch(r.seeds);
-      };
+      });
       return { loss: r.graph.output(), outputs: r.outputs, targets: batch.map((row) => data.y[row] as number), backward };
     },
   };

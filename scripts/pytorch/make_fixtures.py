@@ -112,6 +112,32 @@ def bce_with_logits_cases():
     return cases
 
 
+def more_op_cases():
+    """The ops users reach for beyond micrograd's: value and gradient of each, at points where they bend, tie or break."""
+    unary = {
+        "abs": torch.abs, "sqrt": torch.sqrt, "sin": torch.sin, "cos": torch.cos, "log1p": torch.log1p, "expm1": torch.expm1,
+        "silu": F.silu, "gelu": F.gelu, "geluTanh": lambda x: F.gelu(x, approximate="tanh"),
+        "leakyRelu": F.leaky_relu, "leakyRelu0.2": lambda x: F.leaky_relu(x, 0.2), "clamp": lambda x: torch.clamp(x, -0.5, 1.5),
+    }
+    points = [-30.0, -3.7, -1.0, -0.5, -1e-8, 0.0, 1e-8, 0.3, 0.5, 1.5, 1.7, 2.9, 10.0, 30.0]
+    cases = []
+    for name, f in unary.items():
+        for p in points:
+            x = leaf(p)
+            y = f(x)
+            y.backward()
+            cases.append({"op": name, "x": num(p), "value": num(y), "grad": grad_of(x)})
+    binary = {"max": torch.maximum, "min": torch.minimum, "pow": torch.pow}
+    pairs = [(1.5, 1.5), (-2.0, 3.0), (3.0, -2.0), (0.25, 0.25), (2.0, 3.0), (0.5, -1.5), (0.0, 2.0), (0.0, 0.0), (-2.0, 3.0), (-2.0, 0.5), (3.0, 0.0), (1.7, 2.9)]
+    for name, f in binary.items():
+        for pa, pb in pairs:
+            a, b = leaf(pa), leaf(pb)
+            y = f(a, b)
+            y.backward()
+            cases.append({"op": name, "a": num(pa), "b": num(pb), "value": num(y), "gradA": grad_of(a), "gradB": grad_of(b)})
+    return cases
+
+
 def accumulation_cases():
     """Leaves across several backward() calls: PyTorch sums a pass's contributions, then adds the sum to .grad."""
     out = {}
@@ -276,7 +302,7 @@ def write(path, data):
 
 write("packages/engine/test/fixtures/pytorch-ops.json", {
     "unary": unary_cases(), "binary": binary_cases(), "logsumexp": logsumexp_cases(), "bce": bce_cases(), "bceWithLogits": bce_with_logits_cases(), "reluNaN": relu_nan(),
-    "accumulation": accumulation_cases(),
+    "accumulation": accumulation_cases(), "more": more_op_cases(),
 })
 write("packages/losses/test/fixtures/pytorch-losses.json", loss_cases())
 write("packages/engine/test/fixtures/mulberry32.json", random_cases())

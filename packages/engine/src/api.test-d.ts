@@ -8,7 +8,10 @@ describe("@micrograd/engine's public types", () => {
     const x = new Value(1, { label: "x" });
     expectTypeOf<Value["add"]>().parameter(0).toEqualTypeOf<Value | number>();
     expectTypeOf(x.mul(2).tanh()).toEqualTypeOf<Value>();
-    expectTypeOf<Value["pow"]>().parameter(0).toEqualTypeOf<number>();
+    expectTypeOf<Value["pow"]>().parameter(0).toEqualTypeOf<number | Value>();
+    expectTypeOf(x.gelu({ approximate: "tanh" }).clamp(-1, 1).max(x).rsub(2)).toEqualTypeOf<Value>();
+    // @ts-expect-error: gelu's approximation is "none" or "tanh"
+    x.gelu({ approximate: "erf" });
     expectTypeOf(x.data).toEqualTypeOf<number>();
     expectTypeOf(x.children).toEqualTypeOf<Value[]>();
     // @ts-expect-error: operands are Values or numbers, not strings

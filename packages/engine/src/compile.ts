@@ -1,5 +1,6 @@
 import { anomaly } from "./anomaly.js";
 import { AnomalyError, ShapeError, describe } from "./errors.js";
+import type { Op, Rule } from "./ops.js";
 import { OpCode, bceBackward, bceForward, bceTargetBackward, bceWithLogitsBackward, bceWithLogitsForward, bceWithLogitsTargetBackward, logSumExpShift, reluForward, softplusBackward, softplusForward, tanhBackward } from "./ops.js";
 import { joinPass, leavePass } from "./pass.js";
 import { Value, isValue, topologicalOrderOf } from "./value.js";
@@ -74,6 +75,8 @@ export class CompiledGraph {
   private readonly argEnd: Int32Array;
   private readonly args: Int32Array;
   private readonly exponent: Float64Array;
+  /** The op of each instruction defined by a {@link Rule} (abs, gelu, clamp, max…), whose value and derivatives it carries. */
+  private readonly rules: (Op | undefined)[];
   /** For fused neurons: the activation applied after `dot + bias` (one of the ACT_ codes). */
   private readonly act: Uint8Array;
   /** For dots: the address of the first operand of each list when the list is consecutive, else -1. */
@@ -136,6 +139,7 @@ export class CompiledGraph {
     this.xBase = new Int32Array(n).fill(-1);
     this.yBase = new Int32Array(n).fill(-1);
     this.exponent = new Float64Array(n);
+    this.rules = new Array<Op | undefined>(n);
     const args: number[] = [];
     const reads = new Int32Array(n);
     /** Records a list of operand slots; a list of consecutive addresses with one stride also keeps its first address. */
@@ -164,6 +168,7 @@ export class CompiledGraph {
       } else {
         this.code[i] = v._op.code;
         this.exponent[i] = v._op.exponent;
+        if (v._op.rule) this.rules[i] = v._op;
         if (v._op.arity < 0) operands(i, v._args, v._args2);
         else {
           this.a[i] = at(v._a);
@@ -419,6 +424,11 @@ export class CompiledGraph {
           if (y < 0 || y > 1) throw new RangeError(`bceWithLogits(z, y): y must lie in [0, 1], got ${y} (compiled replay, row ${r})`);
           data[out] = bceWithLogitsForward(x, y);
           break;
+        case OpCode.Rule: {
+          const op = this.rules[i] as Op;
+          data[out] = (op.rule as Rule).forward(x, y, op.p ?? 0, op.q ?? 0);
+          break;
+        }
         case OpCode.Sum: data[out] = this.sumAt(i, r); break;
         case OpCode.LogSumExp: data[out] = this.logSumExpAt(i, r); break;
         case OpCode.Dot: data[out] = pre[out] = this.dotAt(i, r); break;
@@ -584,6 +594,16 @@ export class CompiledGraph {
           grad[ax]! += bceWithLogitsBackward(data[ax] as number, data[by] as number, g);
           grad[by]! += bceWithLogitsTargetBackward(data[ax] as number, g);
           break;
+        case OpCode.Rule: {
+          const op = this.rules[i] as Op;
+          const rule = op.rule as Rule;
+          const x = data[ax] as number;
+          const y = data[by] as number;
+          const v = data[out] as number;
+          grad[ax]! += rule.gradA(x, y, v, g, op.p ?? 0, op.q ?? 0);
+          if (op.arity === 2) grad[by]! += (rule.gradB as NonNullable<Rule["gradB"]>)(x, y, v, g, op.p ?? 0, op.q ?? 0);
+          break;
+        }
         case OpCode.Sum: this.sumBackward(i, r, g); break;
         case OpCode.LogSumExp: this.logSumExpBackward(i, r, g, data[out] as number); break;
         case OpCode.Dot:
@@ -764,7 +784,7 @@ export class CompiledGraph {
   }
 
   private opName(i: number): string {
-    return this.code[i] === FUSED_NEURON ? "neuron (dot + bias, activation)" : (OpCode[this.code[i] as number] ?? "op").toLowerCase();
+    return this.code[i] === FUSED_NEURON ? "neuron (dot + bias, activation)" : (this.rules[i]?.name ?? OpCode[this.code[i] as number] ?? "op").toLowerCase();
   }
 }
 

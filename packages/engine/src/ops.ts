@@ -21,6 +21,22 @@ export interface Op {
    * `Value`'s own methods — so that a bundle which uses only `Value` does not carry them.
    */
   readonly backward?: (out: Value) => void;
+  /** The value and local derivatives of an op of code {@link OpCode.Rule}, written once (see `rules.ts`). */
+  readonly rule?: Rule;
+  /** A {@link Rule} op's parameters (leaky relu's slope; clamp's min and max), 0 when unused. */
+  readonly p?: number;
+  readonly q?: number;
+}
+
+/**
+ * An op defined once: its value from its operands' values `a` and `b` (`b` is `a` for an op of
+ * one operand) and its parameters, and what it passes back to each operand for grad `g`.
+ */
+export interface Rule {
+  forward(a: number, b: number, p: number, q: number): number;
+  gradA(a: number, b: number, out: number, g: number, p: number, q: number): number;
+  /** For an op of two operands. */
+  gradB?(a: number, b: number, out: number, g: number, p: number, q: number): number;
 }
 
 /**
@@ -30,7 +46,7 @@ export interface Op {
  */
 export enum OpCode {
   Leaf = 0, Add = 1, Sub = 2, Mul = 3, Div = 4, Neg = 5, Exp = 6, Log = 7, Tanh = 8, Sigmoid = 9, Relu = 10, Pow = 11, Sum = 12, Dot = 13,
-  Softplus = 14, LogSumExp = 15, Bce = 16, BceWithLogits = 17,
+  Softplus = 14, LogSumExp = 15, Bce = 16, BceWithLogits = 17, Rule = 18,
 }
 
 /** What a leaf (a Value made by the user, not by an op) has for an op. */
@@ -339,6 +355,15 @@ export function passBack(out: Value): void {
         x.grad += g * y.data;
         y.grad += g * x.data;
       }
+      return;
+    }
+    case OpCode.Rule: {
+      const op = out._op;
+      const rule = op.rule as Rule;
+      const p = op.p as number;
+      const q = op.q as number;
+      a.grad += rule.gradA(a.data, b.data, out.data, g, p, q);
+      if (op.arity === 2) b.grad += (rule.gradB as NonNullable<Rule["gradB"]>)(a.data, b.data, out.data, g, p, q);
       return;
     }
     default:

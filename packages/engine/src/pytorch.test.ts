@@ -10,6 +10,7 @@ interface Ops {
   logsumexp: { xs: FixtureNumber[]; value: FixtureNumber; grads: FixtureNumber[] }[];
   bce: { p: number; y: number; value: FixtureNumber; grad: FixtureNumber; gradY: FixtureNumber }[];
   bceWithLogits: { z: number; y: number; value: FixtureNumber; grad: FixtureNumber; gradY: FixtureNumber }[];
+  more: ({ op: string; x: number; value: FixtureNumber; grad: FixtureNumber } | { op: "max" | "min" | "pow"; a: number; b: number; value: FixtureNumber; gradA: FixtureNumber; gradB: FixtureNumber })[];
   accumulation: {
     halfThenRatio: { x: number; grad: number };
     twoOnesOnTop: { w: number; start: number; grad: number };
@@ -122,6 +123,67 @@ describe("every op against PyTorch (float64): value and gradient", () => {
     const y = new Value(0.6);
     bce(new Value(0.3), y).backward();
     expect(y.grad).toBeCloseTo(0.8473, 4);
+  });
+
+  /**
+   * The ops beyond micrograd's, as Value methods; and how many ulps each may be from PyTorch (0:
+   * one IEEE operation, or a choice) — for gelu's tanh approximation, ulps of the terms before
+   * they cancel (of max(1, |x|)): below x = -3, `1 + tanh` keeps a few digits, and an ulp of
+   * V8's tanh against glibc's moves the result by hundreds of its own ulps.
+   */
+  const more: Record<string, { f: (x: Value) => Value; ulps: number; ofTerms?: boolean }> = {
+    abs: { f: (x) => x.abs(), ulps: 0 },
+    sqrt: { f: (x) => x.sqrt(), ulps: 0 },
+    sin: { f: (x) => x.sin(), ulps: 2 },
+    cos: { f: (x) => x.cos(), ulps: 2 },
+    log1p: { f: (x) => x.log1p(), ulps: 2 },
+    expm1: { f: (x) => x.expm1(), ulps: 2 },
+    silu: { f: (x) => x.silu(), ulps: 4 },
+    gelu: { f: (x) => x.gelu(), ulps: 4 },
+    geluTanh: { f: (x) => x.gelu({ approximate: "tanh" }), ulps: 4, ofTerms: true },
+    leakyRelu: { f: (x) => x.leakyRelu(), ulps: 0 },
+    "leakyRelu0.2": { f: (x) => x.leakyRelu(0.2), ulps: 0 },
+    clamp: { f: (x) => x.clamp(-0.5, 1.5), ulps: 0 },
+  };
+  const pairs: Record<string, { f: (a: Value, b: Value) => Value; ulps: number }> = {
+    max: { f: (a, b) => a.max(b), ulps: 0 },
+    min: { f: (a, b) => a.min(b), ulps: 0 },
+    pow: { f: (a, b) => a.pow(b), ulps: 2 },
+  };
+
+  it.each(Object.keys(more))("%s: value and gradient as PyTorch's, the same in graph mode and compiled", (name) => {
+    const { f, ulps, ofTerms } = more[name] as (typeof more)[string];
+    for (const c of ops.more) {
+      if (c.op !== name || !("x" in c)) continue;
+      const x = new Value(c.x);
+      const y = f(x);
+      y.backward();
+      const close = (actual: number, expected: number) =>
+        ofTerms ? Math.abs(actual - expected) <= ulps * Number.EPSILON * Math.max(1, Math.abs(c.x)) : withinUlps(actual, expected, ulps);
+      expect(close(y.data, num(c.value)), `${name}(${c.x}) = ${y.data}, PyTorch ${c.value}`).toBe(true);
+      expect(close(x.grad, num(c.grad)), `${name}'(${c.x}) = ${x.grad}, PyTorch ${c.grad}`).toBe(true);
+      const replay = compile(([v]) => f(v as Value), [0]).run([c.x]);
+      replay.backward();
+      expect(Object.is(replay.output(0), y.data) && Object.is(replay.inputGrad(0), x.grad), `compiled ${name}(${c.x})`).toBe(true);
+    }
+  });
+
+  it.each(Object.keys(pairs))("%s of two Values: value and both gradients as PyTorch's (ties split in halves), graph mode and compiled", (name) => {
+    const { f, ulps } = pairs[name] as (typeof pairs)[string];
+    for (const c of ops.more) {
+      if (c.op !== name || !("a" in c)) continue;
+      const a = new Value(c.a);
+      const b = new Value(c.b);
+      const y = f(a, b);
+      y.backward();
+      const where = `${name}(${c.a}, ${c.b})`;
+      expect(withinUlps(y.data, num(c.value), ulps), `${where} = ${y.data}, PyTorch ${c.value}`).toBe(true);
+      expect(withinUlps(a.grad, num(c.gradA), ulps), `${where}: grad a ${a.grad}, PyTorch ${c.gradA}`).toBe(true);
+      expect(withinUlps(b.grad, num(c.gradB), ulps), `${where}: grad b ${b.grad}, PyTorch ${c.gradB}`).toBe(true);
+      const replay = compile(([u, v]) => f(u as Value, v as Value), [1, 1]).run([c.a, c.b]);
+      replay.backward();
+      expect([replay.output(0), replay.inputGrad(0), replay.inputGrad(1)].every((v, k) => Object.is(v, [y.data, a.grad, b.grad][k])), `compiled ${where}`).toBe(true);
+    }
   });
 
   it("sums a pass's contributions to a leaf, then adds the sum to its grad, as PyTorch's AccumulateGrad", () => {

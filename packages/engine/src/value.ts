@@ -2,7 +2,8 @@ import { anomaly } from "./anomaly.js";
 import { AnomalyError, describe } from "./errors.js";
 import { ADD, DIV, EXP, LEAF, LOG, MUL, NEG, RELU, SIGMOID, SOFTPLUS, SUB, TANH, passBack, powOp, reluForward, softplusForward } from "./ops.js";
 import { PROTOCOL, VALUE_BRAND, checkBrand } from "./brand.js";
-import type { Op } from "./ops.js";
+import type { Op, Rule } from "./ops.js";
+import { ABS, COS, EXPM1, GELU, GELU_TANH, LOG1P, MAX, MIN, POW, SILU, SIN, SQRT, clampOp, leakyReluOp } from "./rules.js";
 import { joinPass, leavePass } from "./pass.js";
 import type { LeafPass } from "./pass.js";
 
@@ -151,15 +152,28 @@ export class Value {
   }
 
   /**
-   * `this ** exponent` for a constant exponent.
+   * `this ** exponent`: a constant exponent (one op `**k`), or a Value, whose gradient is then
+   * `this ** exponent · log(this)` — PyTorch's `pow(Tensor, Tensor)`, 0 where `this` is 0 and the
+   * exponent ≥ 0.
    *
-   * @throws TypeError if `exponent` is not a finite number.
+   * @throws TypeError if `exponent` is neither a Value nor a finite number.
    */
-  pow(exponent: number): Value {
+  pow(exponent: number | Value): Value {
+    if (isValue(exponent)) return ruled(POW, this, exponent);
     if (typeof exponent !== "number" || !Number.isFinite(exponent)) {
-      throw new TypeError(`Value.pow(exponent): exponent must be a finite number, got ${describe(exponent)}`);
+      throw new TypeError(`Value.pow(exponent): exponent must be a finite number or a Value, got ${describe(exponent)}`);
     }
     return result(this.data ** exponent, powOp(exponent), this, this);
+  }
+
+  /** `k - this`, for a number (or Value) on the left: `2 - x` is `x.rsub(2)`. */
+  rsub(k: Value | number): Value {
+    return operand(k, "Value.rsub(k): k").sub(this);
+  }
+
+  /** `k / this`, for a number (or Value) on the left: `1 / x` is `x.rdiv(1)`. */
+  rdiv(k: Value | number): Value {
+    return operand(k, "Value.rdiv(k): k").div(this);
   }
 
   /** `-this`. */
@@ -202,6 +216,89 @@ export class Value {
   /** Logistic sigmoid `1 / (1 + e^-this)`, finite for every input (0 or 1 far from 0). */
   sigmoid(): Value {
     return result(1 / (1 + Math.exp(-this.data)), SIGMOID, this, this);
+  }
+
+  /** `|this|`; its gradient is the sign, 0 at 0 (PyTorch's `abs`). */
+  abs(): Value {
+    return ruled(ABS, this, this);
+  }
+
+  /** `√this` (NaN below 0); gradient `1 / (2√this)`. */
+  sqrt(): Value {
+    return ruled(SQRT, this, this);
+  }
+
+  /** `sin(this)`. */
+  sin(): Value {
+    return ruled(SIN, this, this);
+  }
+
+  /** `cos(this)`. */
+  cos(): Value {
+    return ruled(COS, this, this);
+  }
+
+  /** `log(1 + this)`, exact where `this` is tiny (where `this.add(1).log()` rounds it away). */
+  log1p(): Value {
+    return ruled(LOG1P, this, this);
+  }
+
+  /** `e^this - 1`, exact where `this` is tiny. */
+  expm1(): Value {
+    return ruled(EXPM1, this, this);
+  }
+
+  /** SiLU (swish), `this · sigmoid(this)`, as PyTorch's `F.silu`. */
+  silu(): Value {
+    return ruled(SILU, this, this);
+  }
+
+  /**
+   * GELU, as PyTorch's `F.gelu`: exact, `x·Φ(x)` with the error function (within an ulp of
+   * glibc's, which PyTorch calls), or with `{ approximate: "tanh" }` its tanh approximation.
+   *
+   * @throws TypeError if `approximate` is not "none" or "tanh".
+   */
+  gelu(options: { approximate?: "none" | "tanh" } = {}): Value {
+    const approximate: unknown = options.approximate ?? "none";
+    if (approximate !== "none" && approximate !== "tanh") {
+      throw new TypeError(`Value.gelu({ approximate }): approximate must be "none" or "tanh", got ${describe(approximate)}`);
+    }
+    return ruled(approximate === "tanh" ? GELU_TANH : GELU, this, this);
+  }
+
+  /**
+   * Leaky ReLU, `this` above 0 and `slope · this` below, as PyTorch's `F.leaky_relu`: at 0 the
+   * gradient is the slope.
+   *
+   * @throws TypeError if `slope` is not a finite number.
+   */
+  leakyRelu(slope = 0.01): Value {
+    if (typeof slope !== "number" || !Number.isFinite(slope)) throw new TypeError(`Value.leakyRelu(slope): slope must be a finite number, got ${describe(slope)}`);
+    return ruled(leakyReluOp(slope), this, this);
+  }
+
+  /**
+   * `this` held within [min, max], as PyTorch's `clamp`: the gradient passes on the closed
+   * interval, nothing outside it; with min > max every value becomes max (PyTorch too).
+   *
+   * @throws TypeError if `min` or `max` is not a number (±Infinity is fine), or is NaN.
+   */
+  clamp(min: number, max: number): Value {
+    for (const [name, bound] of [["min", min], ["max", max]] as const) {
+      if (typeof bound !== "number" || Number.isNaN(bound)) throw new TypeError(`Value.clamp(min, max): ${name} must be a number, got ${describe(bound)}`);
+    }
+    return ruled(clampOp(min, max), this, this);
+  }
+
+  /** The larger of `this` and `other` (NaN if either is); a tie splits the gradient in halves, as PyTorch's `maximum`. */
+  max(other: Value | number): Value {
+    return ruled(MAX, this, operand(other, "Value.max(other): other"));
+  }
+
+  /** The smaller of `this` and `other` (NaN if either is); a tie splits the gradient in halves, as PyTorch's `minimum`. */
+  min(other: Value | number): Value {
+    return ruled(MIN, this, operand(other, "Value.min(other): other"));
   }
 
   /**
@@ -295,6 +392,11 @@ export function copyOperands(list: readonly (Value | number)[], what: string): V
 /** @internal Makes the Value an n-ary op produced from one or two operand lists. */
 export function resultOf(data: number, op: Op, args: readonly Value[], args2: readonly Value[] = NO_ARGS): Value {
   return result(data, op, args as unknown as Value, args2 as unknown as Value);
+}
+
+/** The result of a {@link Rule} op on `a` and `b` (`b` is `a` for an op of one operand). */
+function ruled(op: Op, a: Value, b: Value): Value {
+  return result((op.rule as Rule).forward(a.data, b.data, op.p ?? 0, op.q ?? 0), op, a, b);
 }
 
 /** @internal Makes the Value an op produced; the one place the anomaly check watches forward values. */

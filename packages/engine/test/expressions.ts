@@ -5,15 +5,20 @@ import { Value, bce, bceWithLogits, dot, logsumexp, sum } from "../src/index.js"
 export type Expr =
   | { kind: "leaf"; index: number }
   | { kind: "unary"; op: UnaryOp; x: Expr }
-  | { kind: "binary"; op: "add" | "sub" | "mul" | "safeDiv" | "div"; x: Expr; y: Expr }
+  | { kind: "binary"; op: "add" | "sub" | "mul" | "safeDiv" | "div" | "max" | "min" | "safePow"; x: Expr; y: Expr }
   | { kind: "nary"; op: "sum" | "dot" | "logsumexp"; xs: Expr[] }
   | { kind: "neuron"; activation: "relu" | "tanh" | "sigmoid" | "linear"; xs: Expr[]; bias: Expr };
 
-type UnaryOp = "neg" | "tanh" | "sigmoid" | "relu" | "softExp" | "logOfSquare" | "square" | "softplus" | "bceOfSigmoid" | "bceWithLogits" | "exp" | "log";
+type UnaryOp =
+  | "neg" | "tanh" | "sigmoid" | "relu" | "softExp" | "logOfSquare" | "square" | "softplus" | "bceOfSigmoid" | "bceWithLogits" | "exp" | "log"
+  | "abs" | "sqrtOfSquare" | "sin" | "cos" | "log1pOfSquare" | "expm1OfTanh" | "silu" | "gelu" | "geluTanh" | "leakyRelu" | "clamp" | "rsub" | "rdivOfSquare";
 
 export const INPUTS = 3;
 
-const SMOOTH_UNARY: UnaryOp[] = ["neg", "tanh", "sigmoid", "relu", "softExp", "logOfSquare", "square", "softplus", "bceOfSigmoid", "bceWithLogits"];
+const SMOOTH_UNARY: UnaryOp[] = [
+  "neg", "tanh", "sigmoid", "relu", "softExp", "logOfSquare", "square", "softplus", "bceOfSigmoid", "bceWithLogits",
+  "abs", "sqrtOfSquare", "sin", "cos", "log1pOfSquare", "expm1OfTanh", "silu", "gelu", "geluTanh", "leakyRelu", "clamp", "rsub", "rdivOfSquare",
+];
 
 /**
  * Random expressions: `raw` adds exp, log and division as they are (overflow, log of a negative,
@@ -30,7 +35,7 @@ const expressions = (raw: boolean) => fc.letrec<{ expr: Expr }>((tie) => ({
     }),
     fc.record({
       kind: fc.constant("binary" as const),
-      op: fc.constantFrom("add", "sub", "mul", "safeDiv", ...(raw ? (["div"] as const) : [])),
+      op: fc.constantFrom("add", "sub", "mul", "safeDiv", "max", "min", "safePow", ...(raw ? (["div"] as const) : [])),
       x: tie("expr"),
       y: tie("expr"),
     }),
@@ -79,6 +84,19 @@ export function build(e: Expr, leaves: Value[], kinks: number[]): Value {
         case "bceWithLogits": return bceWithLogits(x, 0.7);
         case "exp": return x.exp();
         case "log": return x.log();
+        case "abs": kinks.push(x.data); return x.abs();
+        case "sqrtOfSquare": return x.pow(2).add(0.5).sqrt();
+        case "sin": return x.sin();
+        case "cos": return x.cos();
+        case "log1pOfSquare": return x.pow(2).log1p();
+        case "expm1OfTanh": return x.tanh().expm1();
+        case "silu": return x.silu();
+        case "gelu": return x.gelu();
+        case "geluTanh": return x.gelu({ approximate: "tanh" });
+        case "leakyRelu": kinks.push(x.data); return x.leakyRelu(0.1);
+        case "clamp": kinks.push(x.data + 1, x.data - 1); return x.clamp(-1, 1);
+        case "rsub": return x.rsub(2);
+        case "rdivOfSquare": return x.pow(2).add(1).rdiv(3);
       }
       break;
     }
@@ -91,6 +109,10 @@ export function build(e: Expr, leaves: Value[], kinks: number[]): Value {
         case "mul": return x.mul(y);
         case "safeDiv": return x.div(y.pow(2).add(1));
         case "div": return x.div(y);
+        case "max": kinks.push(x.data - y.data); return x.max(y);
+        case "min": kinks.push(x.data - y.data); return x.min(y);
+        // A positive base, so that every exponent is smooth: (x² + 0.5) ** tanh(y).
+        case "safePow": return x.pow(2).add(0.5).pow(y.tanh());
       }
       break;
     }

@@ -9,6 +9,16 @@ const UNARY = {
   tanh: (x: Value) => x.tanh(),
   relu: (x: Value) => x.relu(),
   sigmoid: (x: Value) => x.sigmoid(),
+  softplus: (x: Value) => x.softplus(),
+  abs: (x: Value) => x.abs(),
+  sqrt: (x: Value) => x.sqrt(),
+  sin: (x: Value) => x.sin(),
+  cos: (x: Value) => x.cos(),
+  log1p: (x: Value) => x.log1p(),
+  expm1: (x: Value) => x.expm1(),
+  silu: (x: Value) => x.silu(),
+  gelu: (x: Value) => x.gelu(),
+  geluTanh: (x: Value) => x.gelu({ approximate: "tanh" }),
 } as const;
 
 const BINARY = {
@@ -16,6 +26,16 @@ const BINARY = {
   sub: (x: Value, y: Value) => x.sub(y),
   mul: (x: Value, y: Value) => x.mul(y),
   div: (x: Value, y: Value) => x.div(y),
+  max: (x: Value, y: Value) => x.max(y),
+  min: (x: Value, y: Value) => x.min(y),
+  rsub: (x: Value, y: Value) => x.rsub(y),
+  rdiv: (x: Value, y: Value) => x.rdiv(y),
+} as const;
+
+/** Calls whose arguments after the first are constant numbers: leakyRelu(x, slope?), clamp(x, min, max). */
+const PARAMETRIC = {
+  leakyRelu: { counts: [1, 2], apply: (x: Value, k: number[]) => x.leakyRelu(k[0]) },
+  clamp: { counts: [3], apply: (x: Value, k: number[]) => x.clamp(k[0] as number, k[1] as number) },
 } as const;
 
 /** Longer sub-expressions stay unlabelled, so graphs stay readable. */
@@ -50,7 +70,7 @@ export function expressionText(e: Expr): string {
   }
 }
 
-const FUNCTIONS = [...Object.keys(UNARY), ...Object.keys(BINARY), "pow"].sort();
+const FUNCTIONS = [...Object.keys(UNARY), ...Object.keys(BINARY), ...Object.keys(PARAMETRIC), "pow"].sort();
 
 /** The names of the variables an expression reads, in order of first appearance. */
 export function expressionVariables(expr: Expr | string): string[] {
@@ -76,8 +96,11 @@ export interface Evaluated {
 
 /**
  * Parses `text` and builds it from Values: one labelled leaf per variable, taking its value from
- * `values`. Calls: `tanh exp log relu sigmoid neg` (one argument), `add sub mul div` (two) and
- * `pow(x, k)`, also as methods: `x.tanh()`, `x.pow(2)`.
+ * `values`. Calls: `tanh exp log relu sigmoid neg softplus abs sqrt sin cos log1p expm1 silu gelu
+ * geluTanh` (one argument), `add sub mul div max min rsub rdiv` (two), `leakyRelu(x, slope?)`,
+ * `clamp(x, min, max)` (constant slope and bounds) and `pow(x, y)` (a constant exponent makes one
+ * `**k` node; one that reads a variable, `**` of two Values) — also as methods: `x.tanh()`,
+ * `x.pow(2)`, `x.clamp(-1, 1)`.
  *
  * @throws ExpressionError for bad syntax, unknown functions, wrong argument counts, a
  * non-constant exponent, or variables missing from `values`.
@@ -111,14 +134,16 @@ export function evaluateExpression(text: string, values: Readonly<Record<string,
       case "binary":
         return BINARY[({ "+": "add", "-": "sub", "*": "mul", "/": "div" } as const)[e.op]](build(e.left), build(e.right));
       case "power":
-        return build(e.base).pow(constant(e.exponent, e.at));
+        return power(e.base, e.exponent);
       case "call":
         return call(e);
     }
   };
-  // The engine's pow takes a number, so an exponent must not read a variable.
-  const constant = (e: Expr, at: number): number => {
-    if (expressionVariables(e).length > 0) throw new ExpressionError("an exponent must be a constant number", at);
+  // A constant exponent makes one `**k` node; one that reads a variable, `**` of two Values.
+  const power = (base: Expr, exponent: Expr): Value =>
+    expressionVariables(exponent).length > 0 ? build(base).pow(build(exponent)) : build(base).pow(build(exponent).data);
+  const constant = (e: Expr, what: string, at: number): number => {
+    if (expressionVariables(e).length > 0) throw new ExpressionError(`${what} must be a constant number`, at);
     return build(e).data;
   };
   const call = (e: Extract<Expr, { kind: "call" }>): Value => {
@@ -133,9 +158,17 @@ export function evaluateExpression(text: string, values: Readonly<Record<string,
       arity(2);
       return BINARY[e.name as keyof typeof BINARY](build(e.args[0] as Expr), build(e.args[1] as Expr));
     }
+    if (Object.hasOwn(PARAMETRIC, e.name)) {
+      const { counts, apply } = PARAMETRIC[e.name as keyof typeof PARAMETRIC];
+      if (!(counts as readonly number[]).includes(e.args.length)) {
+        throw new ExpressionError(`${e.name} takes ${counts.join(" or ")} arguments, got ${e.args.length}`, e.at);
+      }
+      const [x, ...rest] = e.args as [Expr, ...Expr[]];
+      return apply(build(x), rest.map((k) => constant(k, `${e.name}'s ${e.name === "clamp" ? "bounds" : "slope"}`, e.at)));
+    }
     if (e.name === "pow") {
       arity(2);
-      return build(e.args[0] as Expr).pow(constant(e.args[1] as Expr, e.at));
+      return power(e.args[0] as Expr, e.args[1] as Expr);
     }
     throw new ExpressionError(`unknown function ${JSON.stringify(e.name)}; known: ${FUNCTIONS.join(", ")}`, e.at);
   };

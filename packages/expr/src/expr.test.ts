@@ -30,6 +30,29 @@ describe("evaluateExpression", () => {
     expect(at("1.5e1 + .5")).toBe(15.5);
   });
 
+  it("reads the engine's other ops, as calls and as methods, with PyTorch's gradients", () => {
+    const at = (text: string, a = 0.7, b = -1.2) => evaluateExpression(text, { a, b }).output;
+    expect(at("abs(b)").data).toBe(1.2);
+    expect(at("a.sqrt()").data).toBe(Math.sqrt(0.7));
+    expect(at("sin(a) + cos(a)").data).toBe(Math.sin(0.7) + Math.cos(0.7));
+    expect(at("log1p(a) - expm1(a)").data).toBe(Math.log1p(0.7) - Math.expm1(0.7));
+    expect(at("max(a, b) + min(a, b)").data).toBe(0.7 + -1.2);
+    expect(at("a.rsub(2)").data).toBe(2 - 0.7);
+    expect(at("rdiv(a, 1)").data).toBe(1 / 0.7);
+    expect(at("b.leakyRelu(0.2)").data).toBe(-1.2 * 0.2);
+    expect(at("leakyRelu(b)").data).toBe(-1.2 * 0.01);
+    expect(at("clamp(b, -1, 1)").data).toBe(-1);
+    expect(at("a.silu()").op).toBe("silu");
+    expect(at("gelu(a)").op).toBe("gelu");
+    expect(at("geluTanh(a)").op).toBe("gelu(tanh)");
+    // A variable exponent: a ** of two Values, whose exponent gets aᵇ·log a.
+    const { output, variables } = evaluateExpression("a ** b", { a: 2, b: 3 });
+    expect(output.op).toBe("**");
+    output.backward();
+    expect(variables.b?.grad).toBe(8 * Math.log(2));
+    expect(at("a ** 2").op).toBe("**2");
+  });
+
   it("makes one leaf per variable, so a reused name accumulates", () => {
     const { output, variables } = evaluateExpression("a*a + a", { a: 3 });
     output.backward();
@@ -46,9 +69,14 @@ describe("evaluateExpression", () => {
     ["(a + 1", "expected \")\" but found the end at column 7"],
     ["a $ b", "unexpected character \"$\" at column 3"],
     ["a b", "expected an operator or the end but found \"b\" at column 3"],
-    ["foo(a)", "unknown function \"foo\"; known: add, div, exp, log, mul, neg, pow, relu, sigmoid, sub, tanh at column 1"],
+    [
+      "foo(a)",
+      "unknown function \"foo\"; known: abs, add, clamp, cos, div, exp, expm1, gelu, geluTanh, leakyRelu, log, log1p, max, min, mul, neg, pow, rdiv, relu, rsub, sigmoid, silu, sin, softplus, sqrt, sub, tanh at column 1",
+    ],
     ["tanh(a, a)", "tanh takes 1 argument, got 2"],
-    ["a ** a", "an exponent must be a constant number"],
+    ["clamp(a, 0)", "clamp takes 3 arguments, got 2"],
+    ["a.clamp(b, 1)", "clamp's bounds must be a constant number"],
+    ["leakyRelu(a, b)", "leakyRelu's slope must be a constant number"],
     ["a.", "expected a method name after '.' but found the end"],
   ];
   for (const [text, message] of bad) {

@@ -1,12 +1,15 @@
 import type { Value } from "@micrograd/engine";
 
-/** The nonlinearity a neuron applies to `w·x + b`. */
-export type Activation = "relu" | "tanh" | "sigmoid" | "linear";
+/**
+ * The nonlinearity a neuron applies to `w·x + b`: micrograd's relu, tanh, sigmoid or none, or
+ * leaky relu (slope 0.01, PyTorch's default), GELU (exact) or SiLU, as PyTorch computes them.
+ */
+export type Activation = "relu" | "tanh" | "sigmoid" | "linear" | "leakyRelu" | "gelu" | "silu";
 
 /** How a layer's initial weights are drawn. */
 export type Init = "uniform" | "xavier" | "he";
 
-const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "sigmoid", "linear"];
+const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "sigmoid", "linear", "leakyRelu", "gelu", "silu"];
 const INITS: readonly Init[] = ["uniform", "xavier", "he"];
 
 /** Applies `activation` to `x`. */
@@ -20,12 +23,18 @@ export function activate(x: Value, activation: Activation): Value {
       return x.sigmoid();
     case "linear":
       return x;
+    case "leakyRelu":
+      return x.leakyRelu();
+    case "gelu":
+      return x.gelu();
+    case "silu":
+      return x.silu();
   }
 }
 
-/** The name micrograd prints for a neuron with this activation: `ReLU`, `Tanh`, `Sigmoid`, `Linear`. */
+/** The name micrograd prints for a neuron with this activation: `ReLU`, `Tanh`, `Sigmoid`, `Linear` (and PyTorch's `LeakyReLU`, `GELU`, `SiLU`). */
 export function activationName(activation: Activation): string {
-  return { relu: "ReLU", tanh: "Tanh", sigmoid: "Sigmoid", linear: "Linear" }[activation];
+  return { relu: "ReLU", tanh: "Tanh", sigmoid: "Sigmoid", linear: "Linear", leakyRelu: "LeakyReLU", gelu: "GELU", silu: "SiLU" }[activation];
 }
 
 /** @throws TypeError unless `value` is one of the activations. */

@@ -15,10 +15,10 @@ describe("@micrograd/nn's public types", () => {
 
   it("options name their activations, and models round-trip through JSON", () => {
     expectTypeOf<MLPOptions["activation"]>().toEqualTypeOf<Activation | undefined>();
-    expectTypeOf<Activation>().toEqualTypeOf<"relu" | "tanh" | "sigmoid" | "linear">();
+    expectTypeOf<Activation>().toEqualTypeOf<"relu" | "tanh" | "sigmoid" | "linear" | "leakyRelu" | "gelu" | "silu">();
     expectTypeOf(new MLP(1, [1]).toJSON()).toEqualTypeOf<MLPJSON>();
     expectTypeOf<typeof MLP.fromJSON>().returns.toEqualTypeOf<MLP>();
     // @ts-expect-error: an unknown activation is rejected at compile time
-    new MLP(2, [1], { activation: "gelu" });
+    new MLP(2, [1], { activation: "swish" });
   });
 });

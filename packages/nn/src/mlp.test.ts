@@ -6,6 +6,23 @@ import { Layer, MLP, ModelFormatError, Neuron } from "./index.js";
 const reference = (JSON.parse(readFileSync(new URL("../../engine/test/fixtures/mulberry32.json", import.meta.url), "utf8")) as { mlpSeed42: number[] }).mlpSeed42;
 
 describe("Neuron", () => {
+  it("has PyTorch's leaky relu (slope 0.01), GELU and SiLU as activations, saved and named as PyTorch names them", () => {
+    for (const [activation, apply, name] of [
+      ["leakyRelu", (z: Value) => z.leakyRelu(0.01), "LeakyReLU"],
+      ["gelu", (z: Value) => z.gelu(), "GELU"],
+      ["silu", (z: Value) => z.silu(), "SiLU"],
+    ] as const) {
+      const model = new MLP(2, [3, 1], { activation, seed: 4 });
+      const [first] = model.layers;
+      const x = [0.8, -1.9];
+      // Each hidden unit is the engine's op of its w·x + b, by hand.
+      const hidden = first!.neurons.map((n) => apply(new Value(n.w[0]!.data * x[0]! + n.w[1]!.data * x[1]! + n.b.data)).data);
+      expect(first!.forward(x).map((v) => v.data).every((v, j) => Math.abs(v - hidden[j]!) < 1e-15)).toBe(true);
+      expect(String(model)).toContain(`${name}Neuron(2)`);
+      expect(MLP.fromJSON(JSON.parse(JSON.stringify(model.toJSON()))).forward(x)[0]?.data).toBe(model.forward(x)[0]?.data);
+    }
+  });
+
   it("computes activation(w·x + b)", () => {
     const n = new Neuron(2, { activation: "tanh" });
     n.w[0]!.data = -3;
@@ -97,7 +114,7 @@ describe("MLP", () => {
     expect(() => new MLP(0, [1])).toThrow("MLP(nin): expected a positive integer, got 0");
     expect(() => new MLP(2, [])).toThrow("nouts must be a non-empty array");
     expect(() => new MLP(2, [4, 1.5])).toThrow("nouts[1]: expected a positive integer, got 1.5");
-    expect(() => new MLP(2, [1], { activation: "gelu" as "relu" })).toThrow('activation must be one of relu, tanh, sigmoid, linear; got "gelu"');
+    expect(() => new MLP(2, [1], { activation: "swish" as "relu" })).toThrow('activation must be one of relu, tanh, sigmoid, linear, leakyRelu, gelu, silu; got "swish"');
     expect(() => new MLP(2, [1], { init: "zeros" as "he" })).toThrow("init must be one of uniform, xavier, he");
   });
 
@@ -138,7 +155,7 @@ describe("saving and loading", () => {
     ["too few parameters", (j) => ({ ...j, parameters: (j.parameters as number[]).slice(1) }), "a 2-4-3 network has 27 parameters, but the file has 26"],
     ["a wrong shape", (j) => ({ ...j, nouts: [4, 0] }), "nouts must be a non-empty array of positive integers"],
     ["a non-finite weight", (j) => ({ ...j, parameters: (j.parameters as number[]).map((p, i) => (i === 5 ? null : p)) }), "parameter 5 is null, not a finite number"],
-    ["an unknown activation", (j) => ({ ...j, activation: "swish" }), 'activation must be one of relu, tanh, sigmoid, linear; got "swish"'],
+    ["an unknown activation", (j) => ({ ...j, activation: "swish" }), 'activation must be one of relu, tanh, sigmoid, linear, leakyRelu, gelu, silu; got "swish"'],
   ];
   for (const [what, change, message] of corrupt) {
     it(`refuses ${what} with a ModelFormatError that says what is wrong`, () => {

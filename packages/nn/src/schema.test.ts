@@ -19,7 +19,7 @@ describe("mlp.schema.json", () => {
     const good = new MLP(2, [3, 1], { seed: 1 }).toJSON();
     const bad = [
       { ...good, format: "other" },
-      { ...good, activation: "gelu" },
+      { ...good, activation: "swish" },
       { ...good, nouts: [] },
       { ...good, parameters: ["1"] },
       Object.fromEntries(Object.entries(good).filter(([k]) => k !== "seed")),

@@ -48,7 +48,31 @@ export interface OnnxOptions {
   description?: string;
 }
 
-const ACTIVATIONS: Record<string, string | null> = { relu: "Relu", tanh: "Tanh", sigmoid: "Sigmoid", linear: null };
+/** How each activation is written in ONNX nodes, as the engine computes it. */
+const ACTIVATIONS: Record<string, (g: GraphBuilder, x: string) => string> = {
+  relu: (g, x) => g.node("Relu", [x]),
+  tanh: (g, x) => g.node("Tanh", [x]),
+  sigmoid: (g, x) => g.node("Sigmoid", [x]),
+  linear: (_g, x) => x,
+  // max(x, 0.01·x): the engine's leakyRelu() in double, where LeakyRelu's alpha is a float32.
+  leakyRelu: (g, x) => g.node("Max", [x, g.node("Mul", [x, g.doubles([0.01], [])])]),
+  // x / (1 + e^-x), the engine's formula; ONNX Runtime fuses x·Sigmoid(x) into a float32-only QuickGelu.
+  silu: (g, x) => g.node("Div", [x, g.node("Add", [g.doubles([1], []), g.node("Exp", [g.node("Neg", [x])])])]),
+};
+
+/**
+ * Activations the export refuses, and why. GELU needs `Erf` (opset 15 has no Gelu node), which
+ * ONNX Runtime implements for float32 only: a double graph would not load, and a float32 one
+ * would not give micrograd's numbers.
+ */
+const REFUSED: Record<string, string> = {
+  gelu: "GELU needs Erf, which ONNX Runtime has only in float32, so the file could not give micrograd's float64 numbers; train with silu or leakyRelu to export",
+};
+
+/** `x` through `activation`. */
+function activation(g: GraphBuilder, name: string, x: string): string {
+  return (ACTIVATIONS[name] as (g: GraphBuilder, x: string) => string)(g, x);
+}
 
 /**
  * The MLP as an ONNX model, in float64 (`double`) so that ONNX Runtime computes what micrograd
@@ -74,8 +98,7 @@ export function toOnnx(model: MLP, options: OnnxOptions = {}): Uint8Array {
   let x = features === null ? g.input("input", DOUBLE, nin) : preprocess(g, features, nin);
   for (const layer of layers) {
     x = g.node("Gemm", [x, g.doubles(layer.weights, [layer.nout, layer.nin]), g.doubles(layer.biases, [layer.nout])], { transB: { kind: "int", value: 1 } });
-    const op = ACTIVATIONS[layer.activation];
-    if (op) x = g.node(op, [x]);
+    x = activation(g, layer.activation, x);
   }
   const outputs = addHead(g, head, x, nout);
   const inputNames = features === null ? ["input"] : features.map((f) => f.name);
@@ -120,8 +143,9 @@ function checkModel(model: MLP): Layer[] {
   }
   return model.layers.map((layer, l) => {
     const activation = (layer.neurons[0] as { activation: string }).activation;
+    if (activation in REFUSED) throw new TypeError(`toOnnx(model): layer ${l} uses the activation ${JSON.stringify(activation)}: ${REFUSED[activation]}`);
     if (!(activation in ACTIVATIONS)) {
-      throw new TypeError(`toOnnx(model): layer ${l} uses the activation ${JSON.stringify(activation)}, which the ONNX export does not support (relu, tanh, sigmoid, linear)`);
+      throw new TypeError(`toOnnx(model): layer ${l} uses the activation ${JSON.stringify(activation)}, which the ONNX export does not support (${Object.keys(ACTIVATIONS).join(", ")})`);
     }
     const weights = layer.neurons.flatMap((n) => n.w.map((w) => w.data));
     const biases = layer.neurons.map((n) => n.b.data);

@@ -25,7 +25,7 @@ const close = (actual: ArrayLike<number>, expected: number[]) => {
 };
 
 describe("toOnnx in ONNX Runtime", () => {
-  for (const [activation, outputActivation] of [["relu", "linear"], ["tanh", "sigmoid"], ["sigmoid", "tanh"], ["linear", "relu"]] as [Activation, Activation][]) {
+  for (const [activation, outputActivation] of [["relu", "linear"], ["tanh", "sigmoid"], ["sigmoid", "tanh"], ["linear", "relu"], ["leakyRelu", "linear"], ["silu", "leakyRelu"]] as [Activation, Activation][]) {
     it(`gives micrograd's outputs in float64 for ${activation} hidden layers and a ${outputActivation} output`, async () => {
       const model = new MLP(3, [5, 4, 2], { activation, outputActivation, seed: 3 });
       const xs = rows(9, 3);
@@ -113,9 +113,11 @@ describe("toOnnx refuses what it cannot express, with a clear error and no file"
     ["not a model", () => toOnnx({} as MLP), TypeError, "model must be an MLP"],
     ["an unknown activation", () => {
       const m = model();
-      (m.layers[0]!.neurons[0] as unknown as { activation: string }).activation = "gelu";
+      (m.layers[0]!.neurons[0] as unknown as { activation: string }).activation = "swish";
       return toOnnx(m);
-    }, TypeError, 'layer 0 uses the activation "gelu"'],
+    }, TypeError, 'layer 0 uses the activation "swish"'],
+    ["GELU, whose Erf ONNX Runtime has only in float32", () => toOnnx(new MLP(2, [3, 1], { activation: "gelu", seed: 1 })), TypeError,
+      'layer 0 uses the activation "gelu": GELU needs Erf, which ONNX Runtime has only in float32'],
     ["a NaN weight (a corrupt or diverged model)", () => {
       const m = model();
       m.parameters()[2]!.data = NaN;

@@ -8,7 +8,8 @@ export function packageBuild(entry: string[] = ["src/index.ts"]) {
   return defineConfig({
     entry,
     format: ["esm", "cjs"],
-    dts: true,
+    // The declarations carry the public API only: members tagged @internal stay out of them.
+    dts: { compilerOptions: { stripInternal: true } },
     sourcemap: true,
     clean: true,
     target: "es2022",

@@ -85,7 +85,19 @@ describe("the tarballs", () => {
     expect(files).toContain("LICENSE");
     expect(files).toContain("README.md");
     expect(files.some((f) => f.startsWith("dist/"))).toBe(true);
-    expect(files.filter((f) => /(\.test\.|__snapshots__|fixtures?\/|test-results|examples\/)/.test(f))).toEqual([]);
+    expect(files.filter((f) => /(\.test[.-]|\.spec\.|__snapshots__|fixtures?\/|test-results|examples\/)/.test(f))).toEqual([]);
+  });
+
+  // The libraries' declarations (the CLI is a command and ships none).
+  it.each(PUBLISHED.filter((dir) => dir.startsWith("packages/")))("%s: its declarations carry the public API only, no member tagged @internal", (dir) => {
+    const declarations = contents(dir).filter((f) => /^dist\/.*\.d\.c?ts$/.test(f));
+    expect(declarations.length).toBeGreaterThan(0);
+    for (const file of declarations) {
+      const text = readFileSync(join(ROOT, dir, file), "utf8");
+      // An underscore member (`_op`, `_forward`…) or an @internal tag is an internal that leaked.
+      expect(text.match(/^\s+(?:(?:readonly|static|private|protected)\s+)*_\w+\??[(:<]/gm) ?? [], `${dir}/${file}`).toEqual([]);
+      expect(text.includes("@internal"), `${dir}/${file}`).toBe(false);
+    }
   });
 
   it.each(PUBLISHED)("%s: its README names no package file that the tarball lacks", (dir) => {

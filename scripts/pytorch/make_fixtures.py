@@ -66,9 +66,8 @@ def unary_cases():
     return cases
 
 
-def binary_cases():
-    ops = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b}
-    pairs = [(0.3, 1.7), (-2.5, 0.4), (5 / 7, -3.25), (1e-3, 1e3), (0.0, 2.0), (2.0, 0.0)]
+def pair_cases(ops, pairs):
+    """Each op of two leaves at each pair: its value and both gradients."""
     cases = []
     for name, f in ops.items():
         for pa, pb in pairs:
@@ -77,6 +76,11 @@ def binary_cases():
             y.backward()
             cases.append({"op": name, "a": num(pa), "b": num(pb), "value": num(y), "gradA": grad_of(a), "gradB": grad_of(b)})
     return cases
+
+
+def binary_cases():
+    ops = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b}
+    return pair_cases(ops, [(0.3, 1.7), (-2.5, 0.4), (5 / 7, -3.25), (1e-3, 1e3), (0.0, 2.0), (2.0, 0.0)])
 
 
 def logsumexp_cases():
@@ -129,13 +133,7 @@ def more_op_cases():
             cases.append({"op": name, "x": num(p), "value": num(y), "grad": grad_of(x)})
     binary = {"max": torch.maximum, "min": torch.minimum, "pow": torch.pow}
     pairs = [(1.5, 1.5), (-2.0, 3.0), (3.0, -2.0), (0.25, 0.25), (2.0, 3.0), (0.5, -1.5), (0.0, 2.0), (0.0, 0.0), (-2.0, 3.0), (-2.0, 0.5), (3.0, 0.0), (1.7, 2.9)]
-    for name, f in binary.items():
-        for pa, pb in pairs:
-            a, b = leaf(pa), leaf(pb)
-            y = f(a, b)
-            y.backward()
-            cases.append({"op": name, "a": num(pa), "b": num(pb), "value": num(y), "gradA": grad_of(a), "gradB": grad_of(b)})
-    return cases
+    return cases + pair_cases(binary, pairs)
 
 
 def accumulation_cases():

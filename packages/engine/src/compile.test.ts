@@ -256,6 +256,23 @@ describe("compile", () => {
     expect(u.grad).toBe(9);
   });
 
+  it("catches a build that reads the data it is given: a branch, a constant, a loop, a pick — with where the graphs part", () => {
+    const reads = "compile(build): build made another graph at other inputs — recorded at [1]";
+    // The review's example: recorded at 1, a replay at -3 gave -6 where graph mode gives 3.
+    expect(() => compile(([x]) => ((x as Value).data > 0 ? (x as Value).mul(2) : (x as Value).neg()), [1])).toThrow(reads);
+    expect(() => compile(([x]) => (x as Value).add((x as Value).data), [1])).toThrow("is the constant -2.25 where the recording has 1");
+    expect(() => compile(([x]) => {
+      let y = new Value(1);
+      for (let i = 0; i < (x as Value).data; i++) y = y.mul(x as Value);
+      return y;
+    }, [1])).toThrow(reads);
+    expect(() => compile(([a, b]) => ((a as Value).data > (b as Value).data ? a : b) as Value, [1, 0])).toThrow("at [-2.25, -0.75]: Value 1 of 1 is input 1 where the recording has input 0");
+    // What does not read the data records as before: ops choose, and a probe outside an op's domain is skipped.
+    const f = compile(([x]) => (x as Value).max(0).add((x as Value).clamp(-1, 1)), [1]);
+    expect(f.run([-3]).output(0)).toBe(new Value(-3).max(0).add(new Value(-3).clamp(-1, 1)).data);
+    expect(() => compile(([p]) => bce(p as Value, 1), [0.5])).not.toThrow();
+  });
+
   it("refuses in a replay what graph mode refuses, with the same words: NaN inputs, bce outside [0, 1]", () => {
     // Graph mode first: these are the errors a replay must match.
     expect(() => new Value(NaN)).toThrow("must be a number, got NaN");

@@ -843,13 +843,17 @@ function findNeurons(order: readonly Value[], outputs: readonly Value[]): { at: 
  * many at once (`runBatch`).
  *
  * A recording is one path through the code: if `build` branches on a value (an `if` on
- * `x.data`, a loop whose length depends on the data, a class index chosen from a target), the
- * replay keeps the branch taken while recording. Only the input count can be checked at replay
- * (a different count throws). Record again when the structure changes — or pass what varies
- * as inputs (a one-hot target instead of a class index).
+ * `x.data`, a loop whose length depends on the data, a constant taken from `.data`), a replay
+ * would keep what it read for every row. So `build` is called again at two other inputs (of the
+ * other sign, and larger), and a different graph there — other ops, operands or constants — is
+ * an error that says where. Branch with ops instead (relu, max, min, clamp, abs), or pass what
+ * varies as inputs (a one-hot target instead of a class index). `build` thus runs up to three
+ * times; with no inputs, once (nothing varies). A branch on a closed-over parameter's `.data`
+ * is not probed.
  *
  * @throws TypeError if `build` is not a function, `inputs` are not numbers, or `build` returns
- *   anything but a Value or a non-empty array of Values.
+ *   anything but a Value or a non-empty array of Values; Error if `build` makes another graph
+ *   at other inputs.
  * @example
  * const step = compile(([x, y]) => model.forward([x!, y!])[0]!, [0.5, -1]);
  * step.run([0.2, 0.3]).output(); // the model's output at (0.2, 0.3)
@@ -859,10 +863,34 @@ export function compile(build: (inputs: Value[]) => Value | readonly Value[], in
   if (typeof build !== "function") throw new TypeError(`compile(build, inputs): build must be a function, got ${describe(build)}`);
   const given: unknown = inputs;
   if (!Array.isArray(given)) throw new TypeError(`compile(build, inputs): inputs must be an array of numbers, got ${describe(given)}`);
-  const leaves = inputs.map((x, i) => {
+  inputs.forEach((x, i) => {
     if (typeof x !== "number" || Number.isNaN(x)) throw new TypeError(`compile(build, inputs): inputs[${i}] must be a number, got ${describe(x)}`);
-    return new Value(x);
   });
+  const { leaves, outputs } = record(build, inputs);
+  // Built again at other inputs, a recording that read the data it was given differs: caught
+  // here, once, instead of replaying the branch it took for every row.
+  for (const probe of probesOf(inputs)) {
+    let other: { leaves: Value[]; outputs: Value[] };
+    try {
+      other = record(build, probe);
+    } catch {
+      continue; // a domain the probe left (a bce probability outside [0, 1]): nothing to compare
+    }
+    const difference = firstDifference({ leaves, outputs }, other);
+    if (difference !== null) {
+      throw new Error(
+        `compile(build): build made another graph at other inputs — recorded at [${inputs.join(", ")}], at [${probe.join(", ")}]: ${difference}. ` +
+          "It reads the data of the Values it is given or makes (an if on .data, a loop over data, a constant taken from .data), " +
+          "and a replay would keep what it read for every row. Express the choice with ops (relu, max, min, clamp, abs), or record again for each case.",
+      );
+    }
+  }
+  return new CompiledGraph(leaves, outputs);
+}
+
+/** Calls `build` with one fresh leaf per input, and checks that it returned Values. */
+function record(build: (inputs: Value[]) => Value | readonly Value[], inputs: readonly number[]): { leaves: Value[]; outputs: Value[] } {
+  const leaves = inputs.map((x) => new Value(x));
   const result: unknown = build(leaves);
   const outputs = isValue(result) ? [result] : result;
   if (!Array.isArray(outputs)) {
@@ -872,5 +900,44 @@ export function compile(build: (inputs: Value[]) => Value | readonly Value[], in
   outputs.forEach((v: unknown, i) => {
     if (!isValue(v)) throw new TypeError(`compile: build must return Values, got ${describe(v)} at index ${i}`);
   });
-  return new CompiledGraph(leaves, outputs as Value[]);
+  return { leaves, outputs: outputs as Value[] };
+}
+
+/** Other inputs to build at: of the other sign, and larger, so that a branch on the data takes the other way. */
+function probesOf(inputs: readonly number[]): number[][] {
+  if (inputs.length === 0) return [];
+  return [inputs.map((x) => -1.5 * x - 0.75), inputs.map((x) => 2.5 * x + 1.25)];
+}
+
+/**
+ * Where two recordings of the same build differ, in words, or null when they are the same graph:
+ * the same ops in the same order on the same operands, the same Values closed over, the same
+ * constants. Inputs may differ (they are what changed).
+ */
+function firstDifference(a: { leaves: Value[]; outputs: Value[] }, b: { leaves: Value[]; outputs: Value[] }): string | null {
+  if (a.outputs.length !== b.outputs.length) return `it returned ${b.outputs.length} Values where the recording returned ${a.outputs.length}`;
+  const orderA = topologicalOrderOf(a.outputs);
+  const orderB = topologicalOrderOf(b.outputs);
+  if (orderA.length !== orderB.length) return `its graph has ${orderB.length} Values where the recording has ${orderA.length}`;
+  const indexA = new Map(orderA.map((v, i) => [v, i]));
+  const indexB = new Map(orderB.map((v, i) => [v, i]));
+  const inputA = new Map(a.leaves.map((v, i) => [v, i]));
+  const inputB = new Map(b.leaves.map((v, i) => [v, i]));
+  const outputsAt = (o: Value[], index: Map<Value, number>) => o.map((v) => index.get(v)).join();
+  for (let i = 0; i < orderA.length; i++) {
+    const x = orderA[i] as Value;
+    const y = orderB[i] as Value;
+    const inputX = inputA.get(x) ?? -1;
+    const inputY = inputB.get(y) ?? -1;
+    const where = `Value ${i + 1} of ${orderA.length}`;
+    if (inputX !== inputY) return `${where} is ${inputY >= 0 ? `input ${inputY}` : `a ${y.op || "leaf"}`} where the recording has ${inputX >= 0 ? `input ${inputX}` : `a ${x.op || "leaf"}`}`;
+    if (inputX >= 0 || x === y) continue;
+    if (x.op !== y.op) return `${where} is ${y.op ? `a ${JSON.stringify(y.op)}` : "a leaf"} where the recording has ${x.op ? `a ${JSON.stringify(x.op)}` : "a leaf"}`;
+    if (x.op === "" && !Object.is(x.data, y.data)) return `${where} is the constant ${y.data} where the recording has ${x.data}`;
+    const childrenA = x.children.map((c) => indexA.get(c)).join();
+    const childrenB = y.children.map((c) => indexB.get(c)).join();
+    if (childrenA !== childrenB) return `${where}, a ${JSON.stringify(x.op)}, reads other operands`;
+  }
+  if (outputsAt(a.outputs, indexA) !== outputsAt(b.outputs, indexB)) return "it returns other Values of its graph";
+  return null;
 }

@@ -9,3 +9,4 @@ export type { GradCheckOptions, GradCheckResult } from "./grad-check.js";
 export { Random } from "./random.js";
 export { CompiledGraph, compile } from "./compile.js";
 export { onePass } from "./pass.js";
+export { isGradEnabled, noGrad } from "./no-grad.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, Value, Vector, backwardSteps, dot, sum, topologicalOrder, zeroGrad } from "./index.js";
+import { ShapeError, Value, Vector, backwardSteps, compile, dot, isGradEnabled, noGrad, sum, topologicalOrder, zeroGrad } from "./index.js";
 
 describe("the worked example of seed 002: o = tanh(x1*w1 + x2*w2 + b)", () => {
   const build = () => {
@@ -363,6 +363,53 @@ describe("printing", () => {
     expect(JSON.stringify(y)).toBe('{"data":6,"grad":1,"label":"","op":"*"}');
     expect(JSON.stringify([x])).toBe('[{"data":2,"grad":3,"label":"x","op":""}]');
     expect(String(y)).toBe("Value(data=6, grad=1)");
+  });
+});
+
+describe("autograd controls: detach, noGrad, a seed for backward", () => {
+  it("detach gives a leaf with the number and the label, through which no gradient flows back", () => {
+    const x = new Value(3, { label: "x" });
+    const twice = x.mul(2);
+    twice.label = "2x";
+    const held = twice.detach();
+    expect([held.data, held.label, held.op, held.children]).toEqual([6, "2x", "", []]);
+    // d(2x·x)/dx is 4x = 12 through both factors; with the first detached, only x's own path: 6.
+    held.mul(x).backward();
+    expect(x.grad).toBe(6);
+    expect(held.grad).toBe(3);
+    expect(twice.grad).toBe(0);
+    // A NaN detaches too (a user's new Value(NaN) is refused).
+    expect(new Value(0).div(0).detach().data).toBeNaN();
+  });
+
+  it("noGrad records nothing inside, nests, and records again after it returns or throws", () => {
+    const w = new Value(2);
+    expect(isGradEnabled()).toBe(true);
+    const inside = noGrad(() => {
+      expect(isGradEnabled()).toBe(false);
+      const nested = noGrad(() => w.mul(5));
+      expect(isGradEnabled()).toBe(false);
+      return w.mul(3).add(nested);
+    });
+    expect(isGradEnabled()).toBe(true);
+    expect([inside.data, inside.op, inside.children]).toEqual([16, "", []]);
+    inside.mul(w).backward();
+    expect(w.grad).toBe(16); // only the outer mul's path
+    expect(() => noGrad(() => {
+      throw new Error("stop");
+    })).toThrow("stop");
+    expect(isGradEnabled()).toBe(true);
+    expect(w.mul(2).op).toBe("*");
+    // A recording inside noGrad has nothing to replay back into.
+    expect(() => noGrad(() => compile(() => w.mul(2)))).not.toThrow();
+  });
+
+  it("backward(seed) starts from seed instead of 1, as PyTorch's backward(gradient)", () => {
+    const x = new Value(1.5);
+    x.mul(3).tanh().backward(2);
+    // 2 · 3 · (1 - tanh²(4.5))
+    expect(x.grad).toBeCloseTo(6 * (1 - Math.tanh(4.5) ** 2), 14);
+    expect(() => x.mul(1).backward(NaN)).toThrow("Value.backward(seed): seed must be a number, got NaN");
   });
 });
 

@@ -4,6 +4,7 @@ import { ADD, DIV, EXP, LEAF, LOG, MUL, NEG, RELU, SIGMOID, SOFTPLUS, SUB, TANH,
 import { PROTOCOL, VALUE_BRAND, checkBrand } from "./brand.js";
 import type { Op, Rule } from "./ops.js";
 import { ABS, COS, EXPM1, GELU, GELU_TANH, LOG1P, MAX, MIN, POW, SILU, SIN, SQRT, clampOp, leakyReluOp } from "./rules.js";
+import { gradMode } from "./no-grad.js";
 import { joinPass, leavePass } from "./pass.js";
 import type { LeafPass } from "./pass.js";
 
@@ -218,6 +219,19 @@ export class Value {
     return result(1 / (1 + Math.exp(-this.data)), SIGMOID, this, this);
   }
 
+  /**
+   * A new leaf holding this Value's number, with no operands: what is computed from it sends no
+   * gradient back into this Value's graph — PyTorch's `detach()`. Its label is kept.
+   *
+   * @example
+   * const target = prediction.detach(); // a number to compare against, not a path for gradients
+   */
+  detach(): Value {
+    const leaf = leafOf(this.data);
+    leaf.label = this.label;
+    return leaf;
+  }
+
   /** `|this|`; its gradient is the sign, 0 at 0 (PyTorch's `abs`). */
   abs(): Value {
     return ruled(ABS, this, this);
@@ -302,8 +316,9 @@ export class Value {
   }
 
   /**
-   * Back-propagates from this Value: sets its grad to 1 and adds `∂this/∂v` to the grad of every
-   * Value `v` it was computed from, in reverse topological order.
+   * Back-propagates from this Value: adds `seed` (1 by default, PyTorch's `gradient` argument)
+   * to its grad and `seed·∂this/∂v` to the grad of every Value `v` it was computed from, in
+   * reverse topological order.
    *
    * As in PyTorch, leaves accumulate (call {@link zeroGrad} between training steps): the pass's
    * contributions to a leaf are summed first and the sum is added to its `grad`, as PyTorch's
@@ -314,8 +329,9 @@ export class Value {
    * const loss = w.mul(3).sub(1).pow(2);
    * loss.backward();
    */
-  backward(): void {
-    const pass = startBackward(this, false);
+  backward(seed = 1): void {
+    if (typeof seed !== "number" || Number.isNaN(seed)) throw new TypeError(`Value.backward(seed): seed must be a number, got ${describe(seed)}`);
+    const pass = startBackward(this, false, seed);
     try {
       if (anomaly.enabled) backwardChecked(pass.order);
       else for (let i = pass.order.length - 1; i >= 0; i--) passBack(pass.order[i] as Value);
@@ -394,6 +410,11 @@ export function resultOf(data: number, op: Op, args: readonly Value[], args2: re
   return result(data, op, args as unknown as Value, args2 as unknown as Value);
 }
 
+/** A leaf made without a user's leaf's checks, so that it may hold NaN: what `detach` and `noGrad` give. */
+function leafOf(data: number): Value {
+  return new Value(data, RESULT, LEAF, undefined as unknown as Value, undefined as unknown as Value);
+}
+
 /** The result of a {@link Rule} op on `a` and `b` (`b` is `a` for an op of one operand). */
 function ruled(op: Op, a: Value, b: Value): Value {
   return result((op.rule as Rule).forward(a.data, b.data, op.p ?? 0, op.q ?? 0), op, a, b);
@@ -401,7 +422,8 @@ function ruled(op: Op, a: Value, b: Value): Value {
 
 /** @internal Makes the Value an op produced; the one place the anomaly check watches forward values. */
 export function result(data: number, op: Op, a: Value, b: Value): Value {
-  const out = new Value(data, RESULT, op, a, b);
+  // Inside noGrad, a result is a leaf: the value, and nothing to back-propagate into.
+  const out = gradMode.off === 0 ? new Value(data, RESULT, op, a, b) : leafOf(data);
   if (anomaly.enabled && !Number.isFinite(data)) {
     throw new AnomalyError(`${op.name} produced ${data} from (${out.children.join(", ")})`);
   }
@@ -413,10 +435,10 @@ export function result(data: number, op: Op, a: Value, b: Value): Value {
  * `leaves`), with their grads cleared (leaves keep accumulating, as in PyTorch) and 1 added to
  * the root's.
  */
-function startBackward(root: Value, leaves: boolean): Walk {
+function startBackward(root: Value, leaves: boolean, seed = 1): Walk {
   const pass = traverse([root], true, leaves);
   // `+=`, not `=`: a leaf that is its own root accumulates like every other leaf (PyTorch too).
-  root.grad += 1;
+  root.grad += seed;
   return pass;
 }
 

@@ -2,7 +2,7 @@ import { anomaly } from "./anomaly.js";
 import { AnomalyError, ShapeError, describe } from "./errors.js";
 import type { Op, Rule } from "./ops.js";
 import { OpCode, bceBackward, bceForward, bceTargetBackward, bceWithLogitsBackward, bceWithLogitsForward, bceWithLogitsTargetBackward, logSumExpShift, reluForward, softplusBackward, softplusForward, tanhBackward } from "./ops.js";
-import { joinPass, leavePass } from "./pass.js";
+import { sharedPass } from "./pass.js";
 import { Value, isValue, topologicalOrderOf } from "./value.js";
 
 /** The default of `run()`, shared so that a replay allocates nothing. */
@@ -48,9 +48,22 @@ function passesNothing(g: number, z: number): boolean {
   return g === 0 && z - z === 0;
 }
 
+/** Where an instruction writes (`o`) and reads its operands (`ai`, `bi`) in row 0, and how far each moves per row. */
+interface Slots {
+  o: number;
+  so: number;
+  ai: number;
+  sa: number;
+  bi: number;
+  sb: number;
+}
+
 /**
  * A computation recorded once by {@link compile} and replayed over typed arrays: forward and
- * backward allocate nothing, and run several times faster than building the graph anew.
+ * backward allocate nothing once V8 has optimised them for the program at hand (a test measures
+ * under 16 bytes a replay; in a process that has pushed every kind of op through the same replay
+ * code, V8's generic paths box numbers instead: 10 KB a replay measured), and run
+ * several times faster than building the graph anew.
  *
  * Leaves that the computation closed over (a model's parameters) stay ordinary Values:
  * {@link CompiledGraph.run} reads their current `data`, {@link CompiledGraph.backward} adds into
@@ -84,6 +97,9 @@ export class CompiledGraph {
   private readonly yBase: Int32Array;
   /** Whether slot i is needed by output 0, so backward runs through it. */
   private readonly live: Uint8Array;
+  /** Each instruction's {@link Slots}, and each fused neuron's operands (see `neuronOperands`), made once. */
+  private readonly slotInfo: Slots[];
+  private readonly neuronInfo: (ReturnType<CompiledGraph["neuronOperands"]> | null)[];
   /**
    * For fused neurons: whether backward may take four rows at once — one operand list shared by
    * every row (the weights), the other one per row, and a bias that is not among the weights.
@@ -197,6 +213,9 @@ export class CompiledGraph {
     const live = new Set(topologicalOrderOf([outputs[0] as Value]));
     nodes.forEach((v, i) => (this.live[i] = live.has(v) ? 1 : 0));
     this.live[root] = 1;
+    // Where each instruction reads and writes, worked out once: a replay then allocates nothing.
+    this.slotInfo = Array.from({ length: n }, (_, i) => this.slots(i));
+    this.neuronInfo = Array.from({ length: n }, (_, i) => (this.code[i] === FUSED_NEURON && (this.xBase[i] as number) >= 0 && (this.yBase[i] as number) >= 0 ? this.neuronOperands(i) : null));
     this.ensureCapacity(1);
     nodes.forEach((v, i) => (this.data[i] = v.data));
   }
@@ -357,7 +376,7 @@ export class CompiledGraph {
 
   private forwardInstruction(i: number, rows: number): void {
     const { data, code } = this;
-    const { o, so, ai, sa, bi, sb } = this.slots(i);
+    const { o, so, ai, sa, bi, sb } = this.slotInfo[i] as Slots;
     // The common instructions get a loop of their own over the rows; the rest share one.
     switch (code[i]) {
       case FUSED_NEURON:
@@ -385,7 +404,7 @@ export class CompiledGraph {
    * Where instruction `i` writes (`o`) and reads its operands (`ai`, `bi`) in row 0, and how far
    * each moves per row (0 for a value shared by every row).
    */
-  private slots(i: number): { o: number; so: number; ai: number; sa: number; bi: number; sb: number } {
+  private slots(i: number): Slots {
     const { addr, stride, a, b } = this;
     const first = a[i] as number;
     const second = b[i] as number;
@@ -395,7 +414,7 @@ export class CompiledGraph {
   /** Any instruction, row by row. */
   private forwardRows(i: number, rows: number): void {
     const { data, pre, code, exponent } = this;
-    const { o, so, ai, sa, bi, sb } = this.slots(i);
+    const { o, so, ai, sa, bi, sb } = this.slotInfo[i] as Slots;
     const c = code[i];
     for (let r = 0; r < rows; r++) {
       const x = data[ai + r * sa] as number;
@@ -447,7 +466,7 @@ export class CompiledGraph {
    */
   private neuronForward(i: number, rows: number): void {
     const data = this.data;
-    const { o, so, bias, biasStride, xa, xst, ya, yst, half, kind, w, v, vst } = this.neuronOperands(i);
+    const { o, so, bias, biasStride, xa, xst, ya, yst, half, kind, w, v, vst } = this.neuronInfo[i] as NonNullable<(typeof this.neuronInfo)[number]>;
     let r = 0;
     if (xst === 0 || yst === 0) {
       // Weights shared by every row (stride 0) times each row's inputs: four rows per load of a
@@ -492,7 +511,7 @@ export class CompiledGraph {
     const xst = stride[xs] as number;
     const ya = addr[ys] as number;
     const yst = stride[ys] as number;
-    const { o, so, ai: bias, sa: biasStride } = this.slots(i);
+    const { o, so, ai: bias, sa: biasStride } = this.slotInfo[i] as Slots;
     return {
       o, so, bias, biasStride,
       xa, xst, ya, yst,
@@ -518,10 +537,10 @@ export class CompiledGraph {
     // AccumulateGrad, as graph mode does. Only the leaves output 0 depends on: graph mode's pass
     // never reaches the others. A slot that starts at +0 never becomes -0, so adding a zero
     // never changes one: kernels may skip zero gradients.
-    const pass = joinPass();
+    const shared = sharedPass();
     for (let i = 0; i < leaves.length; i++) {
-      if (live[i]) pass.hold(leaves[i] as Value);
-      grad[i] = live[i] ? (leaves[i] as Value).grad : 0;
+      if (live[i] && shared) shared.hold(leaves[i] as Value);
+      grad[i] = live[i] && shared ? (leaves[i] as Value).grad : 0;
     }
     grad.fill(0, uniformSize, uniformSize + rows * rowSize);
     const root = this.outputSlots[0] as number;
@@ -542,9 +561,13 @@ export class CompiledGraph {
     try {
       if (anomaly.enabled) this.checkBackward(rows);
     } finally {
-      // Even when the check throws, the pass ends as graph mode's does: what it summed is added.
-      for (let i = 0; i < leaves.length; i++) if (live[i]) (leaves[i] as Value).grad = grad[i] as number;
-      leavePass(pass);
+      // Even when the check throws, the pass ends as graph mode's does: what it summed is added —
+      // to the grad it had (the pass's own), or kept for the end of the shared pass.
+      for (let i = 0; i < leaves.length; i++) {
+        if (!live[i]) continue;
+        const leaf = leaves[i] as Value;
+        leaf.grad = shared ? (grad[i] as number) : leaf.grad + (grad[i] as number);
+      }
     }
   }
 
@@ -555,7 +578,7 @@ export class CompiledGraph {
       return;
     }
     const { data, grad, pre, code, exponent } = this;
-    const { o, so, ai, sa, bi, sb } = this.slots(i);
+    const { o, so, ai, sa, bi, sb } = this.slotInfo[i] as Slots;
     const c = code[i];
     // The same local derivatives as ops.ts, in PyTorch's formulas, on array slots.
     for (let r = hi - 1; r >= lo; r--) {
@@ -625,7 +648,7 @@ export class CompiledGraph {
   /** A fused neuron's backward over consecutive operand lists, rows `lo…hi-1`, last row first. */
   private neuronBackward(i: number, lo: number, hi: number): void {
     const { data, grad, pre } = this;
-    const { o, so, bias, biasStride, xa, xst, ya, yst, half, kind, w, v, vst } = this.neuronOperands(i);
+    const { o, so, bias, biasStride, xa, xst, ya, yst, half, kind, w, v, vst } = this.neuronInfo[i] as NonNullable<(typeof this.neuronInfo)[number]>;
     let r = hi - 1;
     if (this.blockable[i]) {
       // Four rows at a time, last first: each weight's grad is read and written once per four

@@ -48,6 +48,11 @@ export function joinPass(): LeafPass {
   return state.open ?? new LeafPass(false);
 }
 
+/** The pass {@link onePass} has open, or null: a compiled replay sums its own pass in place, allocating nothing. */
+export function sharedPass(): LeafPass | null {
+  return state.open;
+}
+
 /** Ends `pass` if it is a backward call's own; {@link onePass}'s ends when its function returns. */
 export function leavePass(pass: LeafPass): void {
   if (pass !== state.open) pass.finish();

@@ -7,31 +7,32 @@ import type { Value } from "./value.js";
 export class LeafPass {
   private readonly held: Value[] = [];
   private readonly before: number[] = [];
-  /** The leaves held so far, in a pass that several backward calls share (see {@link onePass}). */
-  private readonly seen: Set<Value> | null;
 
-  constructor(shared: boolean) {
-    this.seen = shared ? new Set() : null;
-  }
-
-  /** Sets `leaf`'s grad aside and zeroes it — once per pass: a shared pass keeps what it has summed. */
+  /**
+   * Sets `leaf`'s grad aside and zeroes it — once per pass, told by the leaf's stamp: a pass that
+   * several backward calls share keeps what it has summed. A grad of +0 needs no setting aside —
+   * summing onto it is summing from +0 — which is every parameter in a training step after
+   * zeroGrad: there, holding cost nothing, where listing every leaf made a compiled step of a
+   * 2,400-parameter network 60 % slower.
+   */
   hold(leaf: Value): void {
-    if (this.seen) {
-      if (this.seen.has(leaf)) return;
-      this.seen.add(leaf);
-    }
+    if (leaf._pass === this) return;
+    leaf._pass = this;
+    if (Object.is(leaf.grad, 0)) return;
     this.held.push(leaf);
     this.before.push(leaf.grad);
     leaf.grad = 0;
   }
 
-  /** Adds each leaf's summed contributions to the grad it had before the pass. */
+  /** Adds each leaf's summed contributions to the grad it had before the pass, and lets the leaves go. */
   finish(): void {
     const { held, before } = this;
     for (let i = 0; i < held.length; i++) {
       const leaf = held[i] as Value;
       leaf.grad = (before[i] as number) + leaf.grad;
     }
+    held.length = 0;
+    before.length = 0;
   }
 }
 
@@ -45,7 +46,7 @@ const state: { open: LeafPass | null } = ((globalThis as Record<symbol, { open: 
 
 /** The pass a backward call joins: the one {@link onePass} opened, or a new one of its own. */
 export function joinPass(): LeafPass {
-  return state.open ?? new LeafPass(false);
+  return state.open ?? new LeafPass();
 }
 
 /** The pass {@link onePass} has open, or null: a compiled replay sums its own pass in place, allocating nothing. */
@@ -73,7 +74,7 @@ export function leavePass(pass: LeafPass): void {
  */
 export function onePass<T>(fn: () => T): T {
   if (state.open) return fn();
-  const pass = new LeafPass(true);
+  const pass = new LeafPass();
   state.open = pass;
   try {
     return fn();

@@ -58,6 +58,8 @@ export class Value {
    * same graph can never mistake each other's stamps.
    */
   declare _mark: object | undefined;
+  /** @internal The backward pass that last reached this leaf (see `pass.ts`): a pass holds a leaf once, told by a compare. */
+  declare _pass: object | undefined;
 
   /**
    * Whether `value` is a Value — from this copy of `@micrograd/engine` or from any other
@@ -97,6 +99,7 @@ export class Value {
     this._a = a ?? this;
     this._b = b ?? this;
     this._mark = undefined;
+    this._pass = undefined;
   }
 
   /** @internal Operands of an n-ary op (`sum`'s values, `dot`'s first vector), kept in `_a`. */

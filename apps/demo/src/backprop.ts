@@ -226,13 +226,14 @@ export function mountBackprop(root: HTMLElement): BackpropView {
       el("tr", {}, el("th", {}, "Value"), el("th", {}, "data"), el("th", {}, "grad")),
       ...order.filter((v) => v.label !== "").map((v) => el("tr", { "data-label": v.label, class: Number.isFinite(v.data) ? "" : "bad" }, el("th", {}, v.label), el("td", {}, fixed(v.data)), el("td", {}, fixed(v.grad)))),
     );
+    const described = summary(order);
     if (order.length > NODE_BUDGET) {
       layout.stop();
       graph.replaceChildren();
-      graphNote.textContent = `${summary(order)}: more than ${NODE_BUDGET} values are not drawn — their layout takes minutes and shows a wall of boxes. The table lists the labelled ones; Forward, Backward and Step work as usual.`;
+      graphNote.textContent = `${described}: more than ${NODE_BUDGET} values are not drawn — their layout takes minutes and shows a wall of boxes. The table lists the labelled ones; Forward, Backward and Step work as usual.`;
       return;
     }
-    graphNote.textContent = `Laying out ${summary(order)}…`;
+    graphNote.textContent = `Laying out ${described}…`;
     stopLayout.hidden = false;
     const result = await layout.render(toDot(output), LAYOUT_LIMIT_MS);
     if (ticket !== renders) return;
@@ -240,7 +241,7 @@ export function mountBackprop(root: HTMLElement): BackpropView {
     if (result.kind !== "svg") {
       graph.replaceChildren();
       graphNote.textContent = result.kind === "timeout"
-        ? `Graphviz had not laid out ${summary(order)} after ${result.limitMs / 1000} s, so it was stopped. The table lists the labelled values; Forward, Backward and Step work as usual.`
+        ? `Graphviz had not laid out ${described} after ${result.limitMs / 1000} s, so it was stopped. The table lists the labelled values; Forward, Backward and Step work as usual.`
         : result.kind === "stopped"
           ? "The layout was stopped: the table lists the labelled values. Build again to draw the graph."
           : `Graphviz could not lay out the graph: ${result.message}`;

@@ -48,6 +48,8 @@ let watchStuck = true;
 
 let custom: CustomData | null = null;
 let ignoredPoints = 0;
+/** Whether the page has this setup's points already: a snapshot sends them once per setup. */
+let pointsSent = false;
 
 function setup(next: TrainConfig, keepWeights: boolean): void {
   config = next;
@@ -165,12 +167,14 @@ function snapshot(): TrainMessage {
   const testLoss = testData.x.length > 0 ? evaluate(model, testData, loss).loss : null;
   const penalty = config.regularization === "none" ? 0 : (config.regularization === "l1" ? l1 : l2)(model.parameters(), config.rate).data;
   const point = (test: boolean) => (p: number[], i: number) => ({ x: p[0] as number, y: p[1] as number, c: (test ? testData : data).y[i] as number, test });
+  const sending = !pointsSent;
+  pointsSent = true;
   return {
     type: "state", step: trainer.steps, playing, handled, accuracy: config.problem === "regression" ? null : right / data.x.length, trainLoss, testLoss, penalty,
     problem: config.problem,
     // The points change only with the setup: sent once, not in every snapshot (10,000 of them
     // were a third of a snapshot's cost to copy).
-    points: pointsSent ? null : [...trainSet.x.map(point(false)), ...testSet.x.map(point(true))],
+    points: sending ? [...trainSet.x.map(point(false)), ...testSet.x.map(point(true))] : null,
     classes: data.classes, bounds, heat, neuronMaps,
     weights: model.layers.map((l) => l.neurons.map((n) => [...n.w.map((w) => w.data), n.b.data])),
     sizes: [model.nin, ...model.nouts],
@@ -179,11 +183,7 @@ function snapshot(): TrainMessage {
   };
 }
 
-/** Whether the page has this setup's points already. */
-let pointsSent = false;
-
 function post(message: FromWorker): void {
-  if (message.type === "state" && message.points !== null) pointsSent = true;
   if (message.type === "state") scope.postMessage(message, [message.heat.buffer, message.neuronMaps.buffer]);
   else if (message.type === "export") scope.postMessage(message, [message.onnx.buffer]);
   else scope.postMessage(message);

@@ -102,22 +102,21 @@ describe("every op against PyTorch (float64): value and gradient", () => {
   });
 
   it("bce and bceWithLogits give the target PyTorch's gradient (-logit(p), -z), in graph and compiled mode", () => {
-    for (const c of ops.bce) {
-      const y = new Value(c.y);
-      bce(new Value(c.p), y).backward();
-      expect(withinUlps(y.grad, num(c.gradY), 4), `bce target grad at p = ${c.p}: ${y.grad}, PyTorch ${c.gradY}`).toBe(true);
-      const t = new Value(c.y);
-      compile(() => bce(new Value(c.p), t)).run().backward();
-      expect(Object.is(t.grad, y.grad), `compiled bce target grad at p = ${c.p}`).toBe(true);
-    }
-    for (const c of ops.bceWithLogits) {
-      const y = new Value(c.y);
-      bceWithLogits(new Value(c.z), y).backward();
-      // -z exactly; the sign of a zero aside (PyTorch keeps -0 in a leaf whose grad was None).
-      expect(withinUlps(y.grad, num(c.gradY), 0), `bceWithLogits target grad at z = ${c.z}: ${y.grad}, PyTorch ${c.gradY}`).toBe(true);
-      const t = new Value(c.y);
-      compile(() => bceWithLogits(new Value(c.z), t)).run().backward();
-      expect(Object.is(t.grad, y.grad), `compiled bceWithLogits target grad at z = ${c.z}`).toBe(true);
+    // Each loss's cases as (prediction, target, PyTorch's target grad), and how many ulps apart they may
+    // be: -z is exact (the sign of a zero aside: PyTorch keeps -0 in a leaf whose grad was None).
+    const losses = [
+      { name: "bce", f: bce, ulps: 4, cases: ops.bce.map((c) => ({ x: c.p, y: c.y, gradY: c.gradY })) },
+      { name: "bceWithLogits", f: bceWithLogits, ulps: 0, cases: ops.bceWithLogits.map((c) => ({ x: c.z, y: c.y, gradY: c.gradY })) },
+    ];
+    for (const { name, f, ulps, cases } of losses) {
+      for (const c of cases) {
+        const y = new Value(c.y);
+        f(new Value(c.x), y).backward();
+        expect(withinUlps(y.grad, num(c.gradY), ulps), `${name} target grad at ${c.x}: ${y.grad}, PyTorch ${c.gradY}`).toBe(true);
+        const t = new Value(c.y);
+        compile(() => f(new Value(c.x), t)).run().backward();
+        expect(Object.is(t.grad, y.grad), `compiled ${name} target grad at ${c.x}`).toBe(true);
+      }
     }
     // The example of the review: p = 0.3, y = 0.6.
     const y = new Value(0.6);

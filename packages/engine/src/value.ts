@@ -271,8 +271,9 @@ export class Value {
   }
 
   /**
-   * GELU, as PyTorch's `F.gelu`: exact, `x·Φ(x)` with the error function (within an ulp of
-   * glibc's, which PyTorch calls), or with `{ approximate: "tanh" }` its tanh approximation.
+   * GELU, as PyTorch's `F.gelu`: exact, `x·Φ(x)` with an error function of our own (within 4 ulps
+   * of PyTorch's gelu at the fixture points), or with `{ approximate: "tanh" }` its tanh
+   * approximation.
    *
    * @throws TypeError if `approximate` is not "none" or "tanh".
    */

@@ -157,6 +157,95 @@ def accumulation_cases():
     return out
 
 
+def second_grads(y, xs):
+    """The first derivatives of y by each of xs, with create_graph, and the matrix of second derivatives (0 where PyTorch's gradient does not depend on an input)."""
+    first = torch.autograd.grad(y, xs, create_graph=True)
+    rows = []
+    for g in first:
+        if g.requires_grad:
+            row = torch.autograd.grad(g, xs, allow_unused=True, retain_graph=True)
+            rows.append([num(r) if r is not None else 0.0 for r in row])
+        else:
+            rows.append([0.0 for _ in xs])
+    return [num(g) for g in first], rows
+
+
+def second_order_cases():
+    """Second derivatives of every op, by torch.autograd.grad(..., create_graph=True) twice."""
+    unary = {
+        "neg": lambda x: -x, "exp": torch.exp, "log": torch.log, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu,
+        "softplus": F.softplus, "abs": torch.abs, "sqrt": torch.sqrt, "sin": torch.sin, "cos": torch.cos, "log1p": torch.log1p,
+        "expm1": torch.expm1, "silu": F.silu, "gelu": F.gelu, "geluTanh": lambda x: F.gelu(x, approximate="tanh"),
+        "leakyRelu": F.leaky_relu, "leakyRelu0.2": lambda x: F.leaky_relu(x, 0.2), "clamp": lambda x: torch.clamp(x, -0.5, 1.5),
+        "pow2": lambda x: x ** 2, "pow3": lambda x: x ** 3, "pow-1.5": lambda x: x ** -1.5, "pow0.5": lambda x: x ** 0.5,
+    }
+    points = [-3.7, -1.0, -0.25, 0.0, 0.3, 1.7, 2.9, 25.0]
+    cases = []
+    for name, f in unary.items():
+        for p in points:
+            x = leaf(p)
+            first, rows = second_grads(f(x), [x])
+            cases.append({"op": name, "x": num(p), "grad": first[0], "second": rows[0][0]})
+    binary = {
+        "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
+        "max": torch.maximum, "min": torch.minimum, "pow": torch.pow,
+        "bce": F.binary_cross_entropy, "bceWithLogits": F.binary_cross_entropy_with_logits,
+    }
+    pairs = [(0.3, 0.7), (0.8, 0.25), (0.5, 0.5), (0.05, 1.0), (1.7, 0.6), (2.5, 0.1)]
+    pair_cases = []
+    for name, f in binary.items():
+        for pa, pb in pairs:
+            if name == "bce" and pa > 1:
+                continue
+            a, b = leaf(pa), leaf(pb)
+            first, rows = second_grads(f(a, b), [a, b])
+            pair_cases.append({"op": name, "a": pa, "b": pb, "grads": first, "hessian": rows})
+    lists = {"sum": [0.3, -1.2, 2.5], "logsumexp": [0.3, -1.2, 2.5, 0.0]}
+    nary_cases = []
+    for name, xs in lists.items():
+        ts = [leaf(x) for x in xs]
+        y = torch.logsumexp(torch.stack(ts), 0) if name == "logsumexp" else torch.stack(ts).sum()
+        first, rows = second_grads(y, ts)
+        nary_cases.append({"op": name, "xs": xs, "grads": first, "hessian": rows})
+    xs, ys = [0.3, -1.2, 2.5], [1.5, 0.25, -0.75]
+    ts = [leaf(x) for x in xs + ys]
+    y = torch.tanh((torch.stack(ts[:3]) * torch.stack(ts[3:])).sum())
+    first, rows = second_grads(y, ts)
+    nary_cases.append({"op": "tanhOfDot", "xs": xs, "ys": ys, "grads": first, "hessian": rows})
+    return {"unary": cases, "binary": pair_cases, "nary": nary_cases, "hvp": hvp_case(), "third": third_cases()}
+
+
+def hvp_case():
+    """A Hessian-vector product: an MLP(2, [2, 1]) of tanh neurons, squared error on three points, Hessian of the loss by its 9 parameters times v."""
+    params = [leaf(p) for p in [0.5, -0.3, 0.1, 0.8, 0.2, -0.6, 0.7, -0.4, 0.05]]
+    w1, b1, w2, b2 = torch.stack(params[0:4]).reshape(2, 2), torch.stack(params[4:6]), torch.stack(params[6:8]), params[8]
+    xs, ts = [[1.0, -2.0], [0.5, 0.25], [-1.5, 3.0]], [1.0, -1.0, 0.5]
+    loss = 0
+    for x, t in zip(xs, ts):
+        h = torch.tanh(w1 @ torch.tensor(x) + b1)
+        out = torch.tanh((w2 * h).sum() + b2)
+        loss = loss + (out - t) ** 2
+    v = [0.3, -0.1, 0.2, 0.5, -0.4, 0.6, 0.1, -0.2, 0.25]
+    grads = torch.autograd.grad(loss, params, create_graph=True)
+    dot = sum(g * vi for g, vi in zip(grads, v))
+    hv = torch.autograd.grad(dot, params)
+    return {"params": [num(p) for p in params], "xs": xs, "targets": ts, "v": v, "loss": num(loss), "grads": [num(g) for g in grads], "hv": [num(h) for h in hv]}
+
+
+def third_cases():
+    """Third derivatives, by grad three times: the gradients of gradients stay differentiable."""
+    ops = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "exp": torch.exp, "gelu": F.gelu, "sin": torch.sin}
+    cases = []
+    for name, f in ops.items():
+        for p in [-1.3, 0.4, 2.2]:
+            x = leaf(p)
+            (g1,) = torch.autograd.grad(f(x), x, create_graph=True)
+            (g2,) = torch.autograd.grad(g1, x, create_graph=True)
+            (g3,) = torch.autograd.grad(g2, x)
+            cases.append({"op": name, "x": p, "third": num(g3)})
+    return cases
+
+
 def relu_nan():
     # A NaN made from two infinite leaves, through relu: PyTorch passes the gradient through NaN.
     a, b = leaf(math.inf), leaf(math.inf)
@@ -302,6 +391,7 @@ write("packages/engine/test/fixtures/pytorch-ops.json", {
     "unary": unary_cases(), "binary": binary_cases(), "logsumexp": logsumexp_cases(), "bce": bce_cases(), "bceWithLogits": bce_with_logits_cases(), "reluNaN": relu_nan(),
     "accumulation": accumulation_cases(), "more": more_op_cases(),
 })
+write("packages/engine/test/fixtures/pytorch-second-order.json", second_order_cases())
 write("packages/losses/test/fixtures/pytorch-losses.json", loss_cases())
 write("packages/engine/test/fixtures/mulberry32.json", random_cases())
 write("packages/optim/test/fixtures/pytorch-optim.json", optim_cases())

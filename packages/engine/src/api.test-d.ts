@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { CompiledGraph, Random, Value, Vector, compile, dot, gradCheck, isValue, sum, topologicalOrder } from "@micrograd/engine";
+import { CompiledGraph, Random, Value, Vector, compile, dot, grad, gradCheck, isValue, sum, topologicalOrder } from "@micrograd/engine";
 import type { BackwardStep, GradCheckResult } from "@micrograd/engine";
 import { backwardSteps } from "@micrograd/engine";
 
@@ -33,6 +33,14 @@ describe("@micrograd/engine's public types", () => {
     expectTypeOf(backwardSteps).returns.toEqualTypeOf<Generator<BackwardStep, void, undefined>>();
     expectTypeOf(gradCheck).returns.toEqualTypeOf<GradCheckResult>();
     expectTypeOf(new Random(1).uniform(0, 1)).toEqualTypeOf<number>();
+  });
+
+  it("grad gives one Value for one input, an array for a list", () => {
+    const x = new Value(1);
+    expectTypeOf(grad(x.mul(x), x, { createGraph: true })).toEqualTypeOf<Value>();
+    expectTypeOf(grad([x.exp()], [x, x], { seeds: [2], allowUnused: true })).toEqualTypeOf<Value[]>();
+    // @ts-expect-error: seeds are Values or numbers
+    grad(x, x, { seeds: ["1"] });
   });
 
   it("compile takes a builder of one or several Values and returns a CompiledGraph", () => {

@@ -10,3 +10,5 @@ export { Random } from "./random.js";
 export { CompiledGraph, compile } from "./compile.js";
 export { onePass } from "./pass.js";
 export { isGradEnabled, noGrad } from "./no-grad.js";
+export { grad } from "./grad.js";
+export type { GradOptions } from "./grad.js";

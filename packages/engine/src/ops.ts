@@ -37,6 +37,14 @@ export interface Rule {
   gradA(a: number, b: number, out: number, g: number, p: number, q: number): number;
   /** For an op of two operands. */
   gradB?(a: number, b: number, out: number, g: number, p: number, q: number): number;
+  /**
+   * {@link Rule.gradA} computed with Values, the same operations in the same order (so the same
+   * number to the bit), for `grad(…, { createGraph: true })` to differentiate again; null where
+   * nothing passes. A branch on the data here is a mask, whose own derivative is 0.
+   */
+  vjpA(a: Value, b: Value, out: Value, g: Value, p: number, q: number): Value | null;
+  /** {@link Rule.gradB} with Values, for an op of two operands. */
+  vjpB?(a: Value, b: Value, out: Value, g: Value, p: number, q: number): Value | null;
 }
 
 /**
@@ -138,7 +146,7 @@ export const RELU: Op = {
 };
 
 /** PyTorch's softplus threshold (beta 1): above it, softplus(x) is x itself. */
-const SOFTPLUS_THRESHOLD = 20;
+export const SOFTPLUS_THRESHOLD = 20;
 
 /** `log(1 + eˣ)` as PyTorch's `F.softplus` computes it: `x` above 20, else `log1p(exp(x))`. */
 export function softplusForward(x: number): number {
@@ -212,7 +220,7 @@ export const LOG_SUM_EXP: Op = {
 /** PyTorch's floor on the logs of binary cross-entropy: `log(0)` counts as -100. */
 const BCE_LOG_FLOOR = -100;
 /** PyTorch's floor on `p(1-p)` in the gradient of binary cross-entropy: 1e-12 as a float32, as PyTorch stores it. */
-const BCE_EPSILON = 9.999999960041972e-13;
+export const BCE_EPSILON = 9.999999960041972e-13;
 
 /**
  * Binary cross-entropy of probability `p` against target `y` as PyTorch's

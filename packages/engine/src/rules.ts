@@ -1,5 +1,6 @@
 import { OpCode } from "./ops.js";
 import type { Op, Rule } from "./ops.js";
+import type { Value } from "./value.js";
 import { erf } from "./erf.js";
 
 /**
@@ -22,34 +23,41 @@ function binary(name: string, rule: Rule): Op {
 export const ABS: Op = /* @__PURE__ */ unary("abs", {
   forward: (x) => Math.abs(x),
   gradA: (x, _b, _out, g) => g * Math.sign(x),
+  // sgn(x) as a constant: ±1, or x itself (detached) where it is ±0 or NaN, as Math.sign gives.
+  vjpA: (x, _b, _out, g) => (x.data > 0 ? g : x.data < 0 ? g.neg() : g.mul(x.detach())),
 });
 
 /** `√x`; derivative `g / (2√x)`, from the result. */
 export const SQRT: Op = /* @__PURE__ */ unary("sqrt", {
   forward: (x) => Math.sqrt(x),
   gradA: (_x, _b, out, g) => g / (2 * out),
+  vjpA: (_x, _b, out, g) => g.div(out.mul(2)),
 });
 
 export const SIN: Op = /* @__PURE__ */ unary("sin", {
   forward: (x) => Math.sin(x),
   gradA: (x, _b, _out, g) => g * Math.cos(x),
+  vjpA: (x, _b, _out, g) => g.mul(x.cos()),
 });
 
 export const COS: Op = /* @__PURE__ */ unary("cos", {
   forward: (x) => Math.cos(x),
   gradA: (x, _b, _out, g) => g * -Math.sin(x),
+  vjpA: (x, _b, _out, g) => g.mul(x.sin().neg()),
 });
 
 /** `log(1 + x)`, exact for small x; derivative `g / (x + 1)`. */
 export const LOG1P: Op = /* @__PURE__ */ unary("log1p", {
   forward: (x) => Math.log1p(x),
   gradA: (x, _b, _out, g) => g / (x + 1),
+  vjpA: (x, _b, _out, g) => g.div(x.add(1)),
 });
 
 /** `eˣ - 1`, exact for small x; derivative `g·(result + 1)`. */
 export const EXPM1: Op = /* @__PURE__ */ unary("expm1", {
   forward: (x) => Math.expm1(x),
   gradA: (_x, _b, out, g) => g * (out + 1),
+  vjpA: (_x, _b, out, g) => g.mul(out.add(1)),
 });
 
 /** `x·sigmoid(x)`, as PyTorch's kernel: `x / (1 + e⁻ˣ)`; derivative `g·σ·(1 + x(1 - σ))`. */
@@ -59,6 +67,10 @@ export const SILU: Op = /* @__PURE__ */ unary("silu", {
     const s = 1 / (1 + Math.exp(-x));
     return g * s * (1 + x * (1 - s));
   },
+  vjpA: (x, _b, _out, g) => {
+    const s = x.sigmoid();
+    return g.mul(s).mul(x.mul(s.rsub(1)).add(1));
+  },
 });
 
 /** C's M_2_SQRTPI, 2/√π, as the double PyTorch's kernels multiply by. */
@@ -67,14 +79,26 @@ const M_2_SQRTPI = 1.1283791670955126;
 const SQRT1_2 = Math.SQRT1_2;
 const GELU_PDF = M_2_SQRTPI * Math.SQRT1_2 * 0.5;
 
+/** The standard normal density φ(x) = e^(-x²/2)/√(2π), as PyTorch's gelu backward computes it. */
+const normalPdf = (x: number) => Math.exp(-0.5 * x * x) * GELU_PDF;
+/** φ(x) with Values, the same operations in the same order. */
+const normalPdfOf = (x: Value) => x.mul(-0.5).mul(x).exp().mul(GELU_PDF);
+
+/**
+ * The standard normal distribution Φ(x) = ½(1 + erf(x/√2)), with φ(x) as its derivative: not a
+ * method of Value, but the op that `grad(…, { createGraph: true })` records for gelu's derivative.
+ */
+export const NORMAL_CDF: Op = /* @__PURE__ */ unary("normalCdf", {
+  forward: (x) => 0.5 * (1 + erf(x * SQRT1_2)),
+  gradA: (x, _b, _out, g) => g * normalPdf(x),
+  vjpA: (x, _b, _out, g) => g.mul(normalPdfOf(x)),
+});
+
 /** gelu, exact: `x·Φ(x) = x·½(1 + erf(x/√2))`; derivative `g·(Φ(x) + x·φ(x))`. */
 export const GELU: Op = /* @__PURE__ */ unary("gelu", {
   forward: (x) => x * 0.5 * (1 + erf(x * SQRT1_2)),
-  gradA: (x, _b, _out, g) => {
-    const cdf = 0.5 * (1 + erf(x * SQRT1_2));
-    const pdf = Math.exp(-0.5 * x * x) * GELU_PDF;
-    return g * (cdf + x * pdf);
-  },
+  gradA: (x, _b, _out, g) => g * (0.5 * (1 + erf(x * SQRT1_2)) + x * normalPdf(x)),
+  vjpA: (x, _b, _out, g) => g.mul(x._rule(NORMAL_CDF).add(x.mul(normalPdfOf(x)))),
 });
 
 /** √(2/π) and 0.044715, as PyTorch's tanh approximation of gelu writes them. */
@@ -96,12 +120,20 @@ export const GELU_TANH: Op = /* @__PURE__ */ unary("gelu(tanh)", {
     const innerDerivative = GELU_BETA * (1 + 3 * GELU_KAPPA * square);
     return g * (leftDerivative + left * (1 - t * t) * innerDerivative);
   },
+  vjpA: (x, _b, _out, g) => {
+    const square = x.mul(x);
+    const t = x.add(square.mul(x).mul(GELU_KAPPA)).mul(GELU_BETA).tanh();
+    const leftDerivative = t.add(1).mul(0.5);
+    const innerDerivative = square.mul(3 * GELU_KAPPA).add(1).mul(GELU_BETA);
+    return g.mul(leftDerivative.add(x.mul(0.5).mul(t.mul(t).rsub(1)).mul(innerDerivative)));
+  },
 });
 
 const LEAKY_RELU: Rule = {
   forward: (x, _b, slope) => (x > 0 ? x : x * slope),
   // The slope at 0 too, as PyTorch's `leaky_relu_backward` (self > 0 ? grad : grad·slope).
   gradA: (x, _b, _out, g, slope) => (x > 0 ? g : g * slope),
+  vjpA: (x, _b, _out, g, slope) => (x.data > 0 ? g : g.mul(slope)),
 };
 
 /** leaky relu with `slope` for x ≤ 0. */
@@ -114,6 +146,7 @@ const CLAMP: Rule = {
   forward: (x, _b, min, max) => (Number.isNaN(x) ? x : Math.min(Math.max(x, min), max)),
   // The gradient passes on the closed interval [min, max], nothing elsewhere: PyTorch's `where`.
   gradA: (x, _b, _out, g, min, max) => (x >= min && x <= max ? g : 0),
+  vjpA: (x, _b, _out, g, min, max) => (x.data >= min && x.data <= max ? g : null),
 };
 
 /** clamp to [min, max]. */
@@ -130,6 +163,8 @@ export const MAX: Op = /* @__PURE__ */ binary("max", {
   forward: larger,
   gradA: (a, b, _out, g) => (a < b ? 0 : a === b ? g / 2 : g),
   gradB: (a, b, _out, g) => (a > b ? 0 : a === b ? g / 2 : g),
+  vjpA: (a, b, _out, g) => (a.data < b.data ? null : a.data === b.data ? g.div(2) : g),
+  vjpB: (a, b, _out, g) => (a.data > b.data ? null : a.data === b.data ? g.div(2) : g),
 });
 
 /** The smaller of two Values; a tie splits the gradient in halves, as PyTorch's `minimum`. */
@@ -137,6 +172,8 @@ export const MIN: Op = /* @__PURE__ */ binary("min", {
   forward: smaller,
   gradA: (a, b, _out, g) => (a > b ? 0 : a === b ? g / 2 : g),
   gradB: (a, b, _out, g) => (a < b ? 0 : a === b ? g / 2 : g),
+  vjpA: (a, b, _out, g) => (a.data > b.data ? null : a.data === b.data ? g.div(2) : g),
+  vjpB: (a, b, _out, g) => (a.data < b.data ? null : a.data === b.data ? g.div(2) : g),
 });
 
 /**
@@ -147,4 +184,6 @@ export const POW: Op = /* @__PURE__ */ binary("**", {
   forward: (a, b) => a ** b,
   gradA: (a, b, _out, g) => (b === 0 ? 0 : g * (b * a ** (b - 1))),
   gradB: (a, b, out, g) => g * (a === 0 && b >= 0 ? 0 : out * Math.log(a)),
+  vjpA: (a, b, _out, g) => (b.data === 0 ? null : g.mul(b.mul(a.pow(b.sub(1))))),
+  vjpB: (a, b, out, g) => g.mul(a.data === 0 && b.data >= 0 ? 0 : out.mul(a.log())),
 });

@@ -319,6 +319,11 @@ export class Value {
     return ruled(MIN, this, operand(other, "Value.min(other): other"));
   }
 
+  /** @internal The result of the {@link Rule} op `op` on this Value (and `other`, for an op of two operands). */
+  _rule(op: Op, other: Value = this): Value {
+    return ruled(op, this, other);
+  }
+
   /**
    * Back-propagates from this Value: adds `seed` (1 by default, PyTorch's `gradient` argument)
    * to its grad and `seed·∂this/∂v` to the grad of every Value `v` it was computed from, in

@@ -7,8 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { topologicalOrder } from "@micrograd/engine";
-import type { Value } from "@micrograd/engine";
+import { Value, compile, topologicalOrder, zeroGrad } from "@micrograd/engine";
 import { hinge, l2 } from "@micrograd/losses";
 import { Trainer } from "@micrograd/training";
 import { msPerCall, retainedBytes } from "./measure.js";
@@ -19,8 +18,9 @@ import type { Workload } from "./workloads.js";
 const pad = (s: string, n: number) => s.padEnd(n);
 const fmt = (x: number, digits = 3) => x.toPrecision(digits);
 
-type Mode = "graph" | "compiled" | "reference" | "tfjs";
-const MODES: Mode[] = ["graph", "compiled", "reference", "tfjs"];
+type Mode = "graph" | "compiled" | "whole" | "reference" | "tfjs";
+/** The modes of a workload: a whole-step recording only where one step is the whole dataset (a). */
+const modesOf = (w: Workload): Mode[] => (w.steps === 1 && w.batchSize >= w.data.x.length ? ["graph", "compiled", "whole", "reference", "tfjs"] : ["graph", "compiled", "reference", "tfjs"]);
 
 /** A timed run of workload `w` in `mode`: one step, or one epoch of mini-batches. Returns the first step's loss. */
 async function runner(w: Workload, mode: Mode): Promise<() => number> {
@@ -36,6 +36,22 @@ async function runner(w: Workload, mode: Mode): Promise<() => number> {
         if (i === 0) first = loss;
       });
       return first;
+    };
+  }
+  if (mode === "whole") {
+    // The engine README's first pattern: the whole step (every row, the loss, the penalty)
+    // recorded once with compile() and replayed as one row — run(), backward(), the update.
+    if (w.loss !== "hinge") throw new Error("the whole-step mode is written for the hinge workload (a)");
+    const params = model.parameters();
+    const labels = w.data.y.map((y) => (y > 0 ? 1 : -1));
+    const step = compile(() => hinge(w.data.x.map((x) => model.forward(x)[0] as Value), labels).add(l2(params, w.l2)));
+    const optimizer = makeOptimizer(w, model);
+    return () => {
+      zeroGrad(params);
+      const loss = step.run().output();
+      step.backward();
+      optimizer.step();
+      return loss;
     };
   }
   const trainer = new Trainer({
@@ -57,6 +73,7 @@ async function runner(w: Workload, mode: Mode): Promise<() => number> {
 const BUDGET: Record<Mode, { samples: number; perSample: number; warmup: number }> = {
   graph: { samples: 15, perSample: 8, warmup: 40 },
   compiled: { samples: 21, perSample: 100, warmup: 500 },
+  whole: { samples: 21, perSample: 100, warmup: 500 },
   reference: { samples: 21, perSample: 150, warmup: 500 },
   tfjs: { samples: 15, perSample: 8, warmup: 40 },
 };
@@ -71,6 +88,36 @@ async function measure(id: string, mode: Mode): Promise<void> {
   const b = BUDGET[mode];
   const ms = msPerCall(await runner(w, mode), { ...b, perSample: Math.max(1, Math.round(b.perSample * scale)), warmup: Math.max(2, Math.round(b.warmup * scale)) });
   process.stdout.write(JSON.stringify({ first, ms }));
+}
+
+/**
+ * In a child process: compile() of a chain of `n` additions of one closed-over leaf, `x + s + s
+ * + …` — a graph as deep as it is large. Times one build of it in graph mode, compile() with no inputs (the build once,
+ * then the construction: nothing varies, so nothing is probed), and compile() with one input
+ * (two more builds, the probes, and their comparison). Prints `{ build, noInputs, oneInput }` in ms.
+ */
+function measureChain(n: number): void {
+  const s = new Value(1);
+  const chain = (x: Value) => {
+    let y = x;
+    for (let i = 0; i < n; i++) y = y.add(s);
+    return y;
+  };
+  const time = (fn: () => unknown) => {
+    const start = performance.now();
+    fn();
+    return performance.now() - start;
+  };
+  const leaf = new Value(0.5);
+  const build = time(() => chain(leaf));
+  const noInputs = time(() => compile(() => chain(leaf)));
+  const oneInput = time(() => compile(([x]) => chain(x as Value), [0.5]));
+  process.stdout.write(JSON.stringify({ build, noInputs, oneInput }));
+}
+
+if (process.argv[2] === "--chain") {
+  measureChain(Number(process.argv[3]));
+  process.exit(0);
 }
 
 if (process.argv[2] === "--measure") {
@@ -89,24 +136,25 @@ function child(id: string, mode: Mode): { first: number; ms: number } {
 const ROUNDS = 5;
 const results: Record<string, unknown>[] = [];
 for (const w of WORKLOADS) {
-  const runs = Object.fromEntries(MODES.map((mode) => [mode, child(w.id, mode)])) as Record<Mode, { first: number; ms: number }>;
+  const modes = modesOf(w);
+  const runs = Object.fromEntries(modes.map((mode) => [mode, child(w.id, mode)])) as Record<Mode, { first: number; ms: number }>;
   for (let round = 1; round < ROUNDS; round++) {
-    for (const mode of MODES) runs[mode].ms = Math.min(runs[mode].ms, child(w.id, mode).ms);
+    for (const mode of modes) runs[mode].ms = Math.min(runs[mode].ms, child(w.id, mode).ms);
   }
   // Every implementation must compute the same first loss, or the comparison means nothing;
   // TensorFlow.js computes in float32, so it agrees to float32's precision only.
   const reference = runs.reference.first;
-  for (const mode of MODES) {
+  for (const mode of modes) {
     const tolerance = mode === "tfjs" ? 1e-5 : 1e-12;
     if (!(Math.abs(runs[mode].first - reference) <= tolerance * Math.abs(reference))) {
       console.warn(`warning: (${w.id}) ${mode} computed a first loss of ${runs[mode].first}, the reference ${reference}`);
     }
   }
-  const ms = Object.fromEntries(MODES.map((m) => [m, runs[m].ms])) as Record<Mode, number>;
+  const ms = Object.fromEntries(modes.map((m) => [m, runs[m].ms])) as Record<Mode, number>;
   console.log(`\n(${w.id}) ${w.title}\n`);
   console.log(`${pad("mode", 12)}${pad(w.steps === 1 ? "ms/step" : "ms/epoch", 12)}× reference`);
-  for (const m of MODES) console.log(`${pad(m, 12)}${pad(fmt(ms[m]), 12)}${fmt(ms[m] / ms.reference)}`);
-  results.push({ workload: w.id, title: w.title, msPerRun: ms, ratioToReference: Object.fromEntries(MODES.map((m) => [m, ms[m] / ms.reference])) });
+  for (const m of modes) console.log(`${pad(m, 12)}${pad(fmt(ms[m]), 12)}${fmt(ms[m] / ms.reference)}`);
+  results.push({ workload: w.id, title: w.title, msPerRun: ms, ratioToReference: Object.fromEntries(modes.map((m) => [m, ms[m] / ms.reference])) });
 }
 
 // Cost and memory per node of graph mode on (a): five steps' graphs, built and kept alive at once
@@ -123,8 +171,19 @@ const graphMs = (results[0] as { msPerRun: Record<Mode, number> }).msPerRun.grap
 const nsPerNode = (graphMs * 1e6) / nodes;
 console.log(`\ngraph mode on (a): ${nodes} new nodes per step, ${fmt(nsPerNode)} ns per node (forward + backward + update), ${fmt(bytesPerNode)} bytes per node`);
 
+// compile() of a 1,000,000-node chain, in a process of its own (the chain's graphs take a few hundred MB).
+const CHAIN = 1_000_000;
+const chainRun = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--chain", String(CHAIN)], { encoding: "utf8" });
+if (chainRun.status !== 0) throw new Error(`the chain measurement failed:\n${chainRun.stderr}`);
+const chain = JSON.parse(chainRun.stdout.slice(chainRun.stdout.indexOf("{"))) as { build: number; noInputs: number; oneInput: number };
+const construction = chain.noInputs - chain.build;
+console.log(
+  `\ncompile() of a ${CHAIN.toLocaleString("en")}-node chain: one build ${fmt(chain.build / 1000)} s; with no inputs ${fmt(chain.noInputs / 1000)} s ` +
+    `(construction, beyond the build, ${fmt(construction / 1000)} s); with one input, probed at two more ${fmt(chain.oneInput / 1000)} s`,
+);
+
 writeFileSync(
   new URL("../results.json", import.meta.url),
-  `${JSON.stringify({ node: process.version, workloads: results, graphMode: { nodesPerStep: nodes, nsPerNode, bytesPerNode } }, null, 2)}\n`,
+  `${JSON.stringify({ node: process.version, workloads: results, graphMode: { nodesPerStep: nodes, nsPerNode, bytesPerNode }, chain: { nodes: CHAIN, msBuild: chain.build, msCompileNoInputs: chain.noInputs, msConstruction: construction, msCompileOneInput: chain.oneInput } }, null, 2)}\n`,
 );
 console.log("\nwrote bench/results.json");

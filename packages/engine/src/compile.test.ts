@@ -87,6 +87,100 @@ describe("compile", () => {
     );
   });
 
+  it("reads op nodes closed over from outside the recording, and passes their grads back once, as graph mode does", () => {
+    // `shared` is made before compile() from the parameters; each row reads it (and a parameter).
+    fc.assert(
+      fc.property(
+        rawExprArbitrary,
+        rawExprArbitrary,
+        fc.array(leafValue, { minLength: 1, maxLength: 5 }),
+        fc.array(leafValue, { minLength: 4, maxLength: 4 }),
+        fc.array(startGrad, { minLength: 2, maxLength: 2 }),
+        (pre, term, rows, weights, grads) => {
+          const params = weights.slice(0, 2).map((w) => new Value(w));
+          let shared: Value;
+          let graph;
+          const row = (x: Value) => build(term, [x, shared, params[1]!], []);
+          try {
+            shared = build(pre, [params[0]!, params[1]!, params[0]!], []);
+            graph = compile(([x]) => row(x as Value), [0.5]);
+          } catch {
+            return;
+          }
+          // The parameters move after the recording, as an optimizer moves them: the closed-over
+          // node keeps the value it was made with, in graph mode and in a replay alike.
+          params.forEach((p, i) => ((p.data = weights[2 + i] as number), (p.grad = grads[i] as number)));
+          graph.runBatch(rows, rows.length).backwardBatch();
+          const compiledGrads = [...params.map((p) => p.grad), shared.grad];
+          const compiledOutputs = rows.map((_, r) => graph.outputAt(0, r));
+          params.forEach((p, i) => (p.grad = grads[i] as number));
+          let outputs;
+          try {
+            outputs = rows.map((x) => row(new Value(x)));
+          } catch {
+            return;
+          }
+          sum(outputs).backward();
+          expect(same(compiledOutputs, outputs.map((o) => o.data))).toBe(true);
+          expect(same(compiledGrads, [...params.map((p) => p.grad), shared.grad])).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("replays a whole step of MLP-shaped layers (four neurons side by side) with graph mode's bits", () => {
+    // Layers of 4–9 neurons, so that neurons run four at a time and one by one; weights, inputs and
+    // starting grads include zeros, -0, and values that overflow, to spread NaN and ±Infinity.
+    const activations = ["relu", "tanh", "sigmoid", "linear"] as const;
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 4, max: 9 }), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom(...activations),
+        fc.array(leafValue, { minLength: 400, maxLength: 400 }),
+        fc.array(leafValue, { minLength: 6, maxLength: 6 }),
+        fc.boolean(),
+        (widths, activation, numbers, points, sharedFirst) => {
+          let next = 0;
+          const take = () => numbers[next++ % numbers.length] as number;
+          const sizes = [2, ...widths];
+          const layers = sizes.slice(1).map((width, l) =>
+            Array.from({ length: width }, () => ({ w: Array.from({ length: sizes[l] as number }, () => new Value(take())), b: new Value(take()) })),
+          );
+          const activate = (z: Value) => (activation === "linear" ? z : z[activation]());
+          const step = (xs: number[][]) =>
+            sum(xs.map((x) => {
+              let h: Value[] = x.map((v) => new Value(v));
+              for (const neurons of layers) h = neurons.map((n) => activate((sharedFirst ? dot(h, n.w) : dot(n.w, h)).add(n.b)));
+              return sum(h).mul(0.5);
+            }));
+          const xs = [[points[0]!, points[1]!], [points[2]!, points[3]!], [points[4]!, points[5]!]];
+          const params = layers.flat().flatMap((n) => [...n.w, n.b]);
+          const compiled = compile(() => step(xs));
+          compiled.run().backward();
+          const compiledGrads = params.map((p) => p.grad);
+          params.forEach((p) => (p.grad = 0));
+          const out = step(xs);
+          out.backward();
+          expect(Object.is(compiled.output(), out.data)).toBe(true);
+          expect(same(compiledGrads, params.map((p) => p.grad))).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a closed-over node is read at each replay, not recomputed: graph mode's stale value, graph mode's gradient", () => {
+    const w = new Value(2);
+    const scale = w.mul(3); // made before compile(): 6, whatever w becomes
+    const f = compile(([x]) => x!.mul(scale), [1]);
+    w.data = 10;
+    f.run([2]).backward();
+    expect(f.output()).toBe(12);
+    expect([w.grad, scale.grad]).toEqual([6, 2]);
+    expect(f.inputGrad(0)).toBe(6);
+  });
+
   it("back-propagates only through what output 0 depends on (0·∞ in another output stays out)", () => {
     const w = new Value(1);
     compile(() => [w.mul(2), w.mul(1000).exp()]).run().backward();
@@ -141,9 +235,11 @@ describe("compile", () => {
   it("does not fuse away a dot or a sum that something else reads or that is an output", () => {
     const w = [new Value(0.5), new Value(-1)];
     const b = new Value(0.2);
-    const d = dot(w, [2, 3]);
-    const z = d.add(b);
-    const f = compile(() => [z.relu().add(d.mul(3)), z]);
+    const f = compile(() => {
+      const d = dot(w, [2, 3]);
+      const z = d.add(b);
+      return [z.relu().add(d.mul(3)), z];
+    });
     w[1]!.data = 1;
     f.run().backward();
     expect(f.output(0)).toBe(Math.max(0, 1 + 3 + 0.2) + 3 * 4);

@@ -3,7 +3,9 @@ import { AnomalyError, ShapeError, describe } from "./errors.js";
 import type { Op, Rule } from "./ops.js";
 import { OpCode, bceBackward, bceForward, bceTargetBackward, bceWithLogitsBackward, bceWithLogitsForward, bceWithLogitsTargetBackward, logSumExpShift, reluForward, softplusBackward, softplusForward, tanhBackward } from "./ops.js";
 import { sharedPass } from "./pass.js";
-import { Value, isValue, topologicalOrderOf } from "./value.js";
+import { Kind, firstDifference, indexGraph, record } from "./recording.js";
+import type { IndexedGraph } from "./recording.js";
+import type { Value } from "./value.js";
 
 /** The default of `run()`, shared so that a replay allocates nothing. */
 const NO_INPUTS: ArrayLike<number> = Object.freeze([]);
@@ -48,16 +50,6 @@ function passesNothing(g: number, z: number): boolean {
   return g === 0 && z - z === 0;
 }
 
-/** Where an instruction writes (`o`) and reads its operands (`ai`, `bi`) in row 0, and how far each moves per row. */
-interface Slots {
-  o: number;
-  so: number;
-  ai: number;
-  sa: number;
-  bi: number;
-  sb: number;
-}
-
 /**
  * A computation recorded once by {@link compile} and replayed over typed arrays: forward and
  * backward allocate nothing once V8 has optimised them for the program at hand (a test measures
@@ -78,9 +70,17 @@ interface Slots {
 export class CompiledGraph {
   /** How many inputs `run` expects. */
   readonly inputCount: number;
-  private readonly leaves: Value[];
-  /** Instructions in topological order (slot numbers), and per slot: */
+  /**
+   * What every row shares, by slot: the leaves the recording read (parameters, constants) and the
+   * op nodes made before it and closed over — each read from its `data` at every replay.
+   */
+  private readonly uniform: Value[];
+  /** 1 for the slot of an op node closed over: an instruction backward runs once, not per row, and forward skips. */
+  private readonly closedOver: Uint8Array;
+  /** Instructions in topological order (slot numbers): every op for backward; the recording's own for forward. */
   private readonly program: Int32Array;
+  private readonly forwardProgram: Int32Array;
+  /** Per slot: */
   private readonly code: Uint8Array;
   private readonly a: Int32Array;
   private readonly b: Int32Array;
@@ -97,20 +97,25 @@ export class CompiledGraph {
   private readonly yBase: Int32Array;
   /** Whether slot i is needed by output 0, so backward runs through it. */
   private readonly live: Uint8Array;
-  /** Each instruction's {@link Slots}, and each fused neuron's operands (see `neuronOperands`), made once. */
-  private readonly slotInfo: Slots[];
-  private readonly neuronInfo: (ReturnType<CompiledGraph["neuronOperands"]> | null)[];
+  /** Each fused neuron's operands (see `neuronOperands`), made once, so that a replay allocates nothing. */
+  private readonly neuronInfo: (NeuronOperands | null)[];
   /**
    * For fused neurons: whether backward may take four rows at once — one operand list shared by
    * every row (the weights), the other one per row, and a bias that is not among the weights.
    */
   private readonly blockable: Uint8Array;
   /**
-   * Where slot i lives: row r of it is at `addr[i] + r·stride[i]`. Leaves are the same for every
+   * For the one-row path: 4 at the first of four consecutive fused neurons that read one shared
+   * list (a layer's inputs) each with weights of its own, and run side by side (see
+   * {@link neuronQuad}); 0 elsewhere. `quadBackward` marks those whose backward may too.
+   */
+  private readonly quad: Uint8Array;
+  private readonly quadBackward: Uint8Array;
+  /**
+   * Where slot i lives: row r of it is at `i + r·stride[i]`. Leaves are the same for every
    * row (stride 0, packed first); inputs and ops have one value per row (stride = `rowSize`), so
    * each row's slots lie side by side — a row's dot reads its inputs consecutively.
    */
-  private readonly addr: Int32Array;
   private readonly stride: Int32Array;
   private readonly rowSize: number;
   private readonly uniformSize: number;
@@ -129,76 +134,121 @@ export class CompiledGraph {
   private pre = new Float64Array(0);
 
   /** @internal Use {@link compile}. */
-  constructor(inputs: readonly Value[], outputs: readonly Value[]) {
-    const order = topologicalOrderOf(outputs);
-    const inputSet = new Set(inputs);
-    this.leaves = order.filter((v) => v.op === "" && !inputSet.has(v));
-    const neurons = findNeurons(order, outputs);
-    const ops = order.filter((v) => v.op !== "" && !neurons.absorbed.has(v));
-    const nodes = [...this.leaves, ...inputs, ...ops];
-    const slot = new Map(nodes.map((v, i) => [v, i]));
-    const at = (v: Value) => slot.get(v) as number;
-    const n = nodes.length;
-    this.inputCount = inputs.length;
-    this.uniformSize = this.leaves.length;
-    this.rowSize = n - this.uniformSize;
-    this.addr = Int32Array.from(nodes, (_, i) => i);
-    this.stride = Int32Array.from(nodes, (_, i) => (i < this.uniformSize ? 0 : this.rowSize));
-    this.program = Int32Array.from(ops, at);
-    this.outputSlots = Int32Array.from(outputs, at);
-    this.code = new Uint8Array(n);
-    this.act = new Uint8Array(n);
-    this.a = new Int32Array(n);
-    this.b = new Int32Array(n);
-    this.argStart = new Int32Array(n);
-    this.argEnd = new Int32Array(n);
-    this.xBase = new Int32Array(n).fill(-1);
-    this.yBase = new Int32Array(n).fill(-1);
-    this.exponent = new Float64Array(n);
-    this.rules = new Array<Op | undefined>(n);
-    const args: number[] = [];
-    const reads = new Int32Array(n);
-    /** Records a list of operand slots; a list of consecutive addresses with one stride also keeps its first address. */
-    const list = (values: readonly Value[]): number => {
-      const first = args.length;
-      for (const v of values) args.push(at(v));
-      const slots = args.slice(first);
-      const s0 = slots[0];
-      const consecutive = s0 !== undefined && slots.every((s, k) => s === s0 + k && this.stride[s] === this.stride[s0]);
-      return consecutive ? s0 : -1;
-    };
-    const operands = (i: number, xs: readonly Value[], ys: readonly Value[]) => {
-      this.argStart[i] = args.length;
-      this.xBase[i] = list(xs);
-      this.yBase[i] = list(ys);
-      this.argEnd[i] = args.length;
-    };
-    for (const v of ops) {
-      const i = at(v);
-      const neuron = neurons.at.get(v);
-      if (neuron) {
-        this.code[i] = FUSED_NEURON;
-        this.act[i] = neuron.activation;
-        this.a[i] = at(neuron.bias);
-        operands(i, neuron.dot._args, neuron.dot._args2);
-      } else {
-        this.code[i] = v._op.code;
-        this.exponent[i] = v._op.exponent;
-        if (v._op.rule) this.rules[i] = v._op;
-        if (v._op.arity < 0) operands(i, v._args, v._args2);
-        else {
-          this.a[i] = at(v._a);
-          this.b[i] = at(v._op.arity === 2 ? v._b : v._a);
-        }
+  constructor(graph: IndexedGraph, inputs: readonly Value[]) {
+    const { order, kind } = graph;
+    const n = order.length;
+    const neurons = findNeurons(graph);
+    // Slots: what every row shares first (leaves, and op nodes closed over from outside, which a
+    // replay reads rather than recomputes), then the inputs, then the ops the recording made.
+    // Counted first, so that no list of a million entries grows one push at a time.
+    let u = 0;
+    let instructions = 0;
+    let made = 0;
+    for (let k = 0; k < n; k++) {
+      const shared = kind[k] === Kind.Leaf || kind[k] === Kind.ClosedOver;
+      const own = kind[k] === Kind.Made && !neurons.absorbed[k];
+      if (shared) u++;
+      if (own) made++;
+      if (own || kind[k] === Kind.ClosedOver) instructions++;
+    }
+    const slotOf = new Int32Array(n).fill(-1);
+    const uniform = new Array<Value>(u);
+    const program = new Int32Array(instructions);
+    const forwardProgram = new Int32Array(made);
+    let size = u + inputs.length;
+    for (let k = 0, shared = 0, p = 0, f = 0; k < n; k++) {
+      if (kind[k] === Kind.Leaf || kind[k] === Kind.ClosedOver) {
+        slotOf[k] = shared;
+        uniform[shared++] = order[k] as Value;
+      } else if (kind[k] === Kind.Input) slotOf[k] = u + (graph.input[k] as number);
+      else if (!neurons.absorbed[k]) {
+        slotOf[k] = size++;
+        forwardProgram[f++] = slotOf[k] as number;
       }
-      const read = new Set<number>(v._op.arity < 0 || neuron ? args.slice(this.argStart[i], this.argEnd[i]) : [this.a[i] as number, this.b[i] as number]);
-      if (neuron) read.add(this.a[i] as number);
-      for (const s of read) reads[s]! += 1;
+      if (kind[k] === Kind.ClosedOver || (kind[k] === Kind.Made && !neurons.absorbed[k])) program[p++] = slotOf[k] as number;
+    }
+    this.uniform = uniform;
+    this.inputCount = inputs.length;
+    this.uniformSize = u;
+    this.rowSize = size - u;
+    this.stride = new Int32Array(size);
+    for (let i = 0; i < size; i++) {
+      this.stride[i] = i < u ? 0 : this.rowSize;
+    }
+    this.closedOver = new Uint8Array(size);
+    for (let k = 0; k < n; k++) if (kind[k] === Kind.ClosedOver) this.closedOver[slotOf[k] as number] = 1;
+    this.program = program;
+    this.forwardProgram = forwardProgram;
+    this.outputSlots = graph.outputs.map((k) => slotOf[k] as number);
+    this.code = new Uint8Array(size);
+    this.act = new Uint8Array(size);
+    this.a = new Int32Array(size);
+    this.b = new Int32Array(size);
+    this.argStart = new Int32Array(size);
+    this.argEnd = new Int32Array(size);
+    this.xBase = new Int32Array(size).fill(-1);
+    this.yBase = new Int32Array(size).fill(-1);
+    this.exponent = new Float64Array(size);
+    this.rules = new Array<Op | undefined>(size);
+    const args: number[] = [];
+    // How many instructions read each slot, each counted once per instruction (`reader` stamps it).
+    const reads = new Int32Array(size);
+    const reader = new Int32Array(size).fill(-1);
+    const read = (i: number, s: number) => {
+      if (reader[s] === i) return;
+      reader[s] = i;
+      reads[s]! += 1;
+    };
+    /** Records the operand list `graph.args[from, to)` as slots; a list of consecutive addresses with one stride also keeps its first address. */
+    const list = (i: number, from: number, to: number): number => {
+      const first = args.length;
+      for (let j = from; j < to; j++) {
+        const s = slotOf[graph.args[j] as number] as number;
+        args.push(s);
+        read(i, s);
+      }
+      const s0 = args[first];
+      if (s0 === undefined) return -1;
+      for (let j = first; j < args.length; j++) if (args[j] !== s0 + (j - first) || this.stride[args[j] as number] !== this.stride[s0]) return -1;
+      return s0;
+    };
+    this.ensureCapacity(1);
+    // One pass over the Values themselves (each a read from somewhere in the heap): their data, and each instruction's op.
+    for (let k = 0; k < n; k++) {
+      const i = slotOf[k] as number;
+      if (i < 0) continue;
+      const v = order[k] as Value;
+      this.data[i] = v.data;
+      if (!(kind[k] === Kind.ClosedOver || kind[k] === Kind.Made)) continue;
+      const op = v._op;
+      const dot = neurons.dot[k] as number;
+      // A fused neuron's operand lists are its dot's.
+      const lists = dot >= 0 ? dot : k;
+      if (dot >= 0) {
+        this.code[i] = FUSED_NEURON;
+        this.act[i] = neurons.activation[k] as number;
+        this.a[i] = slotOf[neurons.bias[k] as number] as number;
+        read(i, this.a[i]);
+      } else {
+        this.code[i] = op.code;
+        this.exponent[i] = op.exponent;
+        if (op.rule) this.rules[i] = op;
+      }
+      if (dot >= 0 || op.arity < 0) {
+        this.argStart[i] = args.length;
+        this.xBase[i] = list(i, graph.argStart[lists] as number, graph.argMid[lists] as number);
+        this.yBase[i] = list(i, graph.argMid[lists] as number, graph.argEnd[lists] as number);
+        this.argEnd[i] = args.length;
+      } else {
+        this.a[i] = slotOf[graph.a[k] as number] as number;
+        this.b[i] = slotOf[graph.b[k] as number] as number;
+        read(i, this.a[i]);
+        read(i, this.b[i]);
+      }
     }
     this.args = Int32Array.from(args);
-    this.blockable = new Uint8Array(n);
-    for (const v of ops) {
-      const i = at(v);
+    this.blockable = new Uint8Array(size);
+    for (const i of this.program) {
       const xs = this.xBase[i] as number;
       const ys = this.yBase[i] as number;
       if (this.code[i] !== FUSED_NEURON || xs < 0 || ys < 0 || (this.stride[xs] === 0) === (this.stride[ys] === 0)) continue;
@@ -207,17 +257,26 @@ export class CompiledGraph {
       const half = ((this.argEnd[i] as number) - (this.argStart[i] as number)) >> 1;
       this.blockable[i] = this.stride[bias] !== 0 || bias < weights || bias >= weights + half ? 1 : 0;
     }
-    this.instructionMajor = this.leaves.every((_, s) => (reads[s] as number) <= 1);
-    this.live = new Uint8Array(n);
-    const root = this.outputSlots[0] as number;
-    const live = new Set(topologicalOrderOf([outputs[0] as Value]));
-    nodes.forEach((v, i) => (this.live[i] = live.has(v) ? 1 : 0));
-    this.live[root] = 1;
+    let major = true;
+    for (let s = 0; s < u; s++) if ((reads[s] as number) > 1) major = false;
+    this.instructionMajor = major;
+    // What output 0 depends on, walked back from it over the positions.
+    const needed = new Uint8Array(n);
+    needed[graph.outputs[0] as number] = 1;
+    for (let k = n - 1; k >= 0; k--) {
+      if (!needed[k]) continue;
+      if (graph.a[k]! >= 0) needed[graph.a[k] as number] = needed[graph.b[k] as number] = 1;
+      for (let j = graph.argStart[k] as number; j < (graph.argEnd[k] as number); j++) needed[graph.args[j] as number] = 1;
+    }
+    this.live = new Uint8Array(size);
+    for (let k = 0; k < n; k++) if (needed[k] && (slotOf[k] as number) >= 0) this.live[slotOf[k] as number] = 1;
     // Where each instruction reads and writes, worked out once: a replay then allocates nothing.
-    this.slotInfo = Array.from({ length: n }, (_, i) => this.slots(i));
-    this.neuronInfo = Array.from({ length: n }, (_, i) => (this.code[i] === FUSED_NEURON && (this.xBase[i] as number) >= 0 && (this.yBase[i] as number) >= 0 ? this.neuronOperands(i) : null));
-    this.ensureCapacity(1);
-    nodes.forEach((v, i) => (this.data[i] = v.data));
+    this.quad = new Uint8Array(size);
+    this.quadBackward = new Uint8Array(size);
+    this.findQuads();
+    this.neuronInfo = new Array<NeuronOperands | null>(size).fill(null);
+    for (const i of this.program) if (this.code[i] === FUSED_NEURON && (this.xBase[i] as number) >= 0 && (this.yBase[i] as number) >= 0) this.neuronInfo[i] = this.neuronOperands(i);
+    inputs.forEach((v, i) => (this.data[u + i] = v.data));
   }
 
   /** How many outputs the recorded computation returned. */
@@ -266,7 +325,7 @@ export class CompiledGraph {
     const s = this.outputSlots[k];
     if (s === undefined) throw new RangeError(`CompiledGraph.output: there are ${this.outputCount} outputs, asked for ${describe(k)}`);
     this.checkRow(row, "outputAt");
-    return this.data[(this.addr[s] as number) + row * (this.stride[s] as number)] as number;
+    return this.data[s + row * (this.stride[s] as number)] as number;
   }
 
   /**
@@ -277,7 +336,7 @@ export class CompiledGraph {
     const s = this.outputSlots[k];
     if (s === undefined) throw new RangeError(`CompiledGraph.outputColumn: there are ${this.outputCount} outputs, asked for ${describe(k)}`);
     if (into.length < this.rows) throw new ShapeError(`CompiledGraph.outputColumn: the last run had ${this.rows} rows, into holds ${into.length}`);
-    const at = this.addr[s] as number;
+    const at = s;
     const step = this.stride[s] as number;
     for (let r = 0; r < this.rows; r++) into[r] = this.data[at + r * step] as number;
     return into;
@@ -321,7 +380,7 @@ export class CompiledGraph {
     }
     this.checkRow(row, "inputGradAt");
     const s = this.uniformSize + i;
-    return this.grad[(this.addr[s] as number) + row * (this.stride[s] as number)] as number;
+    return this.grad[s + row * (this.stride[s] as number)] as number;
   }
 
   private checkRow(row: number, method: string): void {
@@ -356,10 +415,11 @@ export class CompiledGraph {
     this.capacity = rows;
   }
 
-  /** Copies the leaves' current values and the rows' inputs into place. */
+  /** Copies the shared Values' current data (leaves, closed-over op nodes) and the rows' inputs into place. */
   private load(inputs: ArrayLike<number>, rows: number): void {
-    const { data, leaves, uniformSize, rowSize, inputCount } = this;
-    for (let i = 0; i < leaves.length; i++) data[i] = (leaves[i] as Value).data;
+    const { data, pre, uniform, uniformSize, rowSize, inputCount } = this;
+    // `pre` too: a closed-over dot's backward reads its value there, as a recorded dot's does.
+    for (let i = 0; i < uniform.length; i++) data[i] = pre[i] = (uniform[i] as Value).data;
     for (let r = 0; r < rows; r++) {
       const row = uniformSize + r * rowSize;
       for (let j = 0; j < inputCount; j++) data[row + j] = inputs[r * inputCount + j] as number;
@@ -369,14 +429,246 @@ export class CompiledGraph {
 
   /** Runs every instruction over rows 0…rows-1, instruction by instruction. */
   private forward(rows: number): void {
-    const { program } = this;
-    for (let p = 0; p < program.length; p++) this.forwardInstruction(program[p] as number, rows);
+    if (rows === 1) this.forwardFlat();
+    else {
+      const program = this.forwardProgram;
+      for (let p = 0; p < program.length; p++) this.forwardInstruction(program[p] as number, rows);
+    }
     if (anomaly.enabled) this.checkForward(rows);
+  }
+
+  /**
+   * Marks each run of four fused neurons, consecutive in the program, that may run side by side:
+   * one operand list the same for all (the layer's inputs `v`), on the same side, and one their
+   * own (weights `w`), all lists consecutive and of one length; every operand recorded before the
+   * first of them (so none reads another's output); the weights, the shared list and the biases
+   * all apart, so that backward's writes cannot alias. Each neuron's sums keep their order, so
+   * results are the same to the bit; four independent sums run at once instead of one chain of
+   * dependent additions.
+   */
+  private findQuads(): void {
+    const { forwardProgram: program, code, xBase, yBase, argStart, argEnd, a, live } = this;
+    // Where each instruction stands in backward's program, which also runs closed-over nodes.
+    const position = new Int32Array(code.length).fill(-1);
+    this.program.forEach((i, q) => (position[i] = q));
+    for (let p = 0; p + 4 <= program.length; p++) {
+      const first = program[p] as number;
+      if (code[first] !== FUSED_NEURON) continue;
+      const xs = xBase[first] as number;
+      const ys = yBase[first] as number;
+      const half = ((argEnd[first] as number) - (argStart[first] as number)) >> 1;
+      if (xs < 0 || ys < 0 || half === 0) continue;
+      const members = [first, program[p + 1] as number, program[p + 2] as number, program[p + 3] as number];
+      const sameX = members.every((i) => code[i] === FUSED_NEURON && xBase[i] === xs && yBase[i] as number >= 0);
+      const sameY = members.every((i) => code[i] === FUSED_NEURON && yBase[i] === ys && xBase[i] as number >= 0);
+      if (sameX === sameY) continue;
+      const shared = sameX ? xs : ys;
+      const own = members.map((i) => (sameX ? yBase[i] : xBase[i]) as number);
+      const ranges: [number, number][] = [[shared, shared + half], ...own.map((w): [number, number] => [w, w + half]), ...members.map((i): [number, number] => [a[i] as number, (a[i] as number) + 1])];
+      const fits = members.every((i, j) => i === first + j && ((argEnd[i] as number) - (argStart[i] as number)) >> 1 === half);
+      const before = ranges.every(([, hi]) => hi <= first);
+      ranges.sort((r, q) => r[0] - q[0]);
+      const apart = ranges.every((r, j) => j === 0 || (ranges[j - 1] as [number, number])[1] <= r[0]);
+      if (!fits || !before || !apart) continue;
+      this.quad[first] = 4;
+      this.quadBackward[first] = members.every((i, j) => live[i] && position[i] === (position[first] as number) + j) ? 1 : 0;
+      p += 3;
+    }
+  }
+
+  /** Four fused neurons side by side (see {@link findQuads}), from the first, `i`: forward. */
+  private neuronQuad(i: number): void {
+    const { data, pre, a, act, xBase, yBase, argStart, argEnd } = this;
+    // The shared list `v` is on the same side for all four; the other side is each one's own.
+    const sharedFirst = xBase[i] === xBase[i + 1];
+    const own = sharedFirst ? yBase : xBase;
+    const w0 = own[i] as number, w1 = own[i + 1] as number, w2 = own[i + 2] as number, w3 = own[i + 3] as number;
+    const v = (sharedFirst ? xBase[i] : yBase[i]) as number;
+    const half = ((argEnd[i] as number) - (argStart[i] as number)) >> 1;
+    let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    for (let k = 0; k < half; k++) {
+      const x = data[v + k] as number;
+      t0 += (data[w0 + k] as number) * x;
+      t1 += (data[w1 + k] as number) * x;
+      t2 += (data[w2 + k] as number) * x;
+      t3 += (data[w3 + k] as number) * x;
+    }
+    const z0 = (pre[i] = t0 + (data[a[i] as number] as number));
+    const z1 = (pre[i + 1] = t1 + (data[a[i + 1] as number] as number));
+    const z2 = (pre[i + 2] = t2 + (data[a[i + 2] as number] as number));
+    const z3 = (pre[i + 3] = t3 + (data[a[i + 3] as number] as number));
+    data[i] = activate(act[i] as number, z0);
+    data[i + 1] = activate(act[i + 1] as number, z1);
+    data[i + 2] = activate(act[i + 2] as number, z2);
+    data[i + 3] = activate(act[i + 3] as number, z3);
+  }
+
+  /**
+   * Four fused neurons' backward, last first as graph mode runs them: each weight's grad takes
+   * its one term, and each shared input's grad its four in graph mode's order (neuron 3, 2, 1,
+   * 0). A neuron that passes nothing (a zero grad, a finite pre-activation) adds ±0 times finite
+   * numbers, which changes no grad, so it simply runs along.
+   */
+  private neuronQuadBackward(i: number): void {
+    const { data, grad, pre, a, act, xBase, yBase, argStart, argEnd } = this;
+    // The shared list `v` is on the same side for all four; the other side is each one's own.
+    const sharedFirst = xBase[i] === xBase[i + 1];
+    const own = sharedFirst ? yBase : xBase;
+    const w0 = own[i] as number, w1 = own[i + 1] as number, w2 = own[i + 2] as number, w3 = own[i + 3] as number;
+    const v = (sharedFirst ? xBase[i] : yBase[i]) as number;
+    const half = ((argEnd[i] as number) - (argStart[i] as number)) >> 1;
+    const g3 = activationBackward(act[i + 3] as number, pre[i + 3] as number, data[i + 3] as number, grad[i + 3] as number);
+    const g2 = activationBackward(act[i + 2] as number, pre[i + 2] as number, data[i + 2] as number, grad[i + 2] as number);
+    const g1 = activationBackward(act[i + 1] as number, pre[i + 1] as number, data[i + 1] as number, grad[i + 1] as number);
+    const g0 = activationBackward(act[i] as number, pre[i] as number, data[i] as number, grad[i] as number);
+    if (passesNothing(g3, pre[i + 3] as number) && passesNothing(g2, pre[i + 2] as number) && passesNothing(g1, pre[i + 1] as number) && passesNothing(g0, pre[i] as number)) return;
+    grad[a[i + 3] as number]! += g3;
+    grad[a[i + 2] as number]! += g2;
+    grad[a[i + 1] as number]! += g1;
+    grad[a[i] as number]! += g0;
+    // Each neuron's dot adds into its x list before its y list, for each k (see dotBackward).
+    if (sharedFirst) {
+      for (let k = 0; k < half; k++) {
+        const x = data[v + k] as number;
+        let acc = grad[v + k] as number;
+        acc += g3 * (data[w3 + k] as number);
+        grad[w3 + k]! += g3 * x;
+        acc += g2 * (data[w2 + k] as number);
+        grad[w2 + k]! += g2 * x;
+        acc += g1 * (data[w1 + k] as number);
+        grad[w1 + k]! += g1 * x;
+        acc += g0 * (data[w0 + k] as number);
+        grad[w0 + k]! += g0 * x;
+        grad[v + k] = acc;
+      }
+    } else {
+      for (let k = 0; k < half; k++) {
+        const x = data[v + k] as number;
+        let acc = grad[v + k] as number;
+        grad[w3 + k]! += g3 * x;
+        acc += g3 * (data[w3 + k] as number);
+        grad[w2 + k]! += g2 * x;
+        acc += g2 * (data[w2 + k] as number);
+        grad[w1 + k]! += g1 * x;
+        acc += g1 * (data[w1 + k] as number);
+        grad[w0 + k]! += g0 * x;
+        acc += g0 * (data[w0 + k] as number);
+        grad[v + k] = acc;
+      }
+    }
+  }
+
+  /**
+   * The forward pass for one row, in one loop: a recording of a whole training step (one row,
+   * thousands of instructions) spends its time in dispatch, so the common instructions run here
+   * inline on row 0's slots (slot `i` of row 0 is at `i`), with the same operations as the row kernels.
+   */
+  private forwardFlat(): void {
+    const { data, pre, code, a, b, act, xBase, yBase, argStart, argEnd } = this;
+    const { quad } = this;
+    const program = this.forwardProgram;
+    for (let p = 0; p < program.length; p++) {
+      const i = program[p] as number;
+      switch (code[i]) {
+        case FUSED_NEURON: {
+          if (quad[i]) {
+            this.neuronQuad(i);
+            p += 3;
+            break;
+          }
+          const xs = xBase[i] as number;
+          const ys = yBase[i] as number;
+          if (xs < 0 || ys < 0) {
+            this.forwardRows(i, 1);
+            break;
+          }
+          const half = ((argEnd[i] as number) - (argStart[i] as number)) >> 1;
+          let total = 0;
+          for (let k = 0; k < half; k++) total += (data[xs + k] as number) * (data[ys + k] as number);
+          const z = (pre[i] = total + (data[a[i] as number] as number));
+          data[i] = activate(act[i] as number, z);
+          break;
+        }
+        case OpCode.Add: data[i] = (data[a[i] as number] as number) + (data[b[i] as number] as number); break;
+        case OpCode.Sub: data[i] = (data[a[i] as number] as number) - (data[b[i] as number] as number); break;
+        case OpCode.Mul: data[i] = (data[a[i] as number] as number) * (data[b[i] as number] as number); break;
+        case OpCode.Neg: data[i] = -(data[a[i] as number] as number); break;
+        case OpCode.Relu: data[i] = reluForward(data[a[i] as number] as number); break;
+        default: this.forwardRows(i, 1);
+      }
+    }
+  }
+
+  /**
+   * The backward pass for one row, in one loop: {@link forwardFlat}'s counterpart, with the same
+   * local derivatives in the same order as the row kernels (a closed-over op node too: one row is
+   * row 0, where it runs).
+   */
+  private backwardFlat(): void {
+    const { data, grad, pre, code, a, b, act, xBase, yBase, argStart, argEnd, live, program, quadBackward } = this;
+    for (let p = program.length - 1; p >= 0; p--) {
+      const i = program[p] as number;
+      if (!live[i]) continue;
+      const g = grad[i] as number;
+      switch (code[i]) {
+        case FUSED_NEURON: {
+          // The last of four that run side by side: all four, then past them.
+          if (i >= 3 && quadBackward[i - 3]) {
+            this.neuronQuadBackward(i - 3);
+            p -= 3;
+            break;
+          }
+          const xs = xBase[i] as number;
+          const ys = yBase[i] as number;
+          if (xs < 0 || ys < 0) {
+            this.backwardInstruction(i, 0, 1);
+            break;
+          }
+          // The activation's, the +'s and the dot's backward rules in turn, as graph mode applies them.
+          const z = pre[i] as number;
+          const gz = activationBackward(act[i] as number, z, data[i] as number, g);
+          if (passesNothing(gz, z)) break;
+          grad[a[i] as number]! += gz;
+          const half = ((argEnd[i] as number) - (argStart[i] as number)) >> 1;
+          for (let k = 0; k < half; k++) {
+            grad[xs + k]! += gz * (data[ys + k] as number);
+            grad[ys + k]! += gz * (data[xs + k] as number);
+          }
+          break;
+        }
+        case OpCode.Add:
+          grad[a[i] as number]! += g;
+          grad[b[i] as number]! += g;
+          break;
+        case OpCode.Sub:
+          grad[a[i] as number]! += g;
+          grad[b[i] as number]! += -g;
+          break;
+        case OpCode.Mul: {
+          const x = a[i] as number;
+          const y = b[i] as number;
+          grad[x]! += g * (data[y] as number);
+          grad[y]! += g * (data[x] as number);
+          break;
+        }
+        case OpCode.Relu:
+          if (!((data[a[i] as number] as number) <= 0)) grad[a[i] as number]! += g;
+          break;
+        default:
+          this.backwardInstruction(i, 0, 1);
+      }
+    }
   }
 
   private forwardInstruction(i: number, rows: number): void {
     const { data, code } = this;
-    const { o, so, ai, sa, bi, sb } = this.slotInfo[i] as Slots;
+    // Where the instruction writes (o) and reads its operands (ai, bi) in row 0, and how far each moves per row.
+    const o = i;
+    const so = this.stride[i] as number;
+    const ai = this.a[i] as number;
+    const sa = this.stride[ai] as number;
+    const bi = this.b[i] as number;
+    const sb = this.stride[bi] as number;
     // The common instructions get a loop of their own over the rows; the rest share one.
     switch (code[i]) {
       case FUSED_NEURON:
@@ -400,21 +692,17 @@ export class CompiledGraph {
     }
   }
 
-  /**
-   * Where instruction `i` writes (`o`) and reads its operands (`ai`, `bi`) in row 0, and how far
-   * each moves per row (0 for a value shared by every row).
-   */
-  private slots(i: number): Slots {
-    const { addr, stride, a, b } = this;
-    const first = a[i] as number;
-    const second = b[i] as number;
-    return { o: addr[i] as number, so: stride[i] as number, ai: addr[first] as number, sa: stride[first] as number, bi: addr[second] as number, sb: stride[second] as number };
-  }
 
   /** Any instruction, row by row. */
   private forwardRows(i: number, rows: number): void {
     const { data, pre, code, exponent } = this;
-    const { o, so, ai, sa, bi, sb } = this.slotInfo[i] as Slots;
+    // Where the instruction writes (o) and reads its operands (ai, bi) in row 0, and how far each moves per row.
+    const o = i;
+    const so = this.stride[i] as number;
+    const ai = this.a[i] as number;
+    const sa = this.stride[ai] as number;
+    const bi = this.b[i] as number;
+    const sb = this.stride[bi] as number;
     const c = code[i];
     for (let r = 0; r < rows; r++) {
       const x = data[ai + r * sa] as number;
@@ -466,7 +754,7 @@ export class CompiledGraph {
    */
   private neuronForward(i: number, rows: number): void {
     const data = this.data;
-    const { o, so, bias, biasStride, xa, xst, ya, yst, half, kind, w, v, vst } = this.neuronInfo[i] as NonNullable<(typeof this.neuronInfo)[number]>;
+    const { o, so, bias, biasStride, xa, xst, ya, yst, half, kind, w, v, vst } = this.neuronInfo[i] as NeuronOperands;
     let r = 0;
     if (xst === 0 || yst === 0) {
       // Weights shared by every row (stride 0) times each row's inputs: four rows per load of a
@@ -503,15 +791,18 @@ export class CompiledGraph {
    * activation — and, for a list shared by every row (stride 0), that list as `w` and the other
    * as `v`.
    */
-  private neuronOperands(i: number) {
-    const { addr, stride } = this;
+  private neuronOperands(i: number): NeuronOperands {
+    const { stride } = this;
     const xs = this.xBase[i] as number;
     const ys = this.yBase[i] as number;
-    const xa = addr[xs] as number;
+    const xa = xs;
     const xst = stride[xs] as number;
-    const ya = addr[ys] as number;
+    const ya = ys;
     const yst = stride[ys] as number;
-    const { o, so, ai: bias, sa: biasStride } = this.slotInfo[i] as Slots;
+    const o = i;
+    const so = stride[i] as number;
+    const bias = this.a[i] as number;
+    const biasStride = stride[bias] as number;
     return {
       o, so, bias, biasStride,
       xa, xst, ya, yst,
@@ -531,30 +822,35 @@ export class CompiledGraph {
 
   private backwardRows(rows: number, seeds: ArrayLike<number> | null, method: string): void {
     if (this.rows === 0 || rows === 0) throw new Error(`CompiledGraph.${method}: call run() (or runBatch()) first`);
-    const { grad, leaves, program, live, addr, stride, uniformSize, rowSize } = this;
+    const { grad, uniform, closedOver, program, live, stride, uniformSize, rowSize } = this;
     // The pass sums its contributions to each leaf apart, from +0 (or from what the other calls
     // of an `onePass` have summed), and adds the sum to the leaf's grad at the end — PyTorch's
     // AccumulateGrad, as graph mode does. Only the leaves output 0 depends on: graph mode's pass
     // never reaches the others. A slot that starts at +0 never becomes -0, so adding a zero
     // never changes one: kernels may skip zero gradients.
+    // A closed-over op node's grad starts from 0 at each call, as graph mode's intermediate grads do.
     const shared = sharedPass();
-    for (let i = 0; i < leaves.length; i++) {
-      if (live[i] && shared) shared.hold(leaves[i] as Value);
-      grad[i] = live[i] && shared ? (leaves[i] as Value).grad : 0;
+    for (let i = 0; i < uniformSize; i++) {
+      const held = live[i] && shared && !closedOver[i];
+      if (held) shared.hold(uniform[i] as Value);
+      grad[i] = held ? (uniform[i] as Value).grad : 0;
     }
     grad.fill(0, uniformSize, uniformSize + rows * rowSize);
     const root = this.outputSlots[0] as number;
-    for (let r = 0; r < rows; r++) grad[(addr[root] as number) + r * (stride[root] as number)]! += seeds ? (seeds[r] as number) : 1;
-    if (this.instructionMajor) {
+    for (let r = 0; r < rows; r++) grad[root + r * (stride[root] as number)]! += seeds ? (seeds[r] as number) : 1;
+    // A closed-over op node is one node for all rows: graph mode reaches it in row 0's part of the
+    // order (the first row it walks), once, so its instruction runs once, there.
+    if (rows === 1) this.backwardFlat();
+    else if (this.instructionMajor) {
       for (let p = program.length - 1; p >= 0; p--) {
         const i = program[p] as number;
-        if (live[i]) this.backwardInstruction(i, 0, rows);
+        if (live[i]) this.backwardInstruction(i, 0, closedOver[i] ? 1 : rows);
       }
     } else {
       for (let r = rows - 1; r >= 0; r--) {
         for (let p = program.length - 1; p >= 0; p--) {
           const i = program[p] as number;
-          if (live[i]) this.backwardInstruction(i, r, r + 1);
+          if (live[i] && (r === 0 || !closedOver[i])) this.backwardInstruction(i, r, r + 1);
         }
       }
     }
@@ -563,10 +859,11 @@ export class CompiledGraph {
     } finally {
       // Even when the check throws, the pass ends as graph mode's does: what it summed is added —
       // to the grad it had (the pass's own), or kept for the end of the shared pass.
-      for (let i = 0; i < leaves.length; i++) {
+      // A closed-over op node gets this call's grad, as graph mode sets an intermediate grad.
+      for (let i = 0; i < uniformSize; i++) {
         if (!live[i]) continue;
-        const leaf = leaves[i] as Value;
-        leaf.grad = shared ? (grad[i] as number) : leaf.grad + (grad[i] as number);
+        const value = uniform[i] as Value;
+        value.grad = shared || closedOver[i] ? (grad[i] as number) : value.grad + (grad[i] as number);
       }
     }
   }
@@ -578,7 +875,13 @@ export class CompiledGraph {
       return;
     }
     const { data, grad, pre, code, exponent } = this;
-    const { o, so, ai, sa, bi, sb } = this.slotInfo[i] as Slots;
+    // Where the instruction writes (o) and reads its operands (ai, bi) in row 0, and how far each moves per row.
+    const o = i;
+    const so = this.stride[i] as number;
+    const ai = this.a[i] as number;
+    const sa = this.stride[ai] as number;
+    const bi = this.b[i] as number;
+    const sb = this.stride[bi] as number;
     const c = code[i];
     // The same local derivatives as ops.ts, in PyTorch's formulas, on array slots.
     for (let r = hi - 1; r >= lo; r--) {
@@ -648,7 +951,7 @@ export class CompiledGraph {
   /** A fused neuron's backward over consecutive operand lists, rows `lo…hi-1`, last row first. */
   private neuronBackward(i: number, lo: number, hi: number): void {
     const { data, grad, pre } = this;
-    const { o, so, bias, biasStride, xa, xst, ya, yst, half, kind, w, v, vst } = this.neuronInfo[i] as NonNullable<(typeof this.neuronInfo)[number]>;
+    const { o, so, bias, biasStride, xa, xst, ya, yst, half, kind, w, v, vst } = this.neuronInfo[i] as NeuronOperands;
     let r = hi - 1;
     if (this.blockable[i]) {
       // Four rows at a time, last first: each weight's grad is read and written once per four
@@ -702,7 +1005,7 @@ export class CompiledGraph {
   /** The address of operand `j` (an index into `args`) in row `r`. */
   private argAt(j: number, r: number): number {
     const s = this.args[j] as number;
-    return (this.addr[s] as number) + r * (this.stride[s] as number);
+    return s + r * (this.stride[s] as number);
   }
 
   private sumAt(i: number, r: number): number {
@@ -747,8 +1050,8 @@ export class CompiledGraph {
     const ys = this.yBase[i] as number;
     let total = 0;
     if (xs >= 0 && ys >= 0) {
-      const x = (this.addr[xs] as number) + r * (this.stride[xs] as number);
-      const y = (this.addr[ys] as number) + r * (this.stride[ys] as number);
+      const x = xs + r * (this.stride[xs] as number);
+      const y = ys + r * (this.stride[ys] as number);
       for (let k = 0; k < half; k++) total += (data[x + k] as number) * (data[y + k] as number);
     } else {
       for (let j = start; j < start + half; j++) total += (data[this.argAt(j, r)] as number) * (data[this.argAt(j + half, r)] as number);
@@ -764,8 +1067,8 @@ export class CompiledGraph {
     const xs = this.xBase[i] as number;
     const ys = this.yBase[i] as number;
     if (xs >= 0 && ys >= 0) {
-      const x = (this.addr[xs] as number) + r * (this.stride[xs] as number);
-      const y = (this.addr[ys] as number) + r * (this.stride[ys] as number);
+      const x = xs + r * (this.stride[xs] as number);
+      const y = ys + r * (this.stride[ys] as number);
       for (let k = 0; k < half; k++) {
         grad[x + k]! += g * (data[y + k] as number);
         grad[y + k]! += g * (data[x + k] as number);
@@ -782,9 +1085,9 @@ export class CompiledGraph {
 
   /** The anomaly check of graph mode, after a compiled forward pass: the first op to give NaN/±Infinity. */
   private checkForward(rows: number): void {
-    for (const i of this.program) {
+    for (const i of this.forwardProgram) {
       for (let r = 0; r < rows; r++) {
-        const v = this.data[(this.addr[i] as number) + r * (this.stride[i] as number)] as number;
+        const v = this.data[i + r * (this.stride[i] as number)] as number;
         if (!Number.isFinite(v)) throw new AnomalyError(`${this.opName(i)} produced ${v} (compiled replay, row ${r})`);
       }
     }
@@ -796,13 +1099,13 @@ export class CompiledGraph {
       const i = this.program[p] as number;
       if (!this.live[i]) continue;
       for (let r = 0; r < rows; r++) {
-        const g = this.grad[(this.addr[i] as number) + r * (this.stride[i] as number)] as number;
+        const g = this.grad[i + r * (this.stride[i] as number)] as number;
         if (!Number.isFinite(g)) throw new AnomalyError(`backward made the grad of a ${this.opName(i)} node ${g} (compiled replay, row ${r})`);
       }
     }
-    this.leaves.forEach((leaf, s) => {
+    this.uniform.forEach((value, s) => {
       const g = this.grad[s] as number;
-      if (!Number.isFinite(g)) throw new AnomalyError(`backward made the grad of ${String(leaf)} ${g} (compiled replay)`);
+      if (this.live[s] && !Number.isFinite(g)) throw new AnomalyError(`backward made the grad of ${String(value)} ${g} (compiled replay)`);
     });
   }
 
@@ -811,53 +1114,56 @@ export class CompiledGraph {
   }
 }
 
-/** A neuron fused into one instruction at its last node: `activation(dot + bias)`. */
-interface Neuron {
-  dot: Value;
-  bias: Value;
-  activation: number;
+/** Where a fused neuron reads and writes: see `CompiledGraph.neuronOperands`. */
+interface NeuronOperands {
+  o: number; so: number; bias: number; biasStride: number;
+  xa: number; xst: number; ya: number; yst: number;
+  half: number; kind: number;
+  w: number; v: number; vst: number;
 }
 
 /**
  * Finds each neuron's chain `dot → + bias → activation` that can run as one instruction — a
  * third of the dispatches, with the same float operations in the same order. A chain fuses only
- * when its `dot` and `+` feed nothing else and are not outputs, and when graph mode's backward
- * would run its three nodes one after another (only leaves, which do nothing, between them in
- * topological order) — so no other node adds into a shared operand in between. A linear neuron
- * (`dot + bias`) fuses at its `+`.
+ * when the recording made it, its `dot` and `+` feed nothing else and are not outputs, and graph
+ * mode's backward would run its three nodes one after another (only leaves, which do nothing,
+ * between them in topological order) — so no other node adds into a shared operand in between.
+ * A linear neuron (`dot + bias`) fuses at its `+`. By position: for the last node `k` of a
+ * neuron, its `dot`, its `bias` and its activation; `absorbed` marks the nodes it takes in.
  */
-function findNeurons(order: readonly Value[], outputs: readonly Value[]): { at: Map<Value, Neuron>; absorbed: Set<Value> } {
-  const uses = new Map<Value, number>();
-  const use = (v: Value) => uses.set(v, (uses.get(v) ?? 0) + 1);
-  outputs.forEach(use);
-  for (const v of order) v.children.forEach(use);
-  const single = (v: Value) => uses.get(v) === 1;
-  const position = new Map(order.map((v, i) => [v, i]));
-  /** Whether only leaves lie between `first` and `second` in the topological order. */
-  const adjacent = (first: Value, second: Value) => {
-    const from = position.get(first) as number;
-    const to = position.get(second) as number;
-    for (let k = from + 1; k < to; k++) if ((order[k] as Value).op !== "") return false;
-    return from < to;
-  };
+function findNeurons(graph: IndexedGraph): { dot: Int32Array; bias: Int32Array; activation: Uint8Array; absorbed: Uint8Array } {
+  const { kind, code, uses, a, b } = graph;
+  const n = kind.length;
+  const dot = new Int32Array(n).fill(-1);
+  const bias = new Int32Array(n).fill(-1);
+  const activation = new Uint8Array(n);
+  const absorbed = new Uint8Array(n);
+  // How many op nodes come before each position: none between two positions is a subtraction.
+  const opsBefore = new Int32Array(n + 1);
+  for (let k = 0; k < n; k++) opsBefore[k + 1] = (opsBefore[k] as number) + (code[k] !== OpCode.Leaf ? 1 : 0);
+  const adjacent = (first: number, second: number) => first < second && opsBefore[second] === opsBefore[first + 1];
+  const made = (k: number) => kind[k] === Kind.Made;
   // `dot + bias`, where the dot feeds nothing else and runs just before the +.
-  const affine = (v: Value) => v._op.code === OpCode.Add && v._a._op.code === OpCode.Dot && single(v._a) && adjacent(v._a, v);
-  const at = new Map<Value, Neuron>();
-  const absorbed = new Set<Value>();
-  for (const v of order) {
-    const activation = ACTIVATION_OF[v._op.code];
-    if (activation !== undefined && affine(v._a) && single(v._a) && adjacent(v._a, v)) {
-      at.set(v, { dot: v._a._a, bias: v._a._b, activation });
-      absorbed.add(v._a).add(v._a._a);
+  const affine = (k: number) => made(k) && code[k] === OpCode.Add && made(a[k] as number) && code[a[k] as number] === OpCode.Dot && uses[a[k] as number] === 1 && adjacent(a[k] as number, k);
+  for (let k = 0; k < n; k++) {
+    const kindOf = made(k) ? ACTIVATION_OF[code[k] as number] : undefined;
+    const sum = a[k] as number;
+    if (kindOf !== undefined && affine(sum) && uses[sum] === 1 && adjacent(sum, k)) {
+      dot[k] = a[sum] as number;
+      bias[k] = b[sum] as number;
+      activation[k] = kindOf;
+      absorbed[sum] = absorbed[a[sum] as number] = 1;
     }
   }
-  for (const v of order) {
-    if (!absorbed.has(v) && !at.has(v) && affine(v)) {
-      at.set(v, { dot: v._a, bias: v._b, activation: ACT_NONE });
-      absorbed.add(v._a);
+  for (let k = 0; k < n; k++) {
+    if (!absorbed[k] && (dot[k] as number) < 0 && affine(k)) {
+      dot[k] = a[k] as number;
+      bias[k] = b[k] as number;
+      activation[k] = ACT_NONE;
+      absorbed[a[k] as number] = 1;
     }
   }
-  return { at, absorbed };
+  return { dot, bias, activation, absorbed };
 }
 
 /**
@@ -889,17 +1195,18 @@ export function compile(build: (inputs: Value[]) => Value | readonly Value[], in
   inputs.forEach((x, i) => {
     if (typeof x !== "number" || Number.isNaN(x)) throw new TypeError(`compile(build, inputs): inputs[${i}] must be a number, got ${describe(x)}`);
   });
-  const { leaves, outputs } = record(build, inputs);
+  const recording = record(build, inputs);
+  const graph = indexGraph(recording);
   // Built again at other inputs, a recording that read the data it was given differs: caught
   // here, once, instead of replaying the branch it took for every row.
   for (const probe of probesOf(inputs)) {
-    let other: { leaves: Value[]; outputs: Value[] };
+    let other: IndexedGraph;
     try {
-      other = record(build, probe);
+      other = indexGraph(record(build, probe));
     } catch {
       continue; // a domain the probe left (a bce probability outside [0, 1]): nothing to compare
     }
-    const difference = firstDifference({ leaves, outputs }, other);
+    const difference = firstDifference(graph, other);
     if (difference !== null) {
       throw new Error(
         `compile(build): build made another graph at other inputs — recorded at [${inputs.join(", ")}], at [${probe.join(", ")}]: ${difference}. ` +
@@ -908,59 +1215,11 @@ export function compile(build: (inputs: Value[]) => Value | readonly Value[], in
       );
     }
   }
-  return new CompiledGraph(leaves, outputs);
-}
-
-/** Calls `build` with one fresh leaf per input, and checks that it returned Values. */
-function record(build: (inputs: Value[]) => Value | readonly Value[], inputs: readonly number[]): { leaves: Value[]; outputs: Value[] } {
-  const leaves = inputs.map((x) => new Value(x));
-  const result: unknown = build(leaves);
-  const outputs = isValue(result) ? [result] : result;
-  if (!Array.isArray(outputs)) {
-    throw new TypeError(`compile: build must return a Value or an array of Values, got ${describe(result)}`);
-  }
-  if (outputs.length === 0) throw new ShapeError("compile: build returned no Values");
-  outputs.forEach((v: unknown, i) => {
-    if (!isValue(v)) throw new TypeError(`compile: build must return Values, got ${describe(v)} at index ${i}`);
-  });
-  return { leaves, outputs: outputs as Value[] };
+  return new CompiledGraph(graph, recording.inputs);
 }
 
 /** Other inputs to build at: of the other sign, and larger, so that a branch on the data takes the other way. */
 function probesOf(inputs: readonly number[]): number[][] {
   if (inputs.length === 0) return [];
   return [inputs.map((x) => -1.5 * x - 0.75), inputs.map((x) => 2.5 * x + 1.25)];
-}
-
-/**
- * Where two recordings of the same build differ, in words, or null when they are the same graph:
- * the same ops in the same order on the same operands, the same Values closed over, the same
- * constants. Inputs may differ (they are what changed).
- */
-function firstDifference(a: { leaves: Value[]; outputs: Value[] }, b: { leaves: Value[]; outputs: Value[] }): string | null {
-  if (a.outputs.length !== b.outputs.length) return `it returned ${b.outputs.length} Values where the recording returned ${a.outputs.length}`;
-  const orderA = topologicalOrderOf(a.outputs);
-  const orderB = topologicalOrderOf(b.outputs);
-  if (orderA.length !== orderB.length) return `its graph has ${orderB.length} Values where the recording has ${orderA.length}`;
-  const indexA = new Map(orderA.map((v, i) => [v, i]));
-  const indexB = new Map(orderB.map((v, i) => [v, i]));
-  const inputA = new Map(a.leaves.map((v, i) => [v, i]));
-  const inputB = new Map(b.leaves.map((v, i) => [v, i]));
-  const outputsAt = (o: Value[], index: Map<Value, number>) => o.map((v) => index.get(v)).join();
-  for (let i = 0; i < orderA.length; i++) {
-    const x = orderA[i] as Value;
-    const y = orderB[i] as Value;
-    const inputX = inputA.get(x) ?? -1;
-    const inputY = inputB.get(y) ?? -1;
-    const where = `Value ${i + 1} of ${orderA.length}`;
-    if (inputX !== inputY) return `${where} is ${inputY >= 0 ? `input ${inputY}` : `a ${y.op || "leaf"}`} where the recording has ${inputX >= 0 ? `input ${inputX}` : `a ${x.op || "leaf"}`}`;
-    if (inputX >= 0 || x === y) continue;
-    if (x.op !== y.op) return `${where} is ${y.op ? `a ${JSON.stringify(y.op)}` : "a leaf"} where the recording has ${x.op ? `a ${JSON.stringify(x.op)}` : "a leaf"}`;
-    if (x.op === "" && !Object.is(x.data, y.data)) return `${where} is the constant ${y.data} where the recording has ${x.data}`;
-    const childrenA = x.children.map((c) => indexA.get(c)).join();
-    const childrenB = y.children.map((c) => indexB.get(c)).join();
-    if (childrenA !== childrenB) return `${where}, a ${JSON.stringify(x.op)}, reads other operands`;
-  }
-  if (outputsAt(a.outputs, indexA) !== outputsAt(b.outputs, indexB)) return "it returns other Values of its graph";
-  return null;
 }

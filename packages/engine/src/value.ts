@@ -5,6 +5,7 @@ import { PROTOCOL, VALUE_BRAND, checkBrand } from "./brand.js";
 import type { Op, Rule } from "./ops.js";
 import { ABS, COS, EXPM1, GELU, GELU_TANH, LOG1P, MAX, MIN, POW, SILU, SIN, SQRT, clampOp, leakyReluOp } from "./rules.js";
 import { gradMode } from "./no-grad.js";
+import { recorder } from "./recording.js";
 import { joinPass, leavePass } from "./pass.js";
 import type { LeafPass } from "./pass.js";
 
@@ -58,7 +59,11 @@ export class Value {
    * same graph can never mistake each other's stamps.
    */
   declare _mark: object | undefined;
-  /** @internal The backward pass that last reached this leaf (see `pass.ts`): a pass holds a leaf once, told by a compare. */
+  /**
+   * @internal For a leaf, the backward pass that last reached it (see `pass.ts`): a pass holds a
+   * leaf once, told by a compare. For an op result, the `compile()` recording that made it, if
+   * one did (see `recording.ts`).
+   */
   declare _pass: object | undefined;
 
   /**
@@ -433,6 +438,7 @@ function ruled(op: Op, a: Value, b: Value): Value {
 export function result(data: number, op: Op, a: Value, b: Value): Value {
   // Inside noGrad, a result is a leaf: the value, and nothing to back-propagate into.
   const out = gradMode.off === 0 ? new Value(data, RESULT, op, a, b) : leafOf(data);
+  if (recorder.token !== null) out._pass = recorder.token;
   if (anomaly.enabled && !Number.isFinite(data)) {
     throw new AnomalyError(`${op.name} produced ${data} from (${out.children.join(", ")})`);
   }

@@ -363,6 +363,9 @@ describe("compile", () => {
       return y;
     }, [1])).toThrow(reads);
     expect(() => compile(([a, b]) => ((a as Value).data > (b as Value).data ? a : b) as Value, [1, 0])).toThrow("at [-2.25, -0.75]: Value 1 of 1 is input 1 where the recording has input 0");
+    // A slope or a bound taken from the data is an op's parameter: caught too.
+    expect(() => compile(([x]) => (x as Value).leakyRelu(Math.abs((x as Value).data) / 10), [1])).toThrow("Value 2 of 2, a \"leakyRelu\", has other parameters");
+    expect(() => compile(([x]) => (x as Value).mul(2).clamp(-1, (x as Value).data), [1])).toThrow("Value 4 of 4, a \"clamp\", has other parameters");
     // What does not read the data records as before: ops choose, and a probe outside an op's domain is skipped.
     const f = compile(([x]) => (x as Value).max(0).add((x as Value).clamp(-1, 1)), [1]);
     expect(f.run([-3]).output(0)).toBe(new Value(-3).max(0).add(new Value(-3).clamp(-1, 1)).data);

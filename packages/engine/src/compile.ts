@@ -1,7 +1,10 @@
 import { anomaly } from "./anomaly.js";
 import { AnomalyError, ShapeError, describe } from "./errors.js";
 import type { Op, Rule } from "./ops.js";
-import { OpCode, bceBackward, bceForward, bceTargetBackward, bceWithLogitsBackward, bceWithLogitsForward, bceWithLogitsTargetBackward, logSumExpShift, reluForward, softplusBackward, softplusForward, tanhBackward } from "./ops.js";
+import {
+  OpCode, bceBackward, bceForward, bceTargetBackward, bceWithLogitsBackward, bceWithLogitsForward, bceWithLogitsTargetBackward, divBackwardB, logSumExpBackward,
+  logSumExpShift, powBackward, reluForward, reluPasses, sigmoidBackward, sigmoidForward, softplusBackward, softplusForward, tanhBackward,
+} from "./ops.js";
 import { sharedPass } from "./pass.js";
 import { Kind, firstDifference, indexGraph, record } from "./recording.js";
 import type { IndexedGraph } from "./recording.js";
@@ -23,7 +26,7 @@ const ACTIVATION_OF: Partial<Record<number, number>> = { [OpCode.Relu]: ACT_RELU
 function activate(kind: number, z: number): number {
   if (kind === ACT_RELU) return reluForward(z);
   if (kind === ACT_TANH) return Math.tanh(z);
-  if (kind === ACT_SIGMOID) return 1 / (1 + Math.exp(-z));
+  if (kind === ACT_SIGMOID) return sigmoidForward(z);
   return z;
 }
 
@@ -33,9 +36,9 @@ function activate(kind: number, z: number): number {
  * node (it turns -0 into +0), so that even signed zeros match.
  */
 function activationBackward(kind: number, z: number, r: number, g: number): number {
-  if (kind === ACT_RELU) return z <= 0 ? 0 : 0 + g;
+  if (kind === ACT_RELU) return reluPasses(z) ? 0 + g : 0;
   if (kind === ACT_TANH) return 0 + tanhBackward(r, g);
-  if (kind === ACT_SIGMOID) return 0 + g * (1 - r) * r;
+  if (kind === ACT_SIGMOID) return 0 + sigmoidBackward(r, g);
   return g;
 }
 
@@ -652,7 +655,7 @@ export class CompiledGraph {
           break;
         }
         case OpCode.Relu:
-          if (!((data[a[i] as number] as number) <= 0)) grad[a[i] as number]! += g;
+          if (reluPasses(data[a[i] as number] as number)) grad[a[i] as number]! += g;
           break;
         default:
           this.backwardInstruction(i, 0, 1);
@@ -717,7 +720,7 @@ export class CompiledGraph {
         case OpCode.Exp: data[out] = Math.exp(x); break;
         case OpCode.Log: data[out] = Math.log(x); break;
         case OpCode.Tanh: data[out] = Math.tanh(x); break;
-        case OpCode.Sigmoid: data[out] = 1 / (1 + Math.exp(-x)); break;
+        case OpCode.Sigmoid: data[out] = sigmoidForward(x); break;
         case OpCode.Relu: data[out] = reluForward(x); break;
         case OpCode.Pow: data[out] = x ** (exponent[i] as number); break;
         case OpCode.Softplus: data[out] = softplusForward(x); break;
@@ -897,20 +900,16 @@ export class CompiledGraph {
           const x = data[ax] as number;
           const y = data[by] as number;
           grad[ax]! += g / y;
-          grad[by]! += -g * (x / y / y);
+          grad[by]! += divBackwardB(x, y, g);
           break;
         }
         case OpCode.Neg: grad[ax]! += -g; break;
         case OpCode.Exp: grad[ax]! += g * (data[out] as number); break;
         case OpCode.Log: grad[ax]! += g / (data[ax] as number); break;
         case OpCode.Tanh: grad[ax]! += tanhBackward(data[out] as number, g); break;
-        case OpCode.Sigmoid: grad[ax]! += g * (1 - (data[out] as number)) * (data[out] as number); break;
-        case OpCode.Relu: if (!((data[ax] as number) <= 0)) grad[ax]! += g; break;
-        case OpCode.Pow: {
-          const k = exponent[i] as number;
-          if (k !== 0) grad[ax]! += g * (k * (data[ax] as number) ** (k - 1));
-          break;
-        }
+        case OpCode.Sigmoid: grad[ax]! += sigmoidBackward(data[out] as number, g); break;
+        case OpCode.Relu: if (reluPasses(data[ax] as number)) grad[ax]! += g; break;
+        case OpCode.Pow: grad[ax]! += powBackward(data[ax] as number, exponent[i] as number, g); break;
         case OpCode.Softplus: grad[ax]! += softplusBackward(data[ax] as number, g); break;
         case OpCode.Bce:
           grad[ax]! += bceBackward(data[ax] as number, data[by] as number, g);
@@ -1037,7 +1036,7 @@ export class CompiledGraph {
   private logSumExpBackward(i: number, r: number, g: number, result: number): void {
     for (let j = this.argStart[i] as number; j < (this.argEnd[i] as number); j++) {
       const at = this.argAt(j, r);
-      this.grad[at]! += g * Math.exp((this.data[at] as number) - result);
+      this.grad[at]! += logSumExpBackward(this.data[at] as number, result, g);
     }
   }
 

@@ -1,8 +1,11 @@
 import type { Value } from "./value.js";
 
 /**
- * One operation of the engine: its forward rule lives in `Value`'s method of the same name, and
- * its local derivative in {@link passBack}.
+ * One operation of the engine. Each formula is written once: a value or derivative beyond one
+ * IEEE operation is a function here (`sigmoidForward`, `sigmoidBackward`, `tanhBackward`,
+ * `reluPasses`, `powBackward`…) or in the op's {@link Rule}, called by `Value`'s method, by
+ * {@link passBack} (graph mode and `backwardSteps`) and by the compiled kernels alike; only the
+ * fused neuron of `compile.ts` has a kernel of its own, built from the same functions.
  *
  * The derivative formulas are written the way PyTorch writes them, so results agree to the last
  * few bits.
@@ -126,6 +129,16 @@ export const TANH: Op = {
   arity: 1,
 };
 
+/** σ(x) = 1 / (1 + e⁻ˣ), sigmoid's value: finite for every input (0 or 1 far from 0). */
+export function sigmoidForward(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** The grad sigmoid passes back for `g` when its result is `s`: `g·(1 - s)·s`, from the result. */
+export function sigmoidBackward(s: number, g: number): number {
+  return g * (1 - s) * s;
+}
+
 export const SIGMOID: Op = {
   name: "sigmoid",
   code: OpCode.Sigmoid,
@@ -136,6 +149,14 @@ export const SIGMOID: Op = {
 /** `relu(x)` as PyTorch computes it: `x < 0 ? 0 : x`, so relu(-0) is -0 and relu(NaN) is NaN. */
 export function reluForward(x: number): number {
   return x < 0 ? 0 : x;
+}
+
+/**
+ * Whether relu passes its grad back at input `x`, as PyTorch's threshold_backward: where x > 0,
+ * and where x is NaN — nothing (not even an Infinity or NaN grad) where x ≤ 0, so relu'(0) = 0.
+ */
+export function reluPasses(x: number): boolean {
+  return !(x <= 0);
 }
 
 export const RELU: Op = {
@@ -166,6 +187,21 @@ export const SOFTPLUS: Op = {
   exponent: 0,
   arity: 1,
 };
+
+/** The grad `x ** k` passes back for `g`: `g·k·xᵏ⁻¹`, and 0 for k = 0 everywhere (even at x = 0), as PyTorch defines it. */
+export function powBackward(x: number, k: number, g: number): number {
+  return k === 0 ? 0 : g * (k * x ** (k - 1));
+}
+
+/** The grad `a / b` passes to `b` for `g`: `-a/b²`, computed as PyTorch does, `-g·(a/b)/b`. */
+export function divBackwardB(a: number, b: number, g: number): number {
+  return -g * (a / b / b);
+}
+
+/** The grad logsumexp passes to an operand `x` for `g`: `g·softmax(x)`, computed as PyTorch does from the result, `g·exp(x - result)`. */
+export function logSumExpBackward(x: number, result: number, g: number): number {
+  return g * Math.exp(x - result);
+}
 
 const powOps = new Map<number, Op>();
 
@@ -213,7 +249,7 @@ export const LOG_SUM_EXP: Op = {
   arity: -1,
   backward: (out) => {
     // ∂/∂xᵢ log Σ eˣʲ = softmax(x)ᵢ, which PyTorch computes as exp(xᵢ - result).
-    for (const arg of out._args) arg.grad += out.grad * Math.exp(arg.data - out.data);
+    for (const arg of out._args) arg.grad += logSumExpBackward(arg.data, out.data, out.grad);
   },
 };
 
@@ -278,7 +314,7 @@ export function bceWithLogitsForward(z: number, y: number): number {
 
 /** The grad BCE with logits passes to `z`, as PyTorch: `(sigmoid(z) - y)·g`. */
 export function bceWithLogitsBackward(z: number, y: number, g: number): number {
-  return (1 / (1 + Math.exp(-z)) - y) * g;
+  return (sigmoidForward(z) - y) * g;
 }
 
 /** The grad BCE with logits passes to the target `y`, as PyTorch: `-z·g`. */
@@ -315,9 +351,8 @@ export function passBack(out: Value): void {
       b.grad += g * a.data;
       return;
     case OpCode.Div:
-      // d(a/b)/da = 1/b, d(a/b)/db = -a/b², computed as PyTorch does: -(a/b)/b.
       a.grad += g / b.data;
-      b.grad += -g * (a.data / b.data / b.data);
+      b.grad += divBackwardB(a.data, b.data, g);
       return;
     case OpCode.Neg:
       a.grad += -g;
@@ -333,20 +368,14 @@ export function passBack(out: Value): void {
       a.grad += tanhBackward(out.data, g);
       return;
     case OpCode.Sigmoid:
-      // dσ/dx = (1 - σ)·σ, from the result.
-      a.grad += g * (1 - out.data) * out.data;
+      a.grad += sigmoidBackward(out.data, g);
       return;
     case OpCode.Relu:
-      // PyTorch's threshold_backward: nothing passes where x ≤ 0 (relu'(0) = 0) — not even an
-      // Infinity or NaN grad — and the grad passes where x is NaN.
-      if (!(a.data <= 0)) a.grad += g;
+      if (reluPasses(a.data)) a.grad += g;
       return;
-    case OpCode.Pow: {
-      // d(xᵏ)/dx = k·xᵏ⁻¹; PyTorch defines the k = 0 case as 0 everywhere (even at x = 0).
-      const k = out._op.exponent;
-      if (k !== 0) a.grad += g * (k * a.data ** (k - 1));
+    case OpCode.Pow:
+      a.grad += powBackward(a.data, out._op.exponent, g);
       return;
-    }
     case OpCode.Softplus:
       a.grad += softplusBackward(a.data, g);
       return;

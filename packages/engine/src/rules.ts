@@ -1,4 +1,4 @@
-import { OpCode } from "./ops.js";
+import { OpCode, sigmoidForward } from "./ops.js";
 import type { Op, Rule } from "./ops.js";
 import type { Value } from "./value.js";
 import { erf } from "./erf.js";
@@ -64,7 +64,7 @@ export const EXPM1: Op = /* @__PURE__ */ unary("expm1", {
 export const SILU: Op = /* @__PURE__ */ unary("silu", {
   forward: (x) => x / (1 + Math.exp(-x)),
   gradA: (x, _b, _out, g) => {
-    const s = 1 / (1 + Math.exp(-x));
+    const s = sigmoidForward(x);
     return g * s * (1 + x * (1 - s));
   },
   vjpA: (x, _b, _out, g) => {

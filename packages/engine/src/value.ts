@@ -1,6 +1,6 @@
 import { anomaly } from "./anomaly.js";
 import { AnomalyError, describe } from "./errors.js";
-import { ADD, DIV, EXP, LEAF, LOG, MUL, NEG, RELU, SIGMOID, SOFTPLUS, SUB, TANH, passBack, powOp, reluForward, softplusForward } from "./ops.js";
+import { ADD, DIV, EXP, LEAF, LOG, MUL, NEG, RELU, SIGMOID, SOFTPLUS, SUB, TANH, passBack, powOp, reluForward, sigmoidForward, softplusForward } from "./ops.js";
 import { PROTOCOL, VALUE_BRAND, checkBrand } from "./brand.js";
 import type { Op, Rule } from "./ops.js";
 import { ABS, COS, EXPM1, GELU, GELU_TANH, LOG1P, MAX, MIN, POW, SILU, SIN, SQRT, clampOp, leakyReluOp } from "./rules.js";
@@ -224,7 +224,7 @@ export class Value {
 
   /** Logistic sigmoid `1 / (1 + e^-this)`, finite for every input (0 or 1 far from 0). */
   sigmoid(): Value {
-    return result(1 / (1 + Math.exp(-this.data)), SIGMOID, this, this);
+    return result(sigmoidForward(this.data), SIGMOID, this, this);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Random, Vector } from "@micrograd/engine";
 import type { Value } from "@micrograd/engine";
 import type { Activation, Init } from "./activation.js";
-import { Module } from "./module.js";
+import { Module, lockParameters } from "./module.js";
 import { Neuron, checkInputs, checkSize } from "./neuron.js";
 
 /** Options for a {@link Layer}. */
@@ -35,6 +35,7 @@ export class Layer extends Module {
       { length: nout },
       () => new Neuron(nin, { activation: options.activation ?? "relu", init: options.init ?? "uniform", nout, random }),
     );
+    lockParameters(this, "neurons");
   }
 
   /** Number of inputs each neuron reads. */

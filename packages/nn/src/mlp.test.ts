@@ -170,3 +170,20 @@ describe("saving and loading", () => {
     expect(() => MLP.fromJSON("{ not json")).toThrow(/the text is not JSON/);
   });
 });
+
+describe("parameters are a module's for life", () => {
+  it("refuses a replaced bias, neuron or layer, so that a compiled step or an optimizer never trains Values the model no longer has", () => {
+    const model = new MLP(2, [3, 1], { seed: 1 });
+    const layer = model.layers[0]!;
+    const neuron = layer.neurons[0]!;
+    const other = new MLP(2, [3, 1], { seed: 2 });
+    expect(() => ((neuron as { b: Value }).b = new Value(1))).toThrow(TypeError);
+    expect(() => ((neuron.w as Value[])[0] = new Value(1))).toThrow(TypeError);
+    expect(() => (layer.neurons[1] = other.layers[0]!.neurons[1]!)).toThrow(TypeError);
+    expect(() => ((model as { layers: unknown }).layers = other.layers)).toThrow(TypeError);
+    expect(() => model.layers.push(other.layers[1]!)).toThrow(TypeError);
+    // Their numbers change as training needs.
+    neuron.b.data = 0.5;
+    expect(model.parameters()).toContain(neuron.b);
+  });
+});

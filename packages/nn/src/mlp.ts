@@ -3,7 +3,7 @@ import type { Value } from "@micrograd/engine";
 import { checkActivation, checkInit } from "./activation.js";
 import type { Activation, Init } from "./activation.js";
 import { Layer } from "./layer.js";
-import { Module } from "./module.js";
+import { Module, lockParameters } from "./module.js";
 import { checkInputs, checkSize } from "./neuron.js";
 import { readModelJSON } from "./model-json.js";
 import type { MLPJSON } from "./model-json.js";
@@ -58,6 +58,7 @@ export class MLP extends Module {
           random,
         }),
     );
+    lockParameters(this, "layers");
   }
 
   /** Number of inputs. */

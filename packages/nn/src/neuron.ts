@@ -1,7 +1,7 @@
 import { Random, ShapeError, Value, Vector, dot, isValue, isVector } from "@micrograd/engine";
 import { activate, activationName, checkActivation, checkInit, initScale } from "./activation.js";
 import type { Activation, Init } from "./activation.js";
-import { Module } from "./module.js";
+import { Module, lockParameters } from "./module.js";
 
 /** Options for a {@link Neuron}. */
 export interface NeuronOptions {
@@ -43,6 +43,7 @@ export class Neuron extends Module {
     this.w = Object.freeze(Array.from({ length: nin }, () => new Value(random.uniform(-scale, scale))));
     this.weights = new Vector(this.w);
     this.b = new Value(0);
+    lockParameters(this, "b");
   }
 
   /**

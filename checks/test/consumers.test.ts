@@ -15,6 +15,7 @@ interface Step {
   dotNodes: number;
   graphSize: number;
   crossInstanceof: boolean;
+  crossErrors: boolean;
 }
 const step = (mode: string): Step => JSON.parse(output("node", ["step.mjs", mode], app)) as Step;
 
@@ -46,6 +47,7 @@ describe("the packed packages in an outside project", () => {
     expect(esm.dotNodes).toBe(esm.graphSize);
     expect(mixed).toEqual(esm);
     expect(mixed.crossInstanceof).toBe(true);
+    expect(mixed.crossErrors).toBe(true);
     expect(esm.grads.some((g) => g !== 0)).toBe(true);
   });
 

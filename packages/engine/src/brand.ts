@@ -22,6 +22,28 @@ export const VALUE_BRAND: unique symbol = Symbol.for("@micrograd/engine/Value");
 export const VECTOR_BRAND: unique symbol = Symbol.for("@micrograd/engine/Vector");
 
 /**
+ * Makes `instanceof errorClass` true for instances of `errorClass` from any copy of its package
+ * in the process (an ESM and a CJS build, two installed versions), as `instanceof Value` is: the
+ * class's prototype carries a brand under `Symbol.for(key)`, and `instanceof` reads it. A
+ * subclass keeps the ordinary `instanceof` of its own. Error classes keep no fields the copies
+ * read from each other, so the brand carries no layout version.
+ *
+ * @example
+ * export class ModelFormatError extends Error {}
+ * crossCopyInstanceof(ModelFormatError, "@micrograd/nn/ModelFormatError");
+ */
+export function crossCopyInstanceof(errorClass: abstract new (...args: never[]) => Error, key: string): void {
+  const brand = Symbol.for(key);
+  Object.defineProperty(errorClass.prototype, brand, { value: true });
+  Object.defineProperty(errorClass, Symbol.hasInstance, {
+    value(this: unknown, value: unknown): boolean {
+      if (this !== errorClass) return Function.prototype[Symbol.hasInstance].call(this, value);
+      return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+    },
+  });
+}
+
+/**
  * Whether `value` carries `brand` at this copy's {@link PROTOCOL}: true for this copy's objects
  * and any compatible copy's, false for anything else.
  *

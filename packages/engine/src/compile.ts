@@ -1,5 +1,6 @@
 import { anomaly } from "./anomaly.js";
-import { AnomalyError, ShapeError, describe } from "./errors.js";
+import { AnomalyError, describe } from "./errors.js";
+import { ShapeError } from "./shape-error.js";
 import type { Op, Rule } from "./ops.js";
 import {
   OpCode, bceBackward, bceForward, bceTargetBackward, bceWithLogitsBackward, bceWithLogitsForward, bceWithLogitsTargetBackward, divBackwardB, logSumExpBackward,

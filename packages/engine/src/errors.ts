@@ -1,13 +1,4 @@
-/**
- * Thrown when two things that must have matching sizes do not, e.g. `dot` of a 3-vector and a
- * 2-vector, or an MLP fed the wrong number of inputs.
- *
- * @example
- * try { dot([1, 2], [3]); } catch (e) { e instanceof ShapeError; } // true
- */
-export class ShapeError extends RangeError {
-  override name = "ShapeError";
-}
+import { crossCopyInstanceof } from "./brand.js";
 
 /**
  * Thrown by the anomaly check (see {@link setDetectAnomaly}) the moment a forward value or a
@@ -16,6 +7,7 @@ export class ShapeError extends RangeError {
 export class AnomalyError extends Error {
   override name = "AnomalyError";
 }
+crossCopyInstanceof(AnomalyError, "@micrograd/engine/AnomalyError");
 
 /** Describes any JavaScript value for an error message: `"abc" (string)`, `NaN`, `undefined`. */
 export function describe(value: unknown): string {

@@ -1,4 +1,5 @@
-import { ShapeError, describe } from "./errors.js";
+import { describe } from "./errors.js";
+import { ShapeError } from "./shape-error.js";
 import { BCE_EPSILON, OpCode, SOFTPLUS_THRESHOLD } from "./ops.js";
 import type { Rule } from "./ops.js";
 import { noGrad } from "./no-grad.js";

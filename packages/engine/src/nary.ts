@@ -1,4 +1,5 @@
-import { ShapeError, describe } from "./errors.js";
+import { describe } from "./errors.js";
+import { ShapeError } from "./shape-error.js";
 import { BCE, BCE_WITH_LOGITS, DOT, LOG_SUM_EXP, SUM, bceForward, bceWithLogitsForward, logSumExpShift } from "./ops.js";
 import { Value, copyOperands, operand, result, resultOf } from "./value.js";
 import { Vector, isVector } from "./vector.js";

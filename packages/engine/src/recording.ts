@@ -1,4 +1,5 @@
-import { ShapeError, describe } from "./errors.js";
+import { describe } from "./errors.js";
+import { ShapeError } from "./shape-error.js";
 import { OpCode } from "./ops.js";
 import { Value, isValue, topologicalOrderOf } from "./value.js";
 

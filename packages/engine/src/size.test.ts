@@ -13,7 +13,9 @@ import { describe, expect, it } from "vitest";
  * users reach for as Value methods (abs, sqrt, sin, cos, log1p, expm1, silu, gelu and its tanh
  * form, leaky relu, clamp, max, min, rsub, rdiv, pow of a Value: 4 KB with the error function);
  * and to 12.5 KB for those ops' derivatives written with Values beside their numeric ones (0.7
- * KB), which `grad(…, { createGraph: true })` differentiates again: one place per op for both.
+ * KB), which `grad(…, { createGraph: true })` differentiates again: one place per op for both;
+ * and to 13 KB for the mark a `compile()` recording leaves on the op nodes it makes (so that it can
+ * tell them from nodes closed over) and errors that `instanceof` recognises across copies (0.5 KB).
  */
 async function bundledBytes(names: string): Promise<number> {
   const result = await build({
@@ -28,10 +30,10 @@ async function bundledBytes(names: string): Promise<number> {
 }
 
 describe("the engine's size budget", () => {
-  it("keeps Value alone within 12.5 KB minified", async () => {
+  it("keeps Value alone within 13 KB minified", async () => {
     const bytes = await bundledBytes("Value");
     console.log(`Value alone: ${bytes} bytes minified`);
-    expect(bytes).toBeLessThanOrEqual(12.5 * 1024);
+    expect(bytes).toBeLessThanOrEqual(13 * 1024);
   });
 
   it("leaves compiled mode out of a bundle that only uses Value", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, Value, Vector, backwardSteps, compile, dot, isGradEnabled, noGrad, sum, topologicalOrder, zeroGrad } from "./index.js";
+import { AnomalyError, ShapeError, Value, Vector, crossCopyInstanceof, backwardSteps, compile, dot, isGradEnabled, noGrad, sum, topologicalOrder, zeroGrad } from "./index.js";
 
 describe("the worked example of seed 002: o = tanh(x1*w1 + x2*w2 + b)", () => {
   const build = () => {
@@ -413,3 +413,23 @@ describe("autograd controls: detach, noGrad, a seed for backward", () => {
   });
 });
 
+
+describe("errors across copies of the engine", () => {
+  it("a ShapeError or AnomalyError from another copy is `instanceof` this copy's, and a subclass keeps its own instanceof", () => {
+    // Another copy's class: another class object, branded with the same key.
+    class OtherShapeError extends RangeError {}
+    crossCopyInstanceof(OtherShapeError, "@micrograd/engine/ShapeError");
+    class OtherAnomalyError extends Error {}
+    crossCopyInstanceof(OtherAnomalyError, "@micrograd/engine/AnomalyError");
+    expect(new OtherShapeError("x")).toBeInstanceOf(ShapeError);
+    expect(new ShapeError("x")).toBeInstanceOf(OtherShapeError);
+    expect(new OtherAnomalyError("x")).toBeInstanceOf(AnomalyError);
+    expect(new RangeError("x")).not.toBeInstanceOf(ShapeError);
+    expect(new OtherShapeError("x")).not.toBeInstanceOf(AnomalyError);
+    expect(new ShapeError("x")).toBeInstanceOf(RangeError);
+    class NarrowError extends ShapeError {}
+    expect(new NarrowError("x")).toBeInstanceOf(ShapeError);
+    expect(new ShapeError("x")).not.toBeInstanceOf(NarrowError);
+    expect(() => dot([1, 2], [3])).toThrow(ShapeError);
+  });
+});

@@ -1,3 +1,4 @@
+import { crossCopyInstanceof } from "@micrograd/engine";
 import { checkActivation } from "./activation.js";
 import type { Activation } from "./activation.js";
 
@@ -17,6 +18,7 @@ export interface MLPJSON {
 export class ModelFormatError extends Error {
   override name = "ModelFormatError";
 }
+crossCopyInstanceof(ModelFormatError, "@micrograd/nn/ModelFormatError");
 
 /** Checks that `json` is a saved MLP and returns it typed; every problem is a ModelFormatError. */
 export function readModelJSON(json: unknown): MLPJSON {

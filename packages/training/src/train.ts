@@ -1,4 +1,4 @@
-import { Random, Value, compile, onePass } from "@micrograd/engine";
+import { Random, Value, compile, crossCopyInstanceof, onePass } from "@micrograd/engine";
 import type { CompiledGraph } from "@micrograd/engine";
 import { l1, l2 } from "@micrograd/losses";
 import type { MLP } from "@micrograd/nn";
@@ -79,6 +79,7 @@ interface Pass {
 export class TrainingDivergedError extends Error {
   override name = "TrainingDivergedError";
 }
+crossCopyInstanceof(TrainingDivergedError, "@micrograd/training/TrainingDivergedError");
 
 /** Options for {@link Trainer}: everything {@link TrainOptions} has but the step count and callback. */
 export type TrainerOptions = Omit<TrainOptions, "steps" | "onStep">;

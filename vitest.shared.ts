@@ -11,8 +11,9 @@ export const packageTests = defineConfig({
   ssr: { resolve: { conditions: ["@micrograd/source", ...defaultServerConditions] } },
   test: {
     include: ["src/**/*.test.ts", "examples/**/*.test.ts"],
-    // `*.test-d.ts` files hold type tests (expectTypeOf) of each package's public API, run through tsc.
-    typecheck: { enabled: true, include: ["src/**/*.test-d.ts"], tsconfig: "tsconfig.json" },
+    // `*.test-d.ts` files hold type tests (expectTypeOf, @ts-expect-error) of each package's
+    // public API. The `typecheck` task's tsc checks them (each tsconfig includes src), so vitest
+    // does not run them a second time.
     reporters: ["default", "json"],
     outputFile: { json: "test-results.json" },
     testTimeout: 60_000,

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -9,9 +10,18 @@ let repo: string;
 const bin = (name: string) => join(ROOT, "node_modules/.bin", name);
 const git = (...args: string[]) => output("git", ["-c", "user.name=checks", "-c", "user.email=checks@example.com", ...args], repo);
 
-/** The cache key of each task of `pkg` that `turbo run tasks` would run, as turbo's dry run reports it. */
-function hashes(pkg: string, tasks: readonly string[]): Record<string, string> {
-  const dry = JSON.parse(output(bin("turbo"), ["run", ...tasks, `--filter=${pkg}`, "--dry=json"], repo)) as { tasks: { package: string; task: string; hash: string }[] };
+/**
+ * The cache key of each task of `pkg` that `turbo run tasks` would run, as turbo's dry run
+ * reports it — run as the root's scripts run turbo (`scripts/turbo.mjs`), with `env` on top.
+ */
+function hashes(pkg: string, tasks: readonly string[], env: Record<string, string> = {}): Record<string, string> {
+  const r = spawnSync(process.execPath, [join(repo, "scripts/turbo.mjs"), "run", ...tasks, `--filter=${pkg}`, "--dry=json"], {
+    cwd: repo,
+    encoding: "utf8",
+    env: { ...process.env, PATH: `${join(ROOT, "node_modules/.bin")}:${process.env.PATH ?? ""}`, ...env },
+  });
+  if (r.status !== 0) throw new Error(`turbo --dry failed:\n${r.stderr}`);
+  const dry = JSON.parse(r.stdout.slice(r.stdout.indexOf("{"))) as { tasks: { package: string; task: string; hash: string }[] };
   return Object.fromEntries(dry.tasks.filter((t) => t.package === pkg).map((t) => [t.task, t.hash]));
 }
 
@@ -40,6 +50,28 @@ describe("turbo's cache", () => {
     const after = hashes("@micrograd/engine", tasks);
     writeFileSync(file, settings);
     for (const task of tasks) expect(after[task], task).not.toBe(before[task]);
+  });
+
+  it("misses when the Node.js version's major changes, and for the demo's tests when CHROMIUM_PATH does", () => {
+    // scripts/turbo.mjs sets MICROGRAD_NODE_MAJOR from the running Node; set here, it stands for another Node.
+    const now = hashes("@micrograd/engine", tasks);
+    const other = hashes("@micrograd/engine", tasks, { MICROGRAD_NODE_MAJOR: "99" });
+    for (const task of tasks) expect(other[task], task).toBe(now[task]); // the script overrides what the caller set
+    const script = join(repo, "scripts/turbo.mjs");
+    const source = readFileSync(script, "utf8");
+    writeFileSync(script, source.replace('const major = process.versions.node.split(".")[0];', 'const major = "99";'));
+    const onOtherNode = hashes("@micrograd/engine", tasks);
+    writeFileSync(script, source);
+    for (const task of tasks) expect(onOtherNode[task], task).not.toBe(now[task]);
+    const demo = hashes("@micrograd/demo", ["test"]);
+    expect(hashes("@micrograd/demo", ["test"], { CHROMIUM_PATH: "/opt/other/chromium" }).test).not.toBe(demo.test);
+  });
+
+  it("builds for `pnpm demo` the demo and the packages it uses, not the CLI (the root depends on no package)", () => {
+    const dry = JSON.parse(output(bin("turbo"), ["run", "build", "--filter=@micrograd/demo...", "--dry=json"], repo)) as { tasks: { package: string }[] };
+    const built = new Set(dry.tasks.map((t) => t.package));
+    expect(built.has("@micrograd/demo") && built.has("@micrograd/engine")).toBe(true);
+    expect(built.has("@micrograd/cli")).toBe(false);
   });
 
   it("still hits when only an unrelated package changes", () => {

@@ -1,5 +1,21 @@
 import type { Value } from "@micrograd/engine";
 import { Optimizer, checkOptions, checkRange } from "./optimizer.js";
+import { checkState, decodeNumbers, encodeNumbers } from "./state.js";
+import type { StateNumber } from "./state.js";
+
+/** What {@link Adam.toJSON} and {@link AdamW.toJSON} write: the options, the step count and both moments. */
+export interface AdamState {
+  kind: "Adam" | "AdamW";
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  /** Steps taken so far (PyTorch's `step`, which the bias corrections read). */
+  t: number;
+  /** The first and second moments, one per parameter, in `params` order. */
+  m: StateNumber[];
+  v: StateNumber[];
+}
 
 /** Options for {@link Adam} and {@link AdamW}; defaults are PyTorch's. */
 export interface AdamOptions {
@@ -21,8 +37,8 @@ abstract class AdamBase extends Optimizer {
   readonly weightDecay: number;
   /** Steps taken so far. */
   t = 0;
-  private readonly m: Float64Array;
-  private readonly v: Float64Array;
+  private m: Float64Array;
+  private v: Float64Array;
   private readonly decoupled: boolean;
 
   constructor(params: readonly Value[], given: AdamOptions | undefined, defaultWeightDecay: number, decoupled: boolean) {
@@ -38,6 +54,25 @@ abstract class AdamBase extends Optimizer {
     this.decoupled = decoupled;
     this.m = new Float64Array(params.length);
     this.v = new Float64Array(params.length);
+  }
+
+  /**
+   * The optimizer's state as JSON can hold it, every bit kept: with the model's parameters,
+   * `fromJSON` resumes training exactly where it stopped.
+   */
+  toJSON(): AdamState {
+    const { lr, beta1, beta2, eps, weightDecay, t } = this;
+    return { kind: this.decoupled ? "AdamW" : "Adam", lr, betas: [beta1, beta2], eps, weightDecay, t, m: encodeNumbers(this.m), v: encodeNumbers(this.v) };
+  }
+
+  /** Takes the step count and moments of a checked state (see `Adam.fromJSON`). */
+  protected restore(state: Record<string, unknown>, where: string): this {
+    const t = state.t;
+    if (typeof t !== "number" || !Number.isInteger(t) || t < 0) throw new TypeError(`${where}: state.t must be a whole number of steps, got ${JSON.stringify(t)}`);
+    this.t = t;
+    this.m = decodeNumbers(state.m, this.params.length, `${where}: state.m`);
+    this.v = decodeNumbers(state.v, this.params.length, `${where}: state.v`);
+    return this;
   }
 
   step(): void {
@@ -71,6 +106,19 @@ export class Adam extends AdamBase {
   constructor(params: readonly Value[], options?: AdamOptions) {
     super(params, options, 0, false);
   }
+
+  /**
+   * An Adam over `params` (the model's parameters, in the order they were saved) in the state
+   * `json` that {@link Adam.toJSON} wrote: the next step is the one the saved optimizer would have taken.
+   *
+   * @throws TypeError for a state that is not an Adam's; ShapeError if it holds another number of parameters.
+   * @example
+   * const resumed = Adam.fromJSON(model.parameters(), JSON.parse(savedState));
+   */
+  static fromJSON(params: readonly Value[], json: unknown): Adam {
+    const state = checkState(json, ["Adam"], "Adam.fromJSON") as unknown as AdamState;
+    return new Adam(params, { lr: state.lr, betas: state.betas, eps: state.eps, weightDecay: state.weightDecay }).restore(state as unknown as Record<string, unknown>, "Adam.fromJSON");
+  }
 }
 
 /**
@@ -81,5 +129,15 @@ export class AdamW extends AdamBase {
   /** @throws TypeError for an unknown option; RangeError for a value out of range. */
   constructor(params: readonly Value[], options?: AdamOptions) {
     super(params, options, 0.01, true);
+  }
+
+  /**
+   * An AdamW over `params` in the state `json` that {@link AdamW.toJSON} wrote.
+   *
+   * @throws TypeError for a state that is not an AdamW's; ShapeError if it holds another number of parameters.
+   */
+  static fromJSON(params: readonly Value[], json: unknown): AdamW {
+    const state = checkState(json, ["AdamW"], "AdamW.fromJSON") as unknown as AdamState;
+    return new AdamW(params, { lr: state.lr, betas: state.betas, eps: state.eps, weightDecay: state.weightDecay }).restore(state as unknown as Record<string, unknown>, "AdamW.fromJSON");
   }
 }

@@ -122,3 +122,66 @@ describe("learning-rate schedules", () => {
     expect([lr(100), lr(150), lr(200)]).toEqual([0.001, 0.001, 0.001]);
   });
 });
+
+describe("saving and resuming an optimizer", () => {
+  /** A small nonlinear loss of five parameters, so that every moment and buffer moves. */
+  const lossOf = (ps: Value[]) =>
+    ps.reduce((acc, p, i) => acc.add(p.mul(0.3 * (i + 1)).sub(ps[(i + 1) % ps.length]!).tanh().pow(2)), new Value(0)).add(ps[0]!.mul(ps[4]!));
+  const configs: [string, (ps: Value[]) => SGD | Adam | AdamW, (ps: Value[], json: unknown) => SGD | Adam | AdamW][] = [
+    ["SGD", (ps) => new SGD(ps, { lr: 0.1 }), (ps, json) => SGD.fromJSON(ps, json)],
+    ["SGD with Nesterov momentum and weight decay", (ps) => new SGD(ps, { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01 }), (ps, json) => SGD.fromJSON(ps, json)],
+    ["SGD with dampened momentum", (ps) => new SGD(ps, { lr: 0.05, momentum: 0.5, dampening: 0.3 }), (ps, json) => SGD.fromJSON(ps, json)],
+    ["Adam", (ps) => new Adam(ps, { lr: 0.02, betas: [0.8, 0.99], weightDecay: 0.001 }), (ps, json) => Adam.fromJSON(ps, json)],
+    ["AdamW", (ps) => new AdamW(ps, { lr: 0.02 }), (ps, json) => AdamW.fromJSON(ps, json)],
+  ];
+  const start = [0.5, -1.25, 2, 0.1, -0.7];
+  const train = (ps: Value[], opt: SGD | Adam | AdamW, steps: number, lr?: (k: number) => number, from = 0) => {
+    for (let k = from; k < from + steps; k++) {
+      if (lr) opt.lr = lr(k);
+      opt.zeroGrad();
+      lossOf(ps).backward();
+      opt.step();
+    }
+  };
+
+  for (const [name, make, resume] of configs) {
+    it(`${name}: 8 steps, saved through JSON text and resumed for 12, lands on the uninterrupted 20 steps to the bit`, () => {
+      const schedule = linearDecay(1, 0.5, 20);
+      const whole = start.map((x) => new Value(x));
+      const wholeOpt = make(whole);
+      const base = wholeOpt.lr;
+      train(whole, wholeOpt, 20, (k) => base * schedule(k));
+
+      const first = start.map((x) => new Value(x));
+      const firstOpt = make(first);
+      train(first, firstOpt, 8, (k) => base * schedule(k));
+      const saved = JSON.stringify({ parameters: first.map((p) => p.data), optimizer: firstOpt });
+      const loaded = JSON.parse(saved) as { parameters: number[]; optimizer: unknown };
+      const resumed = loaded.parameters.map((x) => new Value(x));
+      train(resumed, resume(resumed, loaded.optimizer), 12, (k) => base * schedule(k), 8);
+
+      expect(resumed.every((p, i) => Object.is(p.data, whole[i]!.data)), `${resumed.map((p) => p.data).join()} vs ${whole.map((p) => p.data).join()}`).toBe(true);
+    });
+  }
+
+  it("keeps -0, NaN and ±Infinity in its buffers through JSON text, which would write -0 as 0 and the others as null", () => {
+    const ps = [new Value(1), new Value(2), new Value(3), new Value(4)];
+    const opt = new SGD(ps, { lr: 1, momentum: 0.5 });
+    [-0, NaN, Infinity, -Infinity].forEach((g, i) => (ps[i]!.grad = g));
+    opt.step();
+    const state = JSON.parse(JSON.stringify(opt)) as unknown;
+    const again = SGD.fromJSON(ps, state).toJSON();
+    expect(again.buffers).toEqual(["-0", "NaN", "Infinity", "-Infinity"]);
+  });
+
+  it("refuses a state of another optimizer or model, saying what it found", () => {
+    const ps = [new Value(1), new Value(2)];
+    const adam = new Adam(ps).toJSON();
+    expect(() => SGD.fromJSON(ps, adam)).toThrow('SGD.fromJSON: state is of "Adam", expected "SGD"');
+    expect(() => AdamW.fromJSON(ps, adam)).toThrow('expected "AdamW"');
+    expect(() => Adam.fromJSON([ps[0]!], adam)).toThrow(/state.m holds 2 numbers, but the optimizer has 1 parameters: was the state saved for another model\?/);
+    expect(() => Adam.fromJSON(ps, { ...adam, t: 1.5 })).toThrow("state.t must be a whole number of steps, got 1.5");
+    expect(() => Adam.fromJSON(ps, { ...adam, m: ["x", 0] })).toThrow('state.m[0] must be a number (or "NaN", "Infinity", "-Infinity", "-0"), got "x"');
+    expect(() => SGD.fromJSON(ps, null)).toThrow("state must be an object from toJSON(), got null");
+  });
+});

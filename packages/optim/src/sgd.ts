@@ -1,5 +1,21 @@
 import type { Value } from "@micrograd/engine";
 import { Optimizer, checkOptions, checkRange } from "./optimizer.js";
+import { checkState, decodeNumbers, encodeNumbers } from "./state.js";
+import type { StateNumber } from "./state.js";
+
+/** What {@link SGD.toJSON} writes: the options, and the momentum buffers once a step has filled them. */
+export interface SGDState {
+  kind: "SGD";
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  /** Whether a step has run (the first step takes the gradient as the buffer). */
+  started: boolean;
+  /** One momentum buffer per parameter, in `params` order. */
+  buffers: StateNumber[];
+}
 
 /** Options for {@link SGD}; defaults are PyTorch's. */
 export interface SGDOptions {
@@ -28,7 +44,7 @@ export class SGD extends Optimizer {
   readonly dampening: number;
   readonly nesterov: boolean;
   readonly weightDecay: number;
-  private readonly buffers: Float64Array;
+  private buffers: Float64Array;
   private started = false;
 
   /** @throws TypeError without options or for an unknown option; RangeError for a value out of range. */
@@ -44,6 +60,34 @@ export class SGD extends Optimizer {
       throw new RangeError("SGD: Nesterov momentum needs momentum > 0 and dampening = 0");
     }
     this.buffers = new Float64Array(params.length);
+  }
+
+  /**
+   * The optimizer's state as JSON can hold it, every bit kept: with the model's parameters,
+   * {@link SGD.fromJSON} resumes training exactly where it stopped.
+   */
+  toJSON(): SGDState {
+    const { lr, momentum, dampening, nesterov, weightDecay, started } = this;
+    return { kind: "SGD", lr, momentum, dampening, nesterov, weightDecay, started, buffers: encodeNumbers(this.buffers) };
+  }
+
+  /**
+   * An SGD over `params` (the model's parameters, in the order they were saved) in the state
+   * `json` that {@link SGD.toJSON} wrote: the next step is the one the saved optimizer would have taken.
+   *
+   * @throws TypeError for a state that is not an SGD's; ShapeError if it holds another number of parameters.
+   * @example
+   * const saved = JSON.stringify(opt);                  // at a checkpoint
+   * const resumed = SGD.fromJSON(model.parameters(), JSON.parse(saved));
+   */
+  static fromJSON(params: readonly Value[], json: unknown): SGD {
+    const state = checkState(json, ["SGD"], "SGD.fromJSON");
+    const { lr, momentum, dampening, nesterov, weightDecay } = state as unknown as SGDState;
+    const optimizer = new SGD(params, { lr, momentum, dampening, nesterov, weightDecay });
+    if (typeof state.started !== "boolean") throw new TypeError(`SGD.fromJSON: state.started must be true or false, got ${JSON.stringify(state.started)}`);
+    optimizer.started = state.started;
+    optimizer.buffers = decodeNumbers(state.buffers, params.length, "SGD.fromJSON: state.buffers");
+    return optimizer;
   }
 
   step(): void {

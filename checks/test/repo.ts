@@ -11,8 +11,8 @@ export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const PUBLISHED = ["packages/engine", "packages/expr", "packages/losses", "packages/nn", "packages/onnx", "packages/optim", "packages/training", "packages/viz", "apps/cli"];
 
 /** A command's exit code and output; never throws on a failing exit code. */
-export function run(command: string, args: readonly string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" } });
+export function run(command: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", ...env } });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,3 +1,5 @@
+import { crossCopyInstanceof } from "@micrograd/engine";
+
 /** A parsed expression: numbers, variables, operators, and calls of the engine's ops. */
 export type Expr =
   | { kind: "number"; value: number }
@@ -13,6 +15,7 @@ export class ExpressionError extends SyntaxError {
     super(`${message} at column ${column}`);
   }
 }
+crossCopyInstanceof(ExpressionError, "@micrograd/expr/ExpressionError");
 
 type Token = { type: "number" | "name" | "op" | "end"; text: string; at: number };
 

@@ -1,4 +1,4 @@
-import { topologicalOrder } from "@micrograd/engine";
+import { crossCopyInstanceof, topologicalOrder } from "@micrograd/engine";
 import type { Value } from "@micrograd/engine";
 import { recordText } from "./escape.js";
 
@@ -18,6 +18,7 @@ export interface DotOptions {
 export class GraphTooLargeError extends RangeError {
   override name = "GraphTooLargeError";
 }
+crossCopyInstanceof(GraphTooLargeError, "@micrograd/viz/GraphTooLargeError");
 
 /**
  * The computation graph of `root` as Graphviz DOT, drawn as seed 002's `draw_dot` does: every

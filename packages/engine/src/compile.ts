@@ -54,6 +54,64 @@ function passesNothing(g: number, z: number): boolean {
   return g === 0 && z - z === 0;
 }
 
+/** `Σₖ x[k]·y[k]` over two consecutive lists at addresses `x` and `y` in `data`, in list order: graph mode's dot. */
+function dotOf(data: Float64Array, x: number, y: number, half: number): number {
+  let total = 0;
+  for (let k = 0; k < half; k++) total += (data[x + k] as number) * (data[y + k] as number);
+  return total;
+}
+
+/** {@link dotOf}'s backward for grad `g`: `g·y[k]` into x's grad, then `g·x[k]` into y's, for each k in turn, as graph mode's dot. */
+function dotBackwardOf(data: Float64Array, grad: Float64Array, x: number, y: number, half: number, g: number): void {
+  for (let k = 0; k < half; k++) {
+    grad[x + k]! += g * (data[y + k] as number);
+    grad[y + k]! += g * (data[x + k] as number);
+  }
+}
+
+/**
+ * Four dot products that share one list: `Σₖ shared[k]·lⱼ[k]` for j = 0…3 (lists at addresses in
+ * `data`, `half` entries each), into `sums`. Each sum adds its products in list order, as graph
+ * mode's dot does (and a·b is b·a to the bit), but the four run side by side: four independent
+ * chains of additions instead of one. Both the rows of a batch (weights shared) and the neurons
+ * of a layer (inputs shared) run through here.
+ */
+function fourDots(data: Float64Array, shared: number, l0: number, l1: number, l2: number, l3: number, half: number, sums: Float64Array): void {
+  let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+  for (let k = 0; k < half; k++) {
+    const s = data[shared + k] as number;
+    t0 += s * (data[l0 + k] as number);
+    t1 += s * (data[l1 + k] as number);
+    t2 += s * (data[l2 + k] as number);
+    t3 += s * (data[l3 + k] as number);
+  }
+  sums[0] = t0;
+  sums[1] = t1;
+  sums[2] = t2;
+  sums[3] = t3;
+}
+
+/**
+ * The backward of {@link fourDots} for grads `g0…g3`, last dot first as graph mode runs them:
+ * each shared entry's grad takes its four terms in that order (kept in a register meanwhile),
+ * and each entry of the lists its one term. The lists and the shared list must not overlap.
+ */
+function fourDotsBackward(data: Float64Array, grad: Float64Array, shared: number, l0: number, l1: number, l2: number, l3: number, half: number, g0: number, g1: number, g2: number, g3: number): void {
+  for (let k = 0; k < half; k++) {
+    const s = data[shared + k] as number;
+    let acc = grad[shared + k] as number;
+    acc += g3 * (data[l3 + k] as number);
+    grad[l3 + k]! += g3 * s;
+    acc += g2 * (data[l2 + k] as number);
+    grad[l2 + k]! += g2 * s;
+    acc += g1 * (data[l1 + k] as number);
+    grad[l1 + k]! += g1 * s;
+    acc += g0 * (data[l0 + k] as number);
+    grad[l0 + k]! += g0 * s;
+    grad[shared + k] = acc;
+  }
+}
+
 /**
  * A computation recorded once by {@link compile} and replayed over typed arrays: forward and
  * backward allocate nothing once V8 has optimised them for the program at hand (a test measures
@@ -109,11 +167,13 @@ export class CompiledGraph {
    */
   private readonly blockable: Uint8Array;
   /**
-   * For the one-row path: 4 at the first of four consecutive fused neurons that read one shared
+   * For the one-row path: at the first of four consecutive fused neurons that read one shared
    * list (a layer's inputs) each with weights of its own, and run side by side (see
-   * {@link neuronQuad}); 0 elsewhere. `quadBackward` marks those whose backward may too.
+   * {@link neuronQuad}), the address of that shared list; -1 elsewhere. `quadOwn` holds each of
+   * the four's own list, and `quadBackward` marks the fours whose backward may run so too.
    */
-  private readonly quad: Uint8Array;
+  private readonly quadShared: Int32Array;
+  private readonly quadOwn: Int32Array;
   private readonly quadBackward: Uint8Array;
   /**
    * Where slot i lives: row r of it is at `i + r·stride[i]`. Leaves are the same for every
@@ -136,6 +196,8 @@ export class CompiledGraph {
   private grad = new Float64Array(0);
   /** For dots and fused neurons: the value before the activation, kept for the backward pass. */
   private pre = new Float64Array(0);
+  /** Where {@link fourDots} writes its four sums: one array for every replay, which then allocates nothing. */
+  private readonly sums = new Float64Array(4);
 
   /** @internal Use {@link compile}. */
   constructor(graph: IndexedGraph, inputs: readonly Value[]) {
@@ -275,7 +337,8 @@ export class CompiledGraph {
     this.live = new Uint8Array(size);
     for (let k = 0; k < n; k++) if (needed[k] && (slotOf[k] as number) >= 0) this.live[slotOf[k] as number] = 1;
     // Where each instruction reads and writes, worked out once: a replay then allocates nothing.
-    this.quad = new Uint8Array(size);
+    this.quadShared = new Int32Array(size).fill(-1);
+    this.quadOwn = new Int32Array(size);
     this.quadBackward = new Uint8Array(size);
     this.findQuads();
     this.neuronInfo = new Array<NeuronOperands | null>(size).fill(null);
@@ -474,7 +537,8 @@ export class CompiledGraph {
       ranges.sort((r, q) => r[0] - q[0]);
       const apart = ranges.every((r, j) => j === 0 || (ranges[j - 1] as [number, number])[1] <= r[0]);
       if (!fits || !before || !apart) continue;
-      this.quad[first] = 4;
+      this.quadShared[first] = shared;
+      own.forEach((w, j) => (this.quadOwn[first + j] = w));
       this.quadBackward[first] = members.every((i, j) => live[i] && position[i] === (position[first] as number) + j) ? 1 : 0;
       p += 3;
     }
@@ -482,25 +546,15 @@ export class CompiledGraph {
 
   /** Four fused neurons side by side (see {@link findQuads}), from the first, `i`: forward. */
   private neuronQuad(i: number): void {
-    const { data, pre, a, act, xBase, yBase, argStart, argEnd } = this;
-    // The shared list `v` is on the same side for all four; the other side is each one's own.
-    const sharedFirst = xBase[i] === xBase[i + 1];
-    const own = sharedFirst ? yBase : xBase;
-    const w0 = own[i] as number, w1 = own[i + 1] as number, w2 = own[i + 2] as number, w3 = own[i + 3] as number;
-    const v = (sharedFirst ? xBase[i] : yBase[i]) as number;
+    const { data, pre, a, act, argStart, argEnd, quadShared, quadOwn: own } = this;
+    const v = quadShared[i] as number;
     const half = ((argEnd[i] as number) - (argStart[i] as number)) >> 1;
-    let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-    for (let k = 0; k < half; k++) {
-      const x = data[v + k] as number;
-      t0 += (data[w0 + k] as number) * x;
-      t1 += (data[w1 + k] as number) * x;
-      t2 += (data[w2 + k] as number) * x;
-      t3 += (data[w3 + k] as number) * x;
-    }
-    const z0 = (pre[i] = t0 + (data[a[i] as number] as number));
-    const z1 = (pre[i + 1] = t1 + (data[a[i + 1] as number] as number));
-    const z2 = (pre[i + 2] = t2 + (data[a[i + 2] as number] as number));
-    const z3 = (pre[i + 3] = t3 + (data[a[i + 3] as number] as number));
+    const sums = this.sums;
+    fourDots(data, v, own[i] as number, own[i + 1] as number, own[i + 2] as number, own[i + 3] as number, half, sums);
+    const z0 = (pre[i] = (sums[0] as number) + (data[a[i] as number] as number));
+    const z1 = (pre[i + 1] = (sums[1] as number) + (data[a[i + 1] as number] as number));
+    const z2 = (pre[i + 2] = (sums[2] as number) + (data[a[i + 2] as number] as number));
+    const z3 = (pre[i + 3] = (sums[3] as number) + (data[a[i + 3] as number] as number));
     data[i] = activate(act[i] as number, z0);
     data[i + 1] = activate(act[i + 1] as number, z1);
     data[i + 2] = activate(act[i + 2] as number, z2);
@@ -514,12 +568,8 @@ export class CompiledGraph {
    * numbers, which changes no grad, so it simply runs along.
    */
   private neuronQuadBackward(i: number): void {
-    const { data, grad, pre, a, act, xBase, yBase, argStart, argEnd } = this;
-    // The shared list `v` is on the same side for all four; the other side is each one's own.
-    const sharedFirst = xBase[i] === xBase[i + 1];
-    const own = sharedFirst ? yBase : xBase;
-    const w0 = own[i] as number, w1 = own[i + 1] as number, w2 = own[i + 2] as number, w3 = own[i + 3] as number;
-    const v = (sharedFirst ? xBase[i] : yBase[i]) as number;
+    const { data, grad, pre, a, act, argStart, argEnd, quadShared, quadOwn: own } = this;
+    const v = quadShared[i] as number;
     const half = ((argEnd[i] as number) - (argStart[i] as number)) >> 1;
     const g3 = activationBackward(act[i + 3] as number, pre[i + 3] as number, data[i + 3] as number, grad[i + 3] as number);
     const g2 = activationBackward(act[i + 2] as number, pre[i + 2] as number, data[i + 2] as number, grad[i + 2] as number);
@@ -530,36 +580,9 @@ export class CompiledGraph {
     grad[a[i + 2] as number]! += g2;
     grad[a[i + 1] as number]! += g1;
     grad[a[i] as number]! += g0;
-    // Each neuron's dot adds into its x list before its y list, for each k (see dotBackward).
-    if (sharedFirst) {
-      for (let k = 0; k < half; k++) {
-        const x = data[v + k] as number;
-        let acc = grad[v + k] as number;
-        acc += g3 * (data[w3 + k] as number);
-        grad[w3 + k]! += g3 * x;
-        acc += g2 * (data[w2 + k] as number);
-        grad[w2 + k]! += g2 * x;
-        acc += g1 * (data[w1 + k] as number);
-        grad[w1 + k]! += g1 * x;
-        acc += g0 * (data[w0 + k] as number);
-        grad[w0 + k]! += g0 * x;
-        grad[v + k] = acc;
-      }
-    } else {
-      for (let k = 0; k < half; k++) {
-        const x = data[v + k] as number;
-        let acc = grad[v + k] as number;
-        grad[w3 + k]! += g3 * x;
-        acc += g3 * (data[w3 + k] as number);
-        grad[w2 + k]! += g2 * x;
-        acc += g2 * (data[w2 + k] as number);
-        grad[w1 + k]! += g1 * x;
-        acc += g1 * (data[w1 + k] as number);
-        grad[w0 + k]! += g0 * x;
-        acc += g0 * (data[w0 + k] as number);
-        grad[v + k] = acc;
-      }
-    }
+    // The shared list and the four own lists are apart (findQuads), so which of a dot's two lists
+    // takes its term first changes nothing: each entry gets its terms in graph mode's order.
+    fourDotsBackward(data, grad, v, own[i] as number, own[i + 1] as number, own[i + 2] as number, own[i + 3] as number, half, g0, g1, g2, g3);
   }
 
   /**
@@ -569,13 +592,13 @@ export class CompiledGraph {
    */
   private forwardFlat(): void {
     const { data, pre, code, a, b, act, xBase, yBase, argStart, argEnd } = this;
-    const { quad } = this;
+    const { quadShared } = this;
     const program = this.forwardProgram;
     for (let p = 0; p < program.length; p++) {
       const i = program[p] as number;
       switch (code[i]) {
         case FUSED_NEURON: {
-          if (quad[i]) {
+          if ((quadShared[i] as number) >= 0) {
             this.neuronQuad(i);
             p += 3;
             break;
@@ -587,9 +610,7 @@ export class CompiledGraph {
             break;
           }
           const half = ((argEnd[i] as number) - (argStart[i] as number)) >> 1;
-          let total = 0;
-          for (let k = 0; k < half; k++) total += (data[xs + k] as number) * (data[ys + k] as number);
-          const z = (pre[i] = total + (data[a[i] as number] as number));
+          const z = (pre[i] = dotOf(data, xs, ys, half) + (data[a[i] as number] as number));
           data[i] = activate(act[i] as number, z);
           break;
         }
@@ -634,10 +655,7 @@ export class CompiledGraph {
           if (passesNothing(gz, z)) break;
           grad[a[i] as number]! += gz;
           const half = ((argEnd[i] as number) - (argStart[i] as number)) >> 1;
-          for (let k = 0; k < half; k++) {
-            grad[xs + k]! += gz * (data[ys + k] as number);
-            grad[ys + k]! += gz * (data[xs + k] as number);
-          }
+          dotBackwardOf(data, grad, xs, ys, half, gz);
           break;
         }
         case OpCode.Add:
@@ -757,7 +775,7 @@ export class CompiledGraph {
    * order, `+ bias`, the activation — graph mode's operations, in its order, for each row.
    */
   private neuronForward(i: number, rows: number): void {
-    const data = this.data;
+    const { data, sums } = this;
     const { o, so, bias, biasStride, xa, xst, ya, yst, half, kind, w, v, vst } = this.neuronInfo[i] as NeuronOperands;
     let r = 0;
     if (xst === 0 || yst === 0) {
@@ -765,27 +783,16 @@ export class CompiledGraph {
       // weight. Each row still adds its products in list order, so the sums are graph mode's
       // (and w·x is x·w to the bit: IEEE multiplication commutes).
       for (; r + 4 <= rows; r += 4) {
-        const v0 = v + r * vst, v1 = v0 + vst, v2 = v1 + vst, v3 = v2 + vst;
-        let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-        for (let k = 0; k < half; k++) {
-          const wk = data[w + k] as number;
-          t0 += wk * (data[v0 + k] as number);
-          t1 += wk * (data[v1 + k] as number);
-          t2 += wk * (data[v2 + k] as number);
-          t3 += wk * (data[v3 + k] as number);
-        }
-        this.neuronOut(o + r * so, t0 + (data[bias + r * biasStride] as number), kind);
-        this.neuronOut(o + (r + 1) * so, t1 + (data[bias + (r + 1) * biasStride] as number), kind);
-        this.neuronOut(o + (r + 2) * so, t2 + (data[bias + (r + 2) * biasStride] as number), kind);
-        this.neuronOut(o + (r + 3) * so, t3 + (data[bias + (r + 3) * biasStride] as number), kind);
+        const v0 = v + r * vst;
+        fourDots(data, w, v0, v0 + vst, v0 + 2 * vst, v0 + 3 * vst, half, sums);
+        this.neuronOut(o + r * so, (sums[0] as number) + (data[bias + r * biasStride] as number), kind);
+        this.neuronOut(o + (r + 1) * so, (sums[1] as number) + (data[bias + (r + 1) * biasStride] as number), kind);
+        this.neuronOut(o + (r + 2) * so, (sums[2] as number) + (data[bias + (r + 2) * biasStride] as number), kind);
+        this.neuronOut(o + (r + 3) * so, (sums[3] as number) + (data[bias + (r + 3) * biasStride] as number), kind);
       }
     }
     for (; r < rows; r++) {
-      const x = xa + r * xst;
-      const y = ya + r * yst;
-      let total = 0;
-      for (let k = 0; k < half; k++) total += (data[x + k] as number) * (data[y + k] as number);
-      this.neuronOut(o + r * so, total + (data[bias + r * biasStride] as number), kind);
+      this.neuronOut(o + r * so, dotOf(data, xa + r * xst, ya + r * yst, half) + (data[bias + r * biasStride] as number), kind);
     }
   }
 
@@ -970,20 +977,8 @@ export class CompiledGraph {
         grad[bias + (r - 1) * biasStride]! += g2;
         grad[bias + (r - 2) * biasStride]! += g1;
         grad[bias + (r - 3) * biasStride]! += g0;
-        const v3 = v + r * vst, v2 = v3 - vst, v1 = v2 - vst, v0 = v1 - vst;
-        for (let k = 0; k < half; k++) {
-          const wk = data[w + k] as number;
-          let acc = grad[w + k] as number;
-          acc += g3 * (data[v3 + k] as number);
-          grad[v3 + k]! += g3 * wk;
-          acc += g2 * (data[v2 + k] as number);
-          grad[v2 + k]! += g2 * wk;
-          acc += g1 * (data[v1 + k] as number);
-          grad[v1 + k]! += g1 * wk;
-          acc += g0 * (data[v0 + k] as number);
-          grad[v0 + k]! += g0 * wk;
-          grad[w + k] = acc;
-        }
+        const v3 = v + r * vst;
+        fourDotsBackward(data, grad, w, v3 - 3 * vst, v3 - 2 * vst, v3 - vst, v3, half, g0, g1, g2, g3);
       }
     }
     for (; r >= lo; r--) {
@@ -993,12 +988,7 @@ export class CompiledGraph {
       const gz = activationBackward(kind, z, data[out] as number, grad[out] as number);
       if (passesNothing(gz, z)) continue;
       grad[bias + r * biasStride]! += gz;
-      const x = xa + r * xst;
-      const y = ya + r * yst;
-      for (let k = 0; k < half; k++) {
-        grad[x + k]! += gz * (data[y + k] as number);
-        grad[y + k]! += gz * (data[x + k] as number);
-      }
+      dotBackwardOf(data, grad, xa + r * xst, ya + r * yst, half, gz);
     }
   }
 
@@ -1048,14 +1038,9 @@ export class CompiledGraph {
     const half = ((this.argEnd[i] as number) - start) >> 1;
     const xs = this.xBase[i] as number;
     const ys = this.yBase[i] as number;
+    if (xs >= 0 && ys >= 0) return dotOf(data, xs + r * (this.stride[xs] as number), ys + r * (this.stride[ys] as number), half);
     let total = 0;
-    if (xs >= 0 && ys >= 0) {
-      const x = xs + r * (this.stride[xs] as number);
-      const y = ys + r * (this.stride[ys] as number);
-      for (let k = 0; k < half; k++) total += (data[x + k] as number) * (data[y + k] as number);
-    } else {
-      for (let j = start; j < start + half; j++) total += (data[this.argAt(j, r)] as number) * (data[this.argAt(j + half, r)] as number);
-    }
+    for (let j = start; j < start + half; j++) total += (data[this.argAt(j, r)] as number) * (data[this.argAt(j + half, r)] as number);
     return total;
   }
 
@@ -1067,12 +1052,7 @@ export class CompiledGraph {
     const xs = this.xBase[i] as number;
     const ys = this.yBase[i] as number;
     if (xs >= 0 && ys >= 0) {
-      const x = xs + r * (this.stride[xs] as number);
-      const y = ys + r * (this.stride[ys] as number);
-      for (let k = 0; k < half; k++) {
-        grad[x + k]! += g * (data[y + k] as number);
-        grad[y + k]! += g * (data[x + k] as number);
-      }
+      dotBackwardOf(data, grad, xs + r * (this.stride[xs] as number), ys + r * (this.stride[ys] as number), half, g);
       return;
     }
     for (let j = start; j < start + half; j++) {

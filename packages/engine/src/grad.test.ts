@@ -115,6 +115,9 @@ describe("grad", () => {
     expect(() => grad(x, [])).toThrow(/inputs must not be empty/);
     expect(() => grad(x.mul(2), [x, 3 as unknown as Value])).toThrow(/inputs\[1\] must be a Value, got 3/);
     expect(() => grad([x, x], x, { seeds: [1] })).toThrow(/there are 2 outputs but 1 seeds/);
+    expect(() => grad(x.mul(2), x, { create_graph: true } as never)).toThrow('unknown option "create_graph"; grad takes seeds, createGraph, allowUnused');
+    expect(() => grad(x.mul(2), x, { createGraph: "yes" } as never)).toThrow('createGraph must be true or false, got "yes" (string)');
+    expect(() => grad(x.mul(2), x, null as never)).toThrow("options must be an object");
   });
 
   it("keeps a relu's and a clamp's masked gradient out, and still spreads 0·∞ as backward does", () => {

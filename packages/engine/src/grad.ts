@@ -45,10 +45,28 @@ export function grad(outputs: Value | readonly Value[], inputs: readonly Value[]
 export function grad(outputs: Value | readonly Value[], inputs: Value | readonly Value[], options: GradOptions = {}): Value | Value[] {
   const outs = listOf(outputs, "outputs");
   const ins = listOf(inputs, "inputs");
+  const { createGraph, allowUnused } = checkOptions(options);
   const seeds = seedsOf(options.seeds, outs.length);
-  const run = () => gradients(outs, ins, seeds, options.allowUnused === true);
-  const result = options.createGraph === true ? run() : noGrad(run);
+  const run = () => gradients(outs, ins, seeds, allowUnused);
+  const result = createGraph ? run() : noGrad(run);
   return isValue(inputs) ? (result[0] as Value) : result;
+}
+
+const OPTIONS = ["seeds", "createGraph", "allowUnused"];
+
+/** The options, checked: a misspelt key (`create_graph`) or a flag that is not a boolean is an error, never a silent default. */
+function checkOptions(options: GradOptions): { createGraph: boolean; allowUnused: boolean } {
+  const given: unknown = options;
+  if (typeof given !== "object" || given === null || Array.isArray(given)) throw new TypeError(`grad(outputs, inputs, options): options must be an object like { createGraph: true }, got ${describe(given)}`);
+  for (const key of Object.keys(given)) {
+    if (!OPTIONS.includes(key)) throw new TypeError(`grad(outputs, inputs, options): unknown option ${JSON.stringify(key)}; grad takes ${OPTIONS.join(", ")}`);
+  }
+  const flag = (name: "createGraph" | "allowUnused"): boolean => {
+    const value: unknown = options[name] ?? false;
+    if (typeof value !== "boolean") throw new TypeError(`grad(outputs, inputs, { ${name} }): ${name} must be true or false, got ${describe(value)}`);
+    return value;
+  };
+  return { createGraph: flag("createGraph"), allowUnused: flag("allowUnused") };
 }
 
 /** The Values of `outputs` or `inputs`, checked. */

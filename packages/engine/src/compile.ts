@@ -116,8 +116,9 @@ function fourDotsBackward(data: Float64Array, grad: Float64Array, shared: number
  * A computation recorded once by {@link compile} and replayed over typed arrays: forward and
  * backward allocate nothing once V8 has optimised them for the program at hand (a test measures
  * under 16 bytes a replay; in a process that has pushed every kind of op through the same replay
- * code, V8's generic paths box numbers instead: 10 KB a replay measured), and run
- * several times faster than building the graph anew.
+ * code, V8's generic paths box numbers instead: 10 KB a replay measured), and run about ten
+ * times faster than building the graph anew (`pnpm bench`, micrograd's demo step: graph mode
+ * 19× the hand-written loop, a whole-step recording 2×, one row replayed over the batch 1.5×).
  *
  * Leaves that the computation closed over (a model's parameters) stay ordinary Values:
  * {@link CompiledGraph.run} reads their current `data`, {@link CompiledGraph.backward} adds into

@@ -54,14 +54,7 @@ function passesNothing(g: number, z: number): boolean {
   return g === 0 && z - z === 0;
 }
 
-/** `Σₖ x[k]·y[k]` over two consecutive lists at addresses `x` and `y` in `data`, in list order: graph mode's dot. */
-function dotOf(data: Float64Array, x: number, y: number, half: number): number {
-  let total = 0;
-  for (let k = 0; k < half; k++) total += (data[x + k] as number) * (data[y + k] as number);
-  return total;
-}
-
-/** {@link dotOf}'s backward for grad `g`: `g·y[k]` into x's grad, then `g·x[k]` into y's, for each k in turn, as graph mode's dot. */
+/** The backward of a dot over two consecutive lists at addresses `x` and `y` in `data` for grad `g`: `g·y[k]` into x's grad, then `g·x[k]` into y's, for each k in turn, as graph mode's dot. */
 function dotBackwardOf(data: Float64Array, grad: Float64Array, x: number, y: number, half: number, g: number): void {
   for (let k = 0; k < half; k++) {
     grad[x + k]! += g * (data[y + k] as number);
@@ -611,7 +604,11 @@ export class CompiledGraph {
             break;
           }
           const half = ((argEnd[i] as number) - (argStart[i] as number)) >> 1;
-          const z = (pre[i] = dotOf(data, xs, ys, half) + (data[a[i] as number] as number));
+          // The sums stay inline here and below: a helper returning a number, when V8 does not
+          // inline it, boxes that number on every call, and a replay would allocate.
+          let total = 0;
+          for (let k = 0; k < half; k++) total += (data[xs + k] as number) * (data[ys + k] as number);
+          const z = (pre[i] = total + (data[a[i] as number] as number));
           data[i] = activate(act[i] as number, z);
           break;
         }
@@ -793,7 +790,11 @@ export class CompiledGraph {
       }
     }
     for (; r < rows; r++) {
-      this.neuronOut(o + r * so, dotOf(data, xa + r * xst, ya + r * yst, half) + (data[bias + r * biasStride] as number), kind);
+      const x = xa + r * xst;
+      const y = ya + r * yst;
+      let total = 0;
+      for (let k = 0; k < half; k++) total += (data[x + k] as number) * (data[y + k] as number);
+      this.neuronOut(o + r * so, total + (data[bias + r * biasStride] as number), kind);
     }
   }
 
@@ -1039,9 +1040,14 @@ export class CompiledGraph {
     const half = ((this.argEnd[i] as number) - start) >> 1;
     const xs = this.xBase[i] as number;
     const ys = this.yBase[i] as number;
-    if (xs >= 0 && ys >= 0) return dotOf(data, xs + r * (this.stride[xs] as number), ys + r * (this.stride[ys] as number), half);
     let total = 0;
-    for (let j = start; j < start + half; j++) total += (data[this.argAt(j, r)] as number) * (data[this.argAt(j + half, r)] as number);
+    if (xs >= 0 && ys >= 0) {
+      const x = xs + r * (this.stride[xs] as number);
+      const y = ys + r * (this.stride[ys] as number);
+      for (let k = 0; k < half; k++) total += (data[x + k] as number) * (data[y + k] as number);
+    } else {
+      for (let j = start; j < start + half; j++) total += (data[this.argAt(j, r)] as number) * (data[this.argAt(j + half, r)] as number);
+    }
     return total;
   }
 

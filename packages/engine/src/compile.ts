@@ -712,7 +712,6 @@ export class CompiledGraph {
     }
   }
 
-
   /** Any instruction, row by row. */
   private forwardRows(i: number, rows: number): void {
     const { data, pre, code, exponent } = this;

@@ -19,8 +19,13 @@ async function getReleaseLine(changeset, _type, options) {
   return `\n\n- ${link ? `${link}: ` : ""}${first}${body ? `\n${body}` : ""}`;
 }
 
-/** The entry for a release caused only by updated workspace dependencies. */
-async function getDependencyReleaseLine(changesets, dependenciesUpdated, options) {
+/**
+ * The entry for workspace dependencies released with this one. A dependency released for the
+ * first time (from 0.0.0) is left out: the package was never published against an earlier
+ * version of it, so "updated" would describe a change nobody could have installed.
+ */
+async function getDependencyReleaseLine(changesets, dependencies, options) {
+  const dependenciesUpdated = dependencies.filter((d) => d.oldVersion !== "0.0.0");
   if (dependenciesUpdated.length === 0) return "";
   const links = changesets.map((c) => commitLink(c.commit, options)).filter(Boolean);
   const updated = dependenciesUpdated.map((d) => `  - ${d.name}@${d.newVersion}`);

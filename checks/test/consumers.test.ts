@@ -120,7 +120,7 @@ describe("the tarballs", () => {
       expect(manifest.homepage, dir).toMatch(/^https:\/\//);
       expect(manifest.bugs, dir).toMatchObject({ url: expect.stringMatching(/^https:\/\//) as unknown });
       expect(manifest.publishConfig, dir).toEqual({ access: "public" });
-      expect((manifest.scripts as Record<string, string>).prepack, dir).toBe("node ../../scripts/ensure-dist.mjs");
+      expect((manifest.scripts as Record<string, string>).prepack, dir).toBe("node ../../scripts/prepack.mjs");
     }
     const [major, minor] = (/^>=(\d+)\.(\d+)$/.exec(root.engines.node) ?? []).slice(1).map(Number) as [number, number];
     const [nodeMajor, nodeMinor] = process.versions.node.split(".").map(Number) as [number, number];

@@ -84,7 +84,19 @@ describe("turbo's cache", () => {
 });
 
 describe("the release flow", () => {
-  it("fails a change to a package that carries no changeset, and passes once it has one", () => {
+  const check = (...args: string[]) => run(process.execPath, [join(repo, "scripts/release-check.mjs"), ...args], repo);
+  const commitAll = (message: string) => {
+    git("add", "--all");
+    git("commit", "--quiet", "--message", message);
+  };
+
+  it("holds the pending changesets of this repository to the versioning rules", () => {
+    const result = run(process.execPath, ["scripts/release-check.mjs"], ROOT);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+  });
+
+  it("fails a change to a package that carries no changeset, and one to a never-released package outside its initial-release changeset", () => {
     git("checkout", "--quiet", "-b", "feature");
     appendFileSync(join(repo, "packages/optim/src/index.ts"), "\n// a change a user could notice\n");
     git("commit", "--quiet", "--all", "--message", "optim: a change");
@@ -92,21 +104,55 @@ describe("the release flow", () => {
     expect(missing.code).not.toBe(0);
     expect(missing.stdout + missing.stderr).toContain("no changesets were found");
     writeFileSync(join(repo, ".changeset/optim-change.md"), '---\n"@micrograd/optim": patch\n---\n\nA change a user could notice.\n');
-    git("add", "--all");
-    git("commit", "--quiet", "--message", "optim: changeset");
+    commitAll("optim: changeset");
     expect(run(bin("changeset"), ["status", "--since=main"], repo).code).toBe(0);
+    const unreleased = check("--since=main");
+    expect(unreleased.code).toBe(1);
+    expect(unreleased.stderr).toContain(".changeset/optim-change.md: @micrograd/optim has never been released; describe this change in .changeset/initial-release-optim.md instead");
+    rmSync(join(repo, ".changeset/optim-change.md"));
+    appendFileSync(join(repo, ".changeset/initial-release-optim.md"), "\nA change a user could notice.\n");
+    commitAll("optim: described in its initial release");
+    expect(run(bin("changeset"), ["status", "--since=main"], repo).code).toBe(0);
+    expect(check("--since=main").code).toBe(0);
   });
 
-  it("writes one initial-release entry per package, with changelog lines that link to their commits", () => {
+  it("writes first CHANGELOGs that say only \"Initial release\", with a link to the commit", () => {
     output(bin("changeset"), ["version"], repo);
-    const commit = git("log", "--format=%H", "-1", "--", ".changeset/optim-change.md").trim();
+    const commit = git("log", "--diff-filter=A", "--format=%H", "--", ".changeset/initial-release-optim.md").trim();
     const changelog = readFileSync(join(repo, "packages/optim/CHANGELOG.md"), "utf8");
-    expect(changelog).toContain(`[${commit.slice(0, 7)}](https://github.com/micrograd-ts/micrograd-ts/commit/${commit})`);
-    for (const dir of ["engine", "expr", "losses", "nn", "onnx", "optim", "training", "viz"]) {
-      const log = readFileSync(join(repo, "packages", dir, "CHANGELOG.md"), "utf8");
-      expect(log.match(/Initial release/g), dir).toHaveLength(1);
-      expect(log, dir).toMatch(/^## 0\.1\.0$/m);
+    expect(changelog).toContain(`[${commit.slice(0, 7)}](https://github.com/micrograd-ts/micrograd-ts/commit/${commit}): Initial release.`);
+    expect(changelog).toContain("A change a user could notice.");
+    for (const dir of ["packages/engine", "packages/expr", "packages/losses", "packages/nn", "packages/onnx", "packages/optim", "packages/training", "packages/viz", "apps/cli"]) {
+      const log = readFileSync(join(repo, dir, "CHANGELOG.md"), "utf8");
+      expect(log.match(/^## /gm), dir).toEqual(["## "]);
+      expect(log, dir).toMatch(/^## 0\.1\.0\n\n### Minor Changes\n\n- \[\w{7}\]\([^)]+\): Initial release\.$/m);
+      expect(log, dir).not.toMatch(/Patch Changes|Updated dependencies/);
     }
-    rmSync(join(repo, ".changeset/optim-change.md"), { force: true });
+    commitAll("Version packages");
+  });
+
+  it("fails a breaking engine release until every package that depends on it breaks too", () => {
+    writeFileSync(join(repo, ".changeset/engine-break.md"), '---\n"@micrograd/engine": minor\n---\n\nA breaking change below 1.0.\n');
+    const problems = check();
+    expect(problems.code).toBe(1);
+    const named = [...problems.stderr.matchAll(/release-check: (@micrograd\/\w+) depends on/g)].map((m) => m[1]).sort();
+    expect(named).toEqual(["@micrograd/cli", "@micrograd/expr", "@micrograd/losses", "@micrograd/nn", "@micrograd/onnx", "@micrograd/optim", "@micrograd/training", "@micrograd/viz"]);
+    expect(problems.stderr).toContain('@micrograd/nn depends on @micrograd/engine, whose release is breaking, but gets only an automatic patch of 0.1.0: add "@micrograd/nn": minor');
+    const all = named.map((name) => `"${name}": minor`).join("\n");
+    writeFileSync(join(repo, ".changeset/engine-break.md"), `---\n"@micrograd/engine": minor\n${all}\n---\n\nA breaking change below 1.0.\n`);
+    expect(check().code).toBe(0);
+    rmSync(join(repo, ".changeset/engine-break.md"));
+  });
+
+  it("fails a change to the shared build configuration without a changeset", () => {
+    const base = git("rev-parse", "HEAD").trim();
+    appendFileSync(join(repo, "tsconfig.base.json"), "\n");
+    commitAll("tsconfig: a change to every package's output");
+    const missing = check(`--since=${base}`);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`tsconfig.base.json changed since ${base}: this shapes every package's output, so it needs a changeset`);
+    writeFileSync(join(repo, ".changeset/build.md"), '---\n"@micrograd/engine": patch\n---\n\nBuilt with a new setting.\n');
+    commitAll("changeset");
+    expect(check(`--since=${base}`).code).toBe(0);
   });
 });

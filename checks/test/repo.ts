@@ -17,9 +17,9 @@ export function run(command: string, args: readonly string[], cwd: string, env: 
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A command's standard output; throws with its standard error if it fails. */
-export function output(command: string, args: readonly string[], cwd: string): string {
-  const r = run(command, args, cwd);
+/** A command's standard output (with `env` on top of this process's); throws with its standard error if it fails. */
+export function output(command: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): string {
+  const r = run(command, args, cwd, env);
   if (r.code !== 0) throw new Error(`${command} ${args.join(" ")} failed (${r.code}):\n${r.stderr}${r.stdout}`);
   return r.stdout;
 }

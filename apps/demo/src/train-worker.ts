@@ -3,7 +3,7 @@ import { Random, compile } from "@micrograd/engine";
 import type { CompiledGraph, Value } from "@micrograd/engine";
 import { l1, l2 } from "@micrograd/losses";
 import { MLP } from "@micrograd/nn";
-import { decodeModel, toOnnx } from "@micrograd/onnx";
+import { inspectOnnx, toOnnx } from "@micrograd/onnx";
 import { Adam, SGD } from "@micrograd/optim";
 import { Trainer, evaluate, prediction, toyDatasets } from "@micrograd/training";
 import type { Dataset, ToyDatasetName } from "@micrograd/training";
@@ -198,9 +198,8 @@ function exportModel(): FromWorker {
     name: `micrograd demo: ${config.dataset}`,
   });
   // The names the page shows are read back from the bytes it saves, so they cannot disagree.
-  const graph = decodeModel(onnx).graph;
-  const names = (values: { name?: string | null }[] | null | undefined) => (values ?? []).map((v) => v.name ?? "");
-  return { type: "export", json: JSON.stringify(model.toJSON(), null, 2), onnx, inputs: names(graph?.input), outputs: names(graph?.output) };
+  const { inputs, outputs } = inspectOnnx(onnx);
+  return { type: "export", json: JSON.stringify(model.toJSON(), null, 2), onnx, inputs, outputs };
 }
 
 /**

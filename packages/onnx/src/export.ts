@@ -116,12 +116,12 @@ export function toOnnx(model: MLP, options: OnnxOptions = {}): Uint8Array {
   if (g.usesMl) opsets.push({ domain: "ai.onnx.ml", version: ML_OPSET });
   return encodeModel({
     irVersion: IR_VERSION,
-    opsetImport: opsets,
+    opsets,
     producerName: "micrograd-ts",
     producerVersion: pkg.version,
     docString: options.description ?? "",
     graph: g.graph(options.name ?? "micrograd", options.description ?? ""),
-    metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
+    metadata: Object.entries(metadata),
   });
 }
 

@@ -3,8 +3,10 @@ import { MLP } from "@micrograd/nn";
 import type { Activation } from "@micrograd/nn";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { IR_VERSION, OPSET, decodeModel, toOnnx } from "./index.js";
+import onnxProto from "onnx-proto";
+import { IR_VERSION, OPSET, inspectOnnx, toOnnx } from "./index.js";
 import type { OnnxOptions } from "./index.js";
+import pkg from "../package.json" with { type: "json" };
 
 // Every exported model is run in ONNX Runtime (onnxruntime-node, its native CPU build) and
 // compared with what micrograd computes for the same inputs.
@@ -95,15 +97,50 @@ describe("toOnnx in ONNX Runtime", () => {
   });
 
   it("states its opset, producer and names in the model", () => {
-    const model = decodeModel(toOnnx(new MLP(2, [3, 3], { seed: 1 }), { head: { kind: "classes", loss: "crossEntropy", classes: ["a", "b", "c"] } }));
-    expect(Number(model.irVersion)).toBe(IR_VERSION);
-    expect(model.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([["", OPSET], ["ai.onnx.ml", 2]]);
-    expect(model.producerName).toBe("micrograd-ts");
-    expect(model.producerVersion).toMatch(/^\d+\.\d+\.\d+/);
-    const metadata: Record<string, string> = Object.fromEntries(model.metadataProps.map((p) => [p.key ?? "", p.value ?? ""]));
-    expect(metadata).toMatchObject({ inputs: '["input"]', outputs: '["label","probabilities","scores"]', classes: '["a","b","c"]', loss: "crossEntropy" });
-    expect(model.graph?.input?.map((i) => i.name)).toEqual(["input"]);
-    expect(model.graph?.output?.map((o) => o.name)).toEqual(["scores", "label", "probabilities"]);
+    const info = inspectOnnx(toOnnx(new MLP(2, [3, 3], { seed: 1 }), { head: { kind: "classes", loss: "crossEntropy", classes: ["a", "b", "c"] } }));
+    expect(info.irVersion).toBe(IR_VERSION);
+    expect(info.opsets).toEqual([{ domain: "", version: OPSET }, { domain: "ai.onnx.ml", version: 2 }]);
+    expect(info.producerName).toBe("micrograd-ts");
+    expect(info.producerVersion).toBe(pkg.version);
+    expect(info.metadata).toMatchObject({ inputs: '["input"]', outputs: '["label","probabilities","scores"]', classes: '["a","b","c"]', loss: "crossEntropy" });
+    expect(info.inputs).toEqual(["input"]);
+    expect(info.outputs).toEqual(["scores", "label", "probabilities"]);
+  });
+});
+
+describe("the file's bytes against the published ONNX schema", () => {
+  // onnx-proto (protobufjs, generated from onnx.proto) decodes each file and encodes it again: the
+  // same bytes mean every field has the schema's number, wire type and packing, nothing unknown.
+  const { onnx } = onnxProto;
+  const models: [string, Uint8Array][] = [
+    ["a raw head", toOnnx(new MLP(3, [5, 2], { activation: "silu", seed: 2 }), { name: "ünïcode ✓", description: "a description" })],
+    ["columns with fills and a classes head", toOnnx(new MLP(4, [3, 1], { seed: 4 }), {
+      features: [
+        { name: "size", kind: "number", mean: -1.5, std: 1e-300, fill: -0 },
+        { name: "colour", kind: "category", categories: ["blue", "red", "green"], fill: "red", missing: ["", "?"], unknown: "ignore" },
+      ],
+      head: { kind: "classes", loss: "bceWithLogits", classes: ["no", "yes"], threshold: 0.25 },
+    })],
+    ["a regression head", toOnnx(new MLP(2, [1], { seed: 6 }), { head: { kind: "regression", mean: 1e300, std: Number.MIN_VALUE } })],
+  ];
+  it.each(models)("%s: re-encoded by onnx-proto to the same bytes", (_, bytes) => {
+    const decoded = onnx.ModelProto.decode(bytes);
+    expect(onnx.ModelProto.verify(decoded)).toBeNull();
+    expect(Buffer.from(onnx.ModelProto.encode(decoded).finish()).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it("writes weights as exact doubles and negative int64s as two's complement", () => {
+    const model = new MLP(2, [1], { seed: 6 });
+    const decoded = onnx.ModelProto.decode(toOnnx(model, { head: { kind: "regression" } }));
+    const initializers = decoded.graph?.initializer ?? [];
+    const weights = initializers.find((t) => (t.dims ?? []).map(Number).join() === "1,2");
+    expect(weights?.doubleData).toEqual(model.layers[0]!.neurons[0]!.w.map((w) => w.data));
+    expect(initializers.some((t) => t.int64Data?.length === 1 && Number(t.int64Data[0]) === -1)).toBe(true);
+  });
+
+  it("refuses bytes that are not a protobuf message, saying where", () => {
+    expect(() => inspectOnnx(Uint8Array.of(0x0a, 0x05, 0x41))).toThrow(/field 1 at byte 2 claims 5 bytes, past the end/);
+    expect(() => inspectOnnx(Uint8Array.of(0x0f))).toThrow(/wire type 7/);
   });
 });
 

@@ -21,7 +21,9 @@ const step = (mode: string): Step => JSON.parse(output("node", ["step.mjs", mode
 
 beforeAll(() => {
   packs = scratch("packs");
-  for (const dir of PUBLISHED) output("pnpm", ["pack", "--pack-destination", packs], join(ROOT, dir));
+  // Packed from the builds as they stand (checks' tests run after every package's build): the
+  // prepack rebuild would pull dist from under the tests of other packages running beside this.
+  for (const dir of PUBLISHED) output("pnpm", ["pack", "--pack-destination", packs], join(ROOT, dir), { npm_config_ignore_scripts: "true" });
   app = scratch("consumer");
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   cpSync(join(ROOT, "checks/fixtures/consumer"), app, { recursive: true });

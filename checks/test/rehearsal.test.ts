@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { cpSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -33,25 +33,18 @@ async function freePort(): Promise<number> {
 
 /** Starts verdaccio on `port` with its storage in `dir`; resolves once it answers. */
 async function startRegistry(dir: string, port: number): Promise<ChildProcess> {
-  // Our packages come from this registry only; anything else (the CLI's Graphviz) from the
-  // registry npm is configured with, so the rehearsal needs no network beyond what CI has.
-  const upstream = output("npm", ["config", "get", "registry"], dir).trim();
+  // No uplink: everything a consumer installs is published here, so the rehearsal needs no network.
   writeFileSync(join(dir, "config.yaml"), [
     "storage: ./storage",
     "auth:",
     "  htpasswd:",
     "    file: ./htpasswd",
     "    max_users: 1",
-    "uplinks:",
-    "  upstream:",
-    `    url: ${upstream}`,
+    "uplinks: {}",
     "packages:",
-    "  '@micrograd/*':",
-    "    access: $all",
-    "    publish: $authenticated",
     "  '**':",
     "    access: $all",
-    "    proxy: upstream",
+    "    publish: $authenticated",
     "log: { type: stdout, format: pretty, level: error }",
   ].join("\n"));
   const child = spawn(join(ROOT, "checks/node_modules/.bin/verdaccio"), ["--config", "config.yaml", "--listen", `127.0.0.1:${port}`], { cwd: dir, stdio: "ignore" });
@@ -96,13 +89,18 @@ beforeAll(async () => {
   const port = await freePort();
   registry = await startRegistry(home, port);
   url = `http://127.0.0.1:${port}/`;
+  // Publishing goes to the local registry through the environment: a package manager running
+  // this test sets its own npm_config_registry, which would win over any .npmrc.
+  const npmrc = join(home, ".npmrc");
+  writeFileSync(npmrc, `//127.0.0.1:${port}/:_authToken=${await token()}\n`);
+  const publishing = { npm_config_registry: url, npm_config_userconfig: npmrc };
+  // The one third-party runtime dependency (the CLI's Graphviz), published from the workspace's own copy.
+  const graphviz = realpathSync(join(ROOT, "packages/viz/node_modules/@viz-js/viz"));
+  output("npm", ["publish", graphviz, "--ignore-scripts", "--tag", "latest"], home, publishing);
   repo = scratchRepo();
   output("pnpm", ["install", "--frozen-lockfile", "--offline"], repo);
   output(join(BIN, "changeset"), ["version"], repo);
-  writeFileSync(join(repo, ".npmrc"), `//${url.slice("http://".length)}:_authToken=${await token()}\n`);
-  // The registry from the environment: a package manager running this test sets its own
-  // npm_config_registry, which would win over any .npmrc.
-  output(join(BIN, "changeset"), ["publish"], repo, { npm_config_registry: url });
+  output(join(BIN, "changeset"), ["publish"], repo, publishing);
 }, 600_000);
 
 afterAll(() => {

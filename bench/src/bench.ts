@@ -1,6 +1,7 @@
-// `pnpm bench`: three training workloads, each in four implementations — graph mode, compiled
+// `pnpm bench`: four training workloads, each in up to six implementations — graph mode, compiled
 // mode (both through @micrograd/training's Trainer, as the CLI and the demo train), the
-// hand-written batch-major reference, and TensorFlow.js's CPU backend — plus graph mode's cost and
+// hand-written batch-major reference, TensorFlow.js's CPU backend and PyTorch (CPU, float64, one
+// thread; where Debian's python3-torch is installed) — plus graph mode's cost and
 // memory per node. Each implementation is timed in a fresh process of its own, so that none runs
 // on code the JIT specialised for another; one `pnpm bench` gives every ratio. It prints them and
 // writes bench/results.json; it never fails on speed.
@@ -18,9 +19,43 @@ import type { Workload } from "./workloads.js";
 const pad = (s: string, n: number) => s.padEnd(n);
 const fmt = (x: number, digits = 3) => x.toPrecision(digits);
 
-type Mode = "graph" | "compiled" | "whole" | "reference" | "tfjs";
-/** The modes of a workload: a whole-step recording only where one step is the whole dataset (a). */
-const modesOf = (w: Workload): Mode[] => (w.steps === 1 && w.batchSize >= w.data.x.length ? ["graph", "compiled", "whole", "reference", "tfjs"] : ["graph", "compiled", "reference", "tfjs"]);
+type Mode = "graph" | "compiled" | "whole" | "reference" | "tfjs" | "pytorch";
+const PYTHON = "/usr/bin/python3";
+let torch: boolean | undefined;
+/** Whether Debian's python3-torch is here to time PyTorch (the column is left out otherwise); asked once. */
+function hasTorch(): boolean {
+  torch ??= spawnSync(PYTHON, ["-c", "import torch"]).status === 0;
+  return torch;
+}
+/**
+ * The modes of a workload: a whole-step recording only where one step is the whole dataset (a);
+ * on the MNIST-size workload neither graph mode (6.5 million nodes a step: minutes an epoch) nor
+ * TensorFlow.js's CPU backend (seconds an epoch), whose ratios the smaller workloads already give.
+ */
+function modesOf(w: Workload): Mode[] {
+  const modes: Mode[] = w.id === "m" ? ["compiled", "reference"] : ["graph", "compiled", "reference", "tfjs"];
+  if (w.steps === 1 && w.batchSize >= w.data.x.length) modes.splice(2, 0, "whole");
+  if (hasTorch()) modes.push("pytorch");
+  return modes;
+}
+
+/**
+ * PyTorch (CPU, float64, one thread) on workload `w`, in bench/pytorch/train.py: the same starting
+ * weights, data and batches. Returns its first loss and best milliseconds per run.
+ */
+function pytorch(w: Workload): { first: number; ms: number } {
+  const model = makeModel(w);
+  const spec = {
+    sizes: w.sizes, activation: w.activation, loss: w.loss, l2: w.l2, optimizer: w.optimizer,
+    weights: model.layers.map((l) => l.neurons.flatMap((n) => n.w.map((v) => v.data))),
+    biases: model.layers.map((l) => l.neurons.map((n) => n.b.data)),
+    x: w.data.x.flat(), y: w.data.y, batches: epochBatches(w).map((b) => Array.from(b)),
+    warmup: w.steps === 1 ? 200 : 5, samples: w.steps === 1 ? 200 : 15,
+  };
+  const run = spawnSync(PYTHON, [fileURLToPath(new URL("../pytorch/train.py", import.meta.url))], { input: JSON.stringify(spec), encoding: "utf8", maxBuffer: 1 << 26 });
+  if (run.status !== 0) throw new Error(`(${w.id}) pytorch failed:\n${run.stderr}`);
+  return JSON.parse(run.stdout) as { first: number; ms: number };
+}
 
 /** A timed run of workload `w` in `mode`: one step, or one epoch of mini-batches. Returns the first step's loss. */
 async function runner(w: Workload, mode: Mode): Promise<() => number> {
@@ -70,7 +105,7 @@ async function runner(w: Workload, mode: Mode): Promise<() => number> {
 
 // Steps before timing and per timed round: enough for the JIT to reach its top tier (hundreds of
 // calls) in the fast modes; the slow modes need fewer to give a stable time.
-const BUDGET: Record<Mode, { samples: number; perSample: number; warmup: number }> = {
+const BUDGET: Record<Exclude<Mode, "pytorch">, { samples: number; perSample: number; warmup: number }> = {
   graph: { samples: 15, perSample: 8, warmup: 40 },
   compiled: { samples: 21, perSample: 100, warmup: 500 },
   whole: { samples: 21, perSample: 100, warmup: 500 },
@@ -79,14 +114,16 @@ const BUDGET: Record<Mode, { samples: number; perSample: number; warmup: number 
 };
 
 /** In a child process: times one mode of one workload and prints `{ first, ms }` as JSON. */
-async function measure(id: string, mode: Mode): Promise<void> {
+async function measure(id: string, mode: Exclude<Mode, "pytorch">): Promise<void> {
   if (mode === "tfjs") await (await import("./tfjs.js")).useTfjsCpu();
   const w = WORKLOADS.find((x) => x.id === id) as Workload;
   const first = (await runner(w, mode))();
-  // Scale the budget so that a run of many steps is not timed for minutes.
+  // Scale the budget so that a run of many steps is not timed for minutes; an MNIST-size epoch
+  // (a fifth of a second) is timed seven times, after three.
   const scale = 1 / Math.max(1, Math.round(w.steps / 5));
   const b = BUDGET[mode];
-  const ms = msPerCall(await runner(w, mode), { ...b, perSample: Math.max(1, Math.round(b.perSample * scale)), warmup: Math.max(2, Math.round(b.warmup * scale)) });
+  const budget = w.id === "m" ? { samples: 7, perSample: 1, warmup: 3 } : { ...b, perSample: Math.max(1, Math.round(b.perSample * scale)), warmup: Math.max(2, Math.round(b.warmup * scale)) };
+  const ms = msPerCall(await runner(w, mode), budget);
   process.stdout.write(JSON.stringify({ first, ms }));
 }
 
@@ -121,12 +158,15 @@ if (process.argv[2] === "--chain") {
 }
 
 if (process.argv[2] === "--measure") {
-  await measure(process.argv[3] as string, process.argv[4] as Mode);
+  const [id, mode] = [process.argv[3] as string, process.argv[4] as Mode];
+  if (mode === "pytorch") process.stdout.write(JSON.stringify(pytorch(WORKLOADS.find((x) => x.id === id) as Workload)));
+  else await measure(id, mode);
   process.exit(0);
 }
 
 /** Times `mode` of workload `id` in a fresh process. */
 function child(id: string, mode: Mode): { first: number; ms: number } {
+  if (mode === "pytorch") return pytorch(WORKLOADS.find((x) => x.id === id) as Workload);
   const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--measure", id, mode], { encoding: "utf8" });
   if (run.status !== 0) throw new Error(`(${id}) ${mode} failed:\n${run.stderr}`);
   return JSON.parse(run.stdout.slice(run.stdout.indexOf("{"))) as { first: number; ms: number };

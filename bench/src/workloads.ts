@@ -44,6 +44,23 @@ export function digits(rows: number, seed: number): Dataset {
   return { name: "digits8x8", x, y, classes: 10 };
 }
 
+/**
+ * Synthetic 28×28 "digits" at MNIST's size: each class a fixed random pattern on a 28×28 grid,
+ * drawn with per-row jitter and noise, intensities 0…1 — 784 features, 10 classes.
+ */
+export function mnistLike(rows: number, seed: number): Dataset {
+  const random = new Random(seed);
+  const prototypes = Array.from({ length: 10 }, () => Array.from({ length: 784 }, () => (random.next() < 0.2 ? 1 : 0)));
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < rows; i++) {
+    const k = i % 10;
+    x.push((prototypes[k] as number[]).map((p) => (random.next() < 0.05 ? 1 - p : p) * random.uniform(0.6, 1)));
+    y.push(k);
+  }
+  return { name: "mnist-like", x, y, classes: 10 };
+}
+
 const epoch = (n: number, batch: number) => Math.ceil(n / batch);
 
 export const WORKLOADS: Workload[] = [
@@ -67,6 +84,13 @@ export const WORKLOADS: Workload[] = [
     data: digits(1800, 0),
     sizes: [64, 32, 10], activation: "relu", loss: "crossEntropy", l2: 0,
     optimizer: { kind: "adam", lr: 0.001 }, batchSize: 32, steps: epoch(1800, 32), seed: 0,
+  },
+  {
+    id: "m",
+    title: "MNIST size: 28×28 digit-like, 10 classes, 2,048 rows, MLP(784,[128,10]) ReLU, crossEntropy, Adam, batch 64 (1 epoch, 32 steps)",
+    data: mnistLike(2048, 0),
+    sizes: [784, 128, 10], activation: "relu", loss: "crossEntropy", l2: 0,
+    optimizer: { kind: "adam", lr: 0.001 }, batchSize: 64, steps: epoch(2048, 64), seed: 0,
   },
 ];
 

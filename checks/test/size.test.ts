@@ -9,13 +9,16 @@ import { ROOT } from "./repo.js";
  * is a decision made in review: raise a budget in the same change that needs it, and say why.
  */
 const BUDGETS: [entry: string, names: string, kilobytes: number][] = [
-  ["@micrograd/engine", "*", 47],
+  // Raised from 47 KB (and training's from 55) the same day for compiled mode's WebAssembly SIMD
+  // kernels: the 2.6 KB module as 3.4 KB of base64, and the code that lays layers out for it —
+  // 9 KB that more than halve an MNIST-size epoch (pnpm bench).
+  ["@micrograd/engine", "*", 58],
   ["@micrograd/nn", "*", 23],
   ["@micrograd/losses", "*", 21],
   ["@micrograd/optim", "*", 22],
   ["@micrograd/viz", "*", 17],
   ["@micrograd/expr", "*", 21],
-  ["@micrograd/training", "*", 55],
+  ["@micrograd/training", "*", 65],
   ["@micrograd/onnx", "*", 14],
   // The export alone, as a page that offers "download as ONNX" imports it (10.3 KB when set; the
   // release issue's ceiling is 40 KB, which protobufjs and onnx-proto took 130 KB to overshoot).

@@ -87,6 +87,79 @@ describe("compile", () => {
     );
   });
 
+  it("runs batches of MLP-shaped layers on the WebAssembly SIMD kernels with graph mode's bits: outputs, weight and input grads", () => {
+    // Widths and batch sizes that reach every part of the kernels: blocks of four rows and four
+    // inputs and their tails, odd layers (a padded lane), activations mixed; numbers include 0,
+    // -0 and values that overflow, so NaN and ±Infinity spread as graph mode spreads them.
+    const activations = ["relu", "tanh", "sigmoid", "linear"] as const;
+    fc.assert(
+      fc.property(
+        // A first layer of at least 1,024 weights (the kernels' threshold), then any layers.
+        fc.integer({ min: 2, max: 40 }),
+        fc.integer({ min: 0, max: 9 }),
+        fc.array(fc.record({ width: fc.integer({ min: 1, max: 40 }), activation: fc.constantFrom(...activations) }), { minLength: 0, maxLength: 2 }),
+        fc.constantFrom(...activations),
+        fc.integer({ min: 2, max: 11 }),
+        fc.array(leafValue, { minLength: 301, maxLength: 301 }),
+        fc.array(startGrad, { minLength: 8, maxLength: 8 }),
+        fc.boolean(),
+        (width, extra, more, activation, rows, numbers, grads, sharedFirst) => {
+          let next = 0;
+          const take = () => numbers[next++ % numbers.length] as number;
+          const inputs = Math.ceil(1024 / width) + extra;
+          const layerSpecs = [{ width, activation }, ...more];
+          const sizes = [inputs, ...layerSpecs.map((l) => l.width)];
+          const layers = layerSpecs.map(({ activation }, l) => ({
+            activation,
+            neurons: Array.from({ length: sizes[l + 1] as number }, () => ({ w: Array.from({ length: sizes[l] as number }, () => new Value(take())), b: new Value(take()) })),
+          }));
+          const params = layers.flatMap((l) => l.neurons.flatMap((n) => [...n.w, n.b]));
+          params.forEach((p, i) => (p.grad = grads[i % grads.length] as number));
+          const startGrads = params.map((p) => p.grad);
+          const row = (x: Value[]) => {
+            let h = x;
+            for (const { activation, neurons } of layers) {
+              h = neurons.map((n) => {
+                const z = (sharedFirst ? dot(h, n.w) : dot(n.w, h)).add(n.b);
+                return activation === "linear" ? z : z[activation]();
+              });
+            }
+            return sum(h).mul(0.5);
+          };
+          const data = Array.from({ length: rows * inputs }, take);
+          const seeds = Array.from({ length: rows }, (_, r) => (r % 3 === 0 ? 0 : take()));
+          const compiled = compile(row, new Array<number>(inputs).fill(0.5));
+          expect(compiled.simd).toBe(true);
+          compiled.runBatch(data, rows).backwardBatch(seeds);
+          const compiledGrads = params.map((p) => p.grad);
+          params.forEach((p, i) => (p.grad = startGrads[i] as number));
+          const xs = Array.from({ length: rows }, (_, r) => data.slice(r * inputs, (r + 1) * inputs).map((v) => new Value(v)));
+          const outputs = xs.map(row);
+          dot(outputs, seeds).backward();
+          expect(same(compiledGrads, params.map((p) => p.grad))).toBe(true);
+          expect(same(outputs.map((_, r) => compiled.outputAt(0, r)), outputs.map((o) => o.data))).toBe(true);
+          expect(same(xs.flatMap((x, r) => x.map((_, k) => compiled.inputGradAt(k, r))), xs.flatMap((x) => x.map((v) => v.grad)))).toBe(true);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it("keeps the JavaScript kernels when told { simd: false }, and checks its options", () => {
+    const weights = (k: number) => Array.from({ length: k }, (_, i) => new Value(i / k));
+    const layer = (n: number, k: number) => {
+      const neurons = Array.from({ length: n }, () => weights(k));
+      return (x: Value[]) => neurons.map((w) => dot(x, w).add(1).tanh());
+    };
+    expect(compile(layer(2, 512), new Array<number>(512).fill(0.5)).simd).toBe(true);
+    expect(compile(layer(2, 512), new Array<number>(512).fill(0.5), { simd: false }).simd).toBe(false);
+    expect(compile(layer(16, 16), new Array<number>(16).fill(0.5)).simd).toBe(false);
+    expect(compile(([x]) => (x as Value).tanh(), [0.5]).simd).toBe(false);
+    const small = layer(2, 512);
+    expect(() => compile(small, [0.5], { SIMD: false } as never)).toThrow('unknown option "SIMD"; compile takes simd');
+    expect(() => compile(small, [0.5], { simd: "no" } as never)).toThrow("simd must be true or false");
+  });
+
   it("reads op nodes closed over from outside the recording, and passes their grads back once, as graph mode does", () => {
     // `shared` is made before compile() from the parameters; each row reads it (and a parameter).
     fc.assert(

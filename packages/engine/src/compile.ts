@@ -7,12 +7,22 @@ import {
   logSumExpShift, powBackward, reluForward, reluPasses, sigmoidBackward, sigmoidForward, softplusBackward, softplusForward, tanhBackward,
 } from "./ops.js";
 import { sharedPass } from "./pass.js";
+import { LayerMemory } from "./layers.js";
+import type { Layer } from "./layers.js";
 import { Kind, firstDifference, indexGraph, record } from "./recording.js";
 import type { IndexedGraph } from "./recording.js";
 import type { Value } from "./value.js";
 
 /** The default of `run()`, shared so that a replay allocates nothing. */
 const NO_INPUTS: ArrayLike<number> = Object.freeze([]);
+
+/**
+ * The fewest weights a layer needs for the WebAssembly kernels to run it: below, a layer's fixed
+ * costs (its weights transposed, its activations applied in JavaScript) outweigh what the
+ * kernels save. Measured with `pnpm bench`: micrograd's demo (layers of 2×16 and 16×16 weights)
+ * ran about 5% slower on the kernels, the spiral workload (32×32) faster.
+ */
+const MIN_LAYER_WEIGHTS = 1024;
 
 /** The instruction of a fused neuron: `activation(dot(…) + bias)`; beyond the engine's op codes. */
 const FUSED_NEURON = 100;
@@ -111,7 +121,7 @@ function fourDotsBackward(data: Float64Array, grad: Float64Array, shared: number
  * under 16 bytes a replay; in a process that has pushed every kind of op through the same replay
  * code, V8's generic paths box numbers instead: 10 KB a replay measured), and run about ten
  * times faster than building the graph anew (`pnpm bench`, micrograd's demo step: graph mode
- * 19× the hand-written loop, a whole-step recording 2×, one row replayed over the batch 1.5×).
+ * 16.5× the hand-written loop, a whole-step recording 1.6×, one row replayed over the batch 1.5×).
  *
  * Leaves that the computation closed over (a model's parameters) stay ordinary Values:
  * {@link CompiledGraph.run} reads their current `data`, {@link CompiledGraph.backward} adds into
@@ -184,6 +194,18 @@ export class CompiledGraph {
    * last row first). Otherwise it runs row by row, last first.
    */
   private readonly instructionMajor: boolean;
+  /**
+   * Layers of fused neurons (one input list, weights and biases of their own) that the
+   * WebAssembly SIMD kernels run as one block over a batch; by forward program position, the
+   * layer starting there, and by backward program position, the layer ending there (-1 elsewhere).
+   */
+  private readonly layers: Layer[];
+  private readonly layerStarting: Int32Array;
+  private readonly layerEnding: Int32Array;
+  /** Whether backward must give the inputs' gradients (`compile`'s `inputGrads`). */
+  private readonly inputGrads: boolean;
+  /** The kernels and the WebAssembly memory that holds data, grad and pre; null without layers or SIMD. */
+  private readonly kernels: LayerMemory | null;
   private capacity = 0;
   private rows = 0;
   private data = new Float64Array(0);
@@ -194,7 +216,8 @@ export class CompiledGraph {
   private readonly sums = new Float64Array(4);
 
   /** @internal Use {@link compile}. */
-  constructor(graph: IndexedGraph, inputs: readonly Value[]) {
+  constructor(graph: IndexedGraph, inputs: readonly Value[], simd = true, inputGrads = true) {
+    this.inputGrads = inputGrads;
     const { order, kind } = graph;
     const n = order.length;
     const neurons = findNeurons(graph);
@@ -338,6 +361,27 @@ export class CompiledGraph {
     this.neuronInfo = new Array<NeuronOperands | null>(size).fill(null);
     for (const i of this.program) if (this.code[i] === FUSED_NEURON && (this.xBase[i] as number) >= 0 && (this.yBase[i] as number) >= 0) this.neuronInfo[i] = this.neuronOperands(i);
     inputs.forEach((v, i) => (this.data[u + i] = v.data));
+    this.layerStarting = new Int32Array(this.forwardProgram.length).fill(-1);
+    this.layerEnding = new Int32Array(this.program.length).fill(-1);
+    this.layers = this.findLayers();
+    this.kernels = simd ? LayerMemory.create(this.layers) : null;
+    if (this.kernels) {
+      // The arrays move into the kernels' memory, with what they hold so far.
+      const recorded = this.data;
+      this.capacity = 0;
+      this.ensureCapacity(1);
+      this.data.set(recorded);
+    }
+  }
+
+  /**
+   * Whether batched replays run their layers on the WebAssembly SIMD kernels: the computation
+   * has at least one layer (two or more fused neurons reading one input list, with weights of
+   * their own, 1,024 weights or more), this JavaScript engine has WebAssembly SIMD, and `compile`
+   * was not told `{ simd: false }`. Results are the same to the bit either way.
+   */
+  get simd(): boolean {
+    return this.kernels !== null;
   }
 
   /** How many outputs the recorded computation returned. */
@@ -436,6 +480,9 @@ export class CompiledGraph {
 
   /** ∂(row's output₀)/∂input `i` of row `row` from the last `backwardBatch`. */
   inputGradAt(i: number, row: number): number {
+    if (!this.inputGrads) {
+      throw new Error("CompiledGraph.inputGrad: the graph was compiled with { inputGrads: false }, so backward leaves its inputs' gradients out; compile it without that option to read them");
+    }
     if (!(Number.isInteger(i) && i >= 0 && i < this.inputCount)) {
       throw new RangeError(`CompiledGraph.inputGrad: there are ${this.inputCount} inputs, asked for ${describe(i)}`);
     }
@@ -470,9 +517,14 @@ export class CompiledGraph {
   private ensureCapacity(rows: number): void {
     if (rows <= this.capacity) return;
     const size = this.uniformSize + rows * this.rowSize;
-    this.data = new Float64Array(size);
-    this.grad = new Float64Array(size);
-    this.pre = new Float64Array(size);
+    if (this.kernels) {
+      this.kernels.resize(size, rows);
+      ({ data: this.data, grad: this.grad, pre: this.pre } = this.kernels);
+    } else {
+      this.data = new Float64Array(size);
+      this.grad = new Float64Array(size);
+      this.pre = new Float64Array(size);
+    }
     this.capacity = rows;
   }
 
@@ -492,8 +544,13 @@ export class CompiledGraph {
   private forward(rows: number): void {
     if (rows === 1) this.forwardFlat();
     else {
-      const program = this.forwardProgram;
-      for (let p = 0; p < program.length; p++) this.forwardInstruction(program[p] as number, rows);
+      const { forwardProgram: program, layerStarting, kernels } = this;
+      for (let p = 0; p < program.length; p++) {
+        const l = layerStarting[p] as number;
+        if (l >= 0 && kernels) {
+          p += this.layerForward(this.layers[l] as Layer, kernels, rows) - 1;
+        } else this.forwardInstruction(program[p] as number, rows);
+      }
     }
     if (anomaly.enabled) this.checkForward(rows);
   }
@@ -842,10 +899,15 @@ export class CompiledGraph {
     // never changes one: kernels may skip zero gradients.
     // A closed-over op node's grad starts from 0 at each call, as graph mode's intermediate grads do.
     const shared = sharedPass();
+    // Only the Values are read here: a leaf whose grad is +0 (every parameter after zeroGrad)
+    // starts the sum from that +0 with nothing to set aside, and is stamped as the pass's only if
+    // the pass writes a sum into it (below) — one write per leaf a step, not two.
     for (let i = 0; i < uniformSize; i++) {
-      const held = live[i] && shared && !closedOver[i];
-      if (held) shared.hold(uniform[i] as Value);
-      grad[i] = held ? (uniform[i] as Value).grad : 0;
+      if (live[i] && shared && !closedOver[i]) {
+        const value = uniform[i] as Value;
+        if (!Object.is(value.grad, 0)) shared.hold(value);
+        grad[i] = value.grad;
+      } else grad[i] = 0;
     }
     grad.fill(0, uniformSize, uniformSize + rows * rowSize);
     const root = this.outputSlots[0] as number;
@@ -854,7 +916,13 @@ export class CompiledGraph {
     // order (the first row it walks), once, so its instruction runs once, there.
     if (rows === 1) this.backwardFlat();
     else if (this.instructionMajor) {
+      const { layerEnding, kernels } = this;
       for (let p = program.length - 1; p >= 0; p--) {
+        const l = layerEnding[p] as number;
+        if (l >= 0 && kernels) {
+          p -= this.layerBackward(l, kernels, rows) - 1;
+          continue;
+        }
         const i = program[p] as number;
         if (live[i]) this.backwardInstruction(i, 0, closedOver[i] ? 1 : rows);
       }
@@ -875,7 +943,11 @@ export class CompiledGraph {
       for (let i = 0; i < uniformSize; i++) {
         if (!live[i]) continue;
         const value = uniform[i] as Value;
-        value.grad = shared || closedOver[i] ? (grad[i] as number) : value.grad + (grad[i] as number);
+        const total = grad[i] as number;
+        if (shared && !closedOver[i]) {
+          value.grad = total;
+          if (!Object.is(total, 0)) shared.claim(value);
+        } else value.grad = closedOver[i] ? total : value.grad + total;
       }
     }
   }
@@ -954,6 +1026,110 @@ export class CompiledGraph {
         }
       }
     }
+  }
+
+  /**
+   * Finds the layers the kernels may run (see {@link layers}): runs of two or more fused neurons,
+   * consecutive in the forward program and in their slots (as an MLP's are: the next layer's dots
+   * read them as one list, so the recording walks them in a row), that read one input list recorded
+   * before the first of them (per row) with weights of their own (shared by every row), lists all
+   * of one length, and biases shared by every row and apart from all the weights — so that no
+   * neuron reads another's output and the kernels' writes cannot alias. A layer's backward runs
+   * as one block when its neurons are live and consecutive in backward's program too; the
+   * batched backward then runs instruction by instruction (see `instructionMajor`), and each grad
+   * still takes its terms in graph mode's order.
+   */
+  private findLayers(): Layer[] {
+    const { forwardProgram, neuronInfo, program, live, closedOver } = this;
+    const position = new Int32Array(this.code.length).fill(-1);
+    program.forEach((i, q) => (position[i] = q));
+    const layers: Layer[] = [];
+    const member = (i: number, first: NeuronOperands | null): NeuronOperands | null => {
+      const info = neuronInfo[i] ?? null;
+      if (info === null || closedOver[i] || info.biasStride !== 0 || info.vst !== this.rowSize || info.half === 0) return null;
+      if ((info.xst === 0) === (info.yst === 0)) return null;
+      if (first !== null && (info.v !== first.v || info.half !== first.half)) return null;
+      return info;
+    };
+    for (let p = 0; p < forwardProgram.length; p++) {
+      const i0 = forwardProgram[p] as number;
+      const first = member(i0, null);
+      if (first === null || first.v + first.half > i0) continue;
+      let n = 1;
+      while (p + n < forwardProgram.length && forwardProgram[p + n] === i0 + n && member(i0 + n, first) !== null) n++;
+      if (n < 2 || n * first.half < MIN_LAYER_WEIGHTS) continue;
+      const weights = Int32Array.from({ length: n }, (_, j) => (neuronInfo[i0 + j] as NeuronOperands).w);
+      const biases = Int32Array.from({ length: n }, (_, j) => (neuronInfo[i0 + j] as NeuronOperands).bias);
+      const ranges: [number, number][] = [...weights].map((w) => [w, w + first.half]);
+      for (const b of biases) ranges.push([b, b + 1]);
+      ranges.sort((r, q) => r[0] - q[0]);
+      if (!ranges.every((r, j) => j === 0 || (ranges[j - 1] as [number, number])[1] <= r[0])) continue;
+      let backward = this.instructionMajor;
+      for (let j = 0; j < n; j++) if (!live[i0 + j] || position[i0 + j] !== (position[i0] as number) + j) backward = false;
+      const index = layers.length;
+      layers.push({ first: i0, n, K: first.half, input: first.v, weights, biases, backward });
+      this.layerStarting[p] = index;
+      if (backward) this.layerEnding[(position[i0] as number) + n - 1] = index;
+      p += n - 1;
+    }
+    return layers;
+  }
+
+  /** A layer's forward over `rows` rows on the kernels; returns how many instructions it ran. */
+  private layerForward(layer: Layer, kernels: LayerMemory, rows: number): number {
+    const { data, pre, act, rowSize } = this;
+    const { wt, b, zg } = kernels;
+    const { n, K, first, weights, biases } = layer;
+    const n2 = n + (n & 1);
+    // The weights transposed, so that one load reads two neurons' weight k (the lanes).
+    for (let j = 0; j < n; j++) {
+      const w = weights[j] as number;
+      for (let k = 0; k < K; k++) wt[k * n2 + j] = data[w + k] as number;
+      b[j] = data[biases[j] as number] as number;
+    }
+    if (n2 > n) {
+      for (let k = 0; k < K; k++) wt[k * n2 + n] = 0;
+      b[n] = 0;
+    }
+    kernels.forward(layer, rows, rowSize);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < n; j++) {
+        const z = zg[r * n2 + j] as number;
+        const out = first + j + r * rowSize;
+        pre[out] = z;
+        data[out] = activate(act[first + j] as number, z);
+      }
+    }
+    return n;
+  }
+
+  /**
+   * A layer's backward over `rows` rows: the activations' grads (JavaScript, as the ops compute
+   * them), each bias's terms last row first, then the kernels' weight and input grads; returns how
+   * many instructions it ran.
+   */
+  private layerBackward(index: number, kernels: LayerMemory, rows: number): number {
+    const layer = this.layers[index] as Layer;
+    const { data, grad, pre, act, rowSize } = this;
+    const { zg } = kernels;
+    const { n, first, biases } = layer;
+    const n2 = n + (n & 1);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < n; j++) {
+        const out = first + j + r * rowSize;
+        zg[r * n2 + j] = activationBackward(act[first + j] as number, pre[out] as number, data[out] as number, grad[out] as number);
+      }
+    }
+    for (let j = 0; j < n; j++) {
+      const bias = biases[j] as number;
+      let total = grad[bias] as number;
+      for (let r = rows - 1; r >= 0; r--) total += zg[r * n2 + j] as number;
+      grad[bias] = total;
+    }
+    // A layer that reads the graph's inputs adds nothing anyone reads when their grads are not wanted.
+    const readsInputs = layer.input >= this.uniformSize && layer.input + layer.K <= this.uniformSize + this.inputCount;
+    kernels.backward(layer, index, rows, rowSize, this.inputGrads || !readsInputs);
+    return n;
   }
 
   /** A fused neuron's backward over consecutive operand lists, rows `lo…hi-1`, last row first. */
@@ -1174,13 +1350,14 @@ function findNeurons(graph: IndexedGraph): { dot: Int32Array; bias: Int32Array; 
  * step.run([0.2, 0.3]).output(); // the model's output at (0.2, 0.3)
  * step.backward();               // model parameters' grads, as with Value.backward
  */
-export function compile(build: (inputs: Value[]) => Value | readonly Value[], inputs: readonly number[] = []): CompiledGraph {
+export function compile(build: (inputs: Value[]) => Value | readonly Value[], inputs: readonly number[] = [], options: CompileOptions = {}): CompiledGraph {
   if (typeof build !== "function") throw new TypeError(`compile(build, inputs): build must be a function, got ${describe(build)}`);
   const given: unknown = inputs;
   if (!Array.isArray(given)) throw new TypeError(`compile(build, inputs): inputs must be an array of numbers, got ${describe(given)}`);
   inputs.forEach((x, i) => {
     if (typeof x !== "number" || Number.isNaN(x)) throw new TypeError(`compile(build, inputs): inputs[${i}] must be a number, got ${describe(x)}`);
   });
+  const { simd, inputGrads } = checkOptions(options);
   const recording = record(build, inputs);
   const graph = indexGraph(recording);
   // Built again at other inputs, a recording that read the data it was given differs: caught
@@ -1201,7 +1378,35 @@ export function compile(build: (inputs: Value[]) => Value | readonly Value[], in
       );
     }
   }
-  return new CompiledGraph(graph, recording.inputs);
+  return new CompiledGraph(graph, recording.inputs, simd, inputGrads);
+}
+
+/** Options for {@link compile}. */
+export interface CompileOptions {
+  /**
+   * Whether batched replays may run layers on the WebAssembly SIMD kernels where this engine has
+   * them (default `true`); `false` keeps the JavaScript kernels, for comparison. The results are
+   * the same to the bit either way.
+   */
+  simd?: boolean;
+  /**
+   * Whether backward gives the inputs' gradients, read with `inputGrad`/`inputGradAt` (default
+   * `true`). `false` is PyTorch's `requires_grad=False` for data: a training step's rows need
+   * their weights' gradients only, and the first layer skips a third of its backward work.
+   */
+  inputGrads?: boolean;
+}
+
+function checkOptions(options: CompileOptions): Required<CompileOptions> {
+  const given: unknown = options;
+  if (typeof given !== "object" || given === null) throw new TypeError(`compile(build, inputs, options): options must be an object like { simd: false }, got ${describe(given)}`);
+  for (const key of Object.keys(options)) {
+    if (key !== "simd" && key !== "inputGrads") throw new TypeError(`compile(build, inputs, options): unknown option ${JSON.stringify(key)}; compile takes simd and inputGrads`);
+  }
+  const { simd = true, inputGrads = true } = options;
+  if (typeof simd !== "boolean") throw new TypeError(`compile(build, inputs, options): simd must be true or false, got ${describe(simd)}`);
+  if (typeof inputGrads !== "boolean") throw new TypeError(`compile(build, inputs, options): inputGrads must be true or false, got ${describe(inputGrads)}`);
+  return { simd, inputGrads };
 }
 
 /** Other inputs to build at: of the other sign, and larger, so that a branch on the data takes the other way. */

@@ -289,7 +289,8 @@ function recordRow(model: MLP, data: Dataset | FlatDataset, loss: LossName, clas
     const outputs = model.forward(inputs.slice(0, nin));
     const term = rowLoss(loss, outputs, inputs.slice(nin, nin + targets));
     return [weighted ? term.mul(inputs[nin + targets] as Value) : term, ...outputs];
-  }, Array.from(example));
+    // The rows' own gradients (features, targets) are never read: backward skips them.
+  }, Array.from(example), { inputGrads: false });
   return { rows, encode, inputWidth, width };
 }
 

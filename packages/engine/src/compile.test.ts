@@ -94,7 +94,7 @@ describe("compile", () => {
     const activations = ["relu", "tanh", "sigmoid", "linear"] as const;
     fc.assert(
       fc.property(
-        // A first layer of at least 1,024 weights (the kernels' threshold), then any layers.
+        // A first layer of at least 1,024 weights (above the kernels' threshold), then any layers.
         fc.integer({ min: 2, max: 40 }),
         fc.integer({ min: 0, max: 9 }),
         fc.array(fc.record({ width: fc.integer({ min: 1, max: 40 }), activation: fc.constantFrom(...activations) }), { minLength: 0, maxLength: 2 }),

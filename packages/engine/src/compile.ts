@@ -19,10 +19,11 @@ const NO_INPUTS: ArrayLike<number> = Object.freeze([]);
 /**
  * The fewest weights a layer needs for the WebAssembly kernels to run it: below, a layer's fixed
  * costs (its weights transposed, its activations applied in JavaScript) outweigh what the
- * kernels save. Measured with `pnpm bench`: micrograd's demo (layers of 2×16 and 16×16 weights)
- * ran about 5% slower on the kernels, the spiral workload (32×32) faster.
+ * kernels save. Measured with `pnpm bench`: micrograd's demo's 16×16 layer (256 weights, 100
+ * rows) ran about 5 % slower on the kernels, the digits workload's 32×10 layer (320 weights, 32
+ * rows) made its epoch about 8 % faster.
  */
-const MIN_LAYER_WEIGHTS = 1024;
+const MIN_LAYER_WEIGHTS = 300;
 
 /** The instruction of a fused neuron: `activation(dot(…) + bias)`; beyond the engine's op codes. */
 const FUSED_NEURON = 100;
@@ -121,7 +122,7 @@ function fourDotsBackward(data: Float64Array, grad: Float64Array, shared: number
  * under 16 bytes a replay; in a process that has pushed every kind of op through the same replay
  * code, V8's generic paths box numbers instead: 10 KB a replay measured), and run about ten
  * times faster than building the graph anew (`pnpm bench`, micrograd's demo step: graph mode
- * 16.5× the hand-written loop, a whole-step recording 1.6×, one row replayed over the batch 1.5×).
+ * 17× the hand-written loop, a whole-step recording 1.6×, one row replayed over the batch 1.5×).
  *
  * Leaves that the computation closed over (a model's parameters) stay ordinary Values:
  * {@link CompiledGraph.run} reads their current `data`, {@link CompiledGraph.backward} adds into
@@ -377,7 +378,7 @@ export class CompiledGraph {
   /**
    * Whether batched replays run their layers on the WebAssembly SIMD kernels: the computation
    * has at least one layer (two or more fused neurons reading one input list, with weights of
-   * their own, 1,024 weights or more), this JavaScript engine has WebAssembly SIMD, and `compile`
+   * their own, 300 weights or more), this JavaScript engine has WebAssembly SIMD, and `compile`
    * was not told `{ simd: false }`. Results are the same to the bit either way.
    */
   get simd(): boolean {

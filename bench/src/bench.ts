@@ -1,7 +1,7 @@
-// `pnpm bench`: four training workloads, each in up to six implementations — graph mode, compiled
-// mode (both through @micrograd/training's Trainer, as the CLI and the demo train), the
-// hand-written batch-major reference, TensorFlow.js's CPU backend and PyTorch (CPU, float64, one
-// thread; where Debian's python3-torch is installed) — plus graph mode's cost and
+// `pnpm bench`: four training workloads, each in up to seven implementations — graph mode,
+// compiled mode (both through @micrograd/training's Trainer, as the CLI and the demo train), the
+// hand-written batch-major reference, TensorFlow.js's CPU and WebAssembly backends and PyTorch
+// (CPU, float64, one thread; where Debian's python3-torch is installed) — plus graph mode's cost and
 // memory per node. Each implementation is timed in a fresh process of its own, so that none runs
 // on code the JIT specialised for another; one `pnpm bench` gives every ratio. It prints them and
 // writes bench/results.json; it never fails on speed.
@@ -19,7 +19,7 @@ import type { Workload } from "./workloads.js";
 const pad = (s: string, n: number) => s.padEnd(n);
 const fmt = (x: number, digits = 3) => x.toPrecision(digits);
 
-type Mode = "graph" | "compiled" | "whole" | "reference" | "tfjs" | "pytorch";
+type Mode = "graph" | "compiled" | "whole" | "reference" | "tfjs" | "tfjs-wasm" | "pytorch";
 const PYTHON = "/usr/bin/python3";
 let torch: boolean | undefined;
 /** Whether Debian's python3-torch is here to time PyTorch (the column is left out otherwise); asked once. */
@@ -33,7 +33,7 @@ function hasTorch(): boolean {
  * TensorFlow.js's CPU backend (seconds an epoch), whose ratios the smaller workloads already give.
  */
 function modesOf(w: Workload): Mode[] {
-  const modes: Mode[] = w.id === "m" ? ["compiled", "reference"] : ["graph", "compiled", "reference", "tfjs"];
+  const modes: Mode[] = w.id === "m" ? ["compiled", "reference", "tfjs-wasm"] : ["graph", "compiled", "reference", "tfjs", "tfjs-wasm"];
   if (w.steps === 1 && w.batchSize >= w.data.x.length) modes.splice(2, 0, "whole");
   if (hasTorch()) modes.push("pytorch");
   return modes;
@@ -61,7 +61,7 @@ function pytorch(w: Workload): { first: number; ms: number } {
 async function runner(w: Workload, mode: Mode): Promise<() => number> {
   const model = makeModel(w);
   const batches = epochBatches(w);
-  if (mode === "reference" || mode === "tfjs") {
+  if (mode === "reference" || mode === "tfjs" || mode === "tfjs-wasm") {
     // TensorFlow.js is loaded only in its own process, so it cannot slow the others down.
     const step = mode === "reference" ? ((r) => (batch: Int32Array) => r.step(batch))(new Reference(w, model)) : (await import("./tfjs.js")).tfjsTrainer(w, model);
     return () => {
@@ -111,11 +111,13 @@ const BUDGET: Record<Exclude<Mode, "pytorch">, { samples: number; perSample: num
   whole: { samples: 21, perSample: 100, warmup: 500 },
   reference: { samples: 21, perSample: 150, warmup: 500 },
   tfjs: { samples: 15, perSample: 8, warmup: 40 },
+  "tfjs-wasm": { samples: 15, perSample: 8, warmup: 40 },
 };
 
 /** In a child process: times one mode of one workload and prints `{ first, ms }` as JSON. */
 async function measure(id: string, mode: Exclude<Mode, "pytorch">): Promise<void> {
   if (mode === "tfjs") await (await import("./tfjs.js")).useTfjsCpu();
+  if (mode === "tfjs-wasm") await (await import("./tfjs.js")).useTfjsWasm();
   const w = WORKLOADS.find((x) => x.id === id) as Workload;
   const first = (await runner(w, mode))();
   // Scale the budget so that a run of many steps is not timed for minutes; an MNIST-size epoch
@@ -185,7 +187,7 @@ for (const w of WORKLOADS) {
   // TensorFlow.js computes in float32, so it agrees to float32's precision only.
   const reference = runs.reference.first;
   for (const mode of modes) {
-    const tolerance = mode === "tfjs" ? 1e-5 : 1e-12;
+    const tolerance = mode === "tfjs" || mode === "tfjs-wasm" ? 1e-5 : 1e-12;
     if (!(Math.abs(runs[mode].first - reference) <= tolerance * Math.abs(reference))) {
       console.warn(`warning: (${w.id}) ${mode} computed a first loss of ${runs[mode].first}, the reference ${reference}`);
     }

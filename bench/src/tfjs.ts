@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { MLP } from "@micrograd/nn";
 import type { Workload } from "./workloads.js";
@@ -6,6 +8,18 @@ import type { Workload } from "./workloads.js";
 export async function useTfjsCpu(): Promise<void> {
   await tf.setBackend("cpu");
   await tf.ready();
+}
+
+/**
+ * Selects TensorFlow.js's WebAssembly backend (float32, XNNPACK), with SIMD where the engine has
+ * it (Node 20 has) and one thread, loading its .wasm files from the installed package.
+ */
+export async function useTfjsWasm(): Promise<void> {
+  const { setWasmPaths } = await import("@tensorflow/tfjs-backend-wasm");
+  setWasmPaths(`${dirname(createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm/package.json"))}/dist/`);
+  await tf.setBackend("wasm");
+  await tf.ready();
+  if (!tf.env().getBool("WASM_HAS_SIMD_SUPPORT")) throw new Error("TensorFlow.js's wasm backend found no WebAssembly SIMD");
 }
 
 /**

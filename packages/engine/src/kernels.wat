@@ -140,12 +140,11 @@
   (func (export "weightGrads")
     (param $g i32) (param $n2 i32) (param $n i32) (param $K i32)
     (param $x i32) (param $xs i32) (param $rows i32) (param $table i32)
-    (local $j i32) (local $k i32) (local $r i32) (local $xr i32) (local $gr i32) (local $line i32)
+    (local $j i32) (local $k i32) (local $r i32) (local $xr i32) (local $gr i32)
     (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
     (local $s v128) (local $x0 v128) (local $x1 v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
-    (local.set $line (i32.shl (local.get $n2) (i32.const 3)))
     ;; Four neurons at a time, four weights each (two lane pairs): eight sums side by side.
     (block $jdone
       (loop $jloop

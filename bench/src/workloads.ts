@@ -24,41 +24,31 @@ export interface Workload {
 }
 
 /**
- * Synthetic 8×8 "digits": each class is a fixed random stroke pattern on an 8×8 grid, drawn with
- * per-row jitter (pixels on and off) and noise, intensities 0…1 — 64 features, 10 classes.
+ * Synthetic digit-like images: each of 10 classes is a fixed random pattern of `pixels` pixels
+ * (each on with probability `density`), and each row draws its class's pattern with every pixel
+ * flipped with probability `flip`, then inked by `ink` (from the pixel, 0 or 1, to 0…1).
  */
-export function digits(rows: number, seed: number): Dataset {
+function patternDigits(name: string, rows: number, seed: number, pixels: number, density: number, flip: number, ink: (pixel: number, random: Random) => number): Dataset {
   const random = new Random(seed);
-  const prototypes = Array.from({ length: 10 }, () => Array.from({ length: 64 }, () => (random.next() < 0.3 ? 1 : 0)));
+  const prototypes = Array.from({ length: 10 }, () => Array.from({ length: pixels }, () => (random.next() < density ? 1 : 0)));
   const x: number[][] = [];
   const y: number[] = [];
   for (let i = 0; i < rows; i++) {
     const k = i % 10;
-    const proto = prototypes[k] as number[];
-    x.push(proto.map((p) => {
-      const flipped = random.next() < 0.08 ? 1 - p : p;
-      return Math.min(1, Math.max(0, flipped * 0.8 + random.uniform(0, 0.2)));
-    }));
+    x.push((prototypes[k] as number[]).map((p) => ink(random.next() < flip ? 1 - p : p, random)));
     y.push(k);
   }
-  return { name: "digits8x8", x, y, classes: 10 };
+  return { name, x, y, classes: 10 };
 }
 
-/**
- * Synthetic 28×28 "digits" at MNIST's size: each class a fixed random pattern on a 28×28 grid,
- * drawn with per-row jitter and noise, intensities 0…1 — 784 features, 10 classes.
- */
+/** Synthetic 8×8 "digits": stroke patterns on an 8×8 grid with jitter and noise — 64 features, 10 classes. */
+export function digits(rows: number, seed: number): Dataset {
+  return patternDigits("digits8x8", rows, seed, 64, 0.3, 0.08, (p, random) => Math.min(1, Math.max(0, p * 0.8 + random.uniform(0, 0.2))));
+}
+
+/** Synthetic 28×28 "digits" at MNIST's size: patterns on a 28×28 grid with jitter and noise — 784 features, 10 classes. */
 export function mnistLike(rows: number, seed: number): Dataset {
-  const random = new Random(seed);
-  const prototypes = Array.from({ length: 10 }, () => Array.from({ length: 784 }, () => (random.next() < 0.2 ? 1 : 0)));
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < rows; i++) {
-    const k = i % 10;
-    x.push((prototypes[k] as number[]).map((p) => (random.next() < 0.05 ? 1 - p : p) * random.uniform(0.6, 1)));
-    y.push(k);
-  }
-  return { name: "mnist-like", x, y, classes: 10 };
+  return patternDigits("mnist-like", rows, seed, 784, 0.2, 0.05, (p, random) => p * random.uniform(0.6, 1));
 }
 
 const epoch = (n: number, batch: number) => Math.ceil(n / batch);

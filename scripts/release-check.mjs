@@ -21,7 +21,7 @@ const SHARED_BUILD_FILES = ["tsconfig.base.json", "tsup.config.base.ts", "script
 
 const RANK = { none: 0, patch: 1, minor: 2, major: 3 };
 
-/** The published workspace packages: name → { dir, version, dependsOn (workspace packages it needs at run time) }. */
+/** The published workspace packages: name → { short (its folder's name), version, dependsOn (workspace packages it needs at run time) }. */
 function packages(root) {
   const config = JSON.parse(readFileSync(join(root, ".changeset/config.json"), "utf8"));
   const ignored = new Set(config.ignore ?? []);
@@ -32,8 +32,8 @@ function packages(root) {
       if (!existsSync(file)) continue;
       const manifest = JSON.parse(readFileSync(file, "utf8"));
       if (manifest.private || ignored.has(manifest.name)) continue;
-      const needs = { ...manifest.dependencies, ...manifest.peerDependencies };
-      found.set(manifest.name, { dir: `${parent}/${dir}`, short: dir, version: manifest.version, needs: Object.keys(needs) });
+      const needs = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies });
+      found.set(manifest.name, { short: dir, version: manifest.version, needs });
     }
   }
   for (const pkg of found.values()) pkg.dependsOn = pkg.needs.filter((name) => found.has(name));

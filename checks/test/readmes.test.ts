@@ -8,8 +8,8 @@ import { ROOT, output, readJson, run, scratch } from "./repo.js";
 // Every code block of the READMEs runs, so that no example rots. Each README's blocks run in
 // order in one scratch folder (a later block may read what an earlier one wrote, as a reader
 // following the README would), against the built packages:
-// - ts and js blocks are compiled by esbuild and run by Node from checks/.readme-blocks, where
-//   `@micrograd/*` and `onnxruntime-node` resolve to this workspace's;
+// - ts and js blocks are compiled by esbuild and run by Node from checks/node_modules/.readme-blocks,
+//   where `@micrograd/*` and `onnxruntime-node` resolve to this workspace's;
 // - sh blocks run line by line in bash, `micrograd` and `pnpm micrograd` being the built CLI,
 //   except the lines listed in NOT_RUN, with the reason;
 // - python blocks cannot run here (no Python ONNX Runtime can be installed), so the names they
@@ -52,10 +52,12 @@ function blocks(file: string): Block[] {
   return found;
 }
 
-const BLOCKS_DIR = join(ROOT, "checks/.readme-blocks");
+// Inside checks/node_modules, so that `@micrograd/*` resolve from there and neither git nor the
+// linter sees the generated files.
+const BLOCKS_DIR = join(ROOT, "checks/node_modules/.readme-blocks");
 const CLI = join(ROOT, "apps/cli/bin/micrograd.js");
 
-/** Runs a ts/js block as an ES module from checks/.readme-blocks, in `cwd`; returns its output. */
+/** Runs a ts/js block as an ES module from BLOCKS_DIR, in `cwd`; returns its output. */
 function runScript(file: string, block: Block, cwd: string): string {
   mkdirSync(BLOCKS_DIR, { recursive: true });
   const { code } = transformSync(block.code, { loader: "ts", format: "esm", target: "es2022" });
@@ -71,7 +73,7 @@ function runShell(line: string, cwd: string): void {
   expect(r.code, `${line}\n${r.stderr}`).toBe(0);
 }
 
-/** The shell lines of a block that are meant to run: comments and line continuations handled. */
+/** The shell lines of a block that are meant to run, without comments and blank lines. */
 function shellLines(code: string): string[] {
   return code.split("\n").map((l) => l.replace(/\s+#.*$/, "").trim()).filter((l) => l !== "" && !l.startsWith("#"));
 }

@@ -900,15 +900,10 @@ export class CompiledGraph {
     // never changes one: kernels may skip zero gradients.
     // A closed-over op node's grad starts from 0 at each call, as graph mode's intermediate grads do.
     const shared = sharedPass();
-    // Only the Values are read here: a leaf whose grad is +0 (every parameter after zeroGrad)
-    // starts the sum from that +0 with nothing to set aside, and is stamped as the pass's only if
-    // the pass writes a sum into it (below) — one write per leaf a step, not two.
     for (let i = 0; i < uniformSize; i++) {
-      if (live[i] && shared && !closedOver[i]) {
-        const value = uniform[i] as Value;
-        if (!Object.is(value.grad, 0)) shared.hold(value);
-        grad[i] = value.grad;
-      } else grad[i] = 0;
+      const held = live[i] && shared && !closedOver[i];
+      if (held) shared.hold(uniform[i] as Value);
+      grad[i] = held ? (uniform[i] as Value).grad : 0;
     }
     grad.fill(0, uniformSize, uniformSize + rows * rowSize);
     const root = this.outputSlots[0] as number;
@@ -944,11 +939,7 @@ export class CompiledGraph {
       for (let i = 0; i < uniformSize; i++) {
         if (!live[i]) continue;
         const value = uniform[i] as Value;
-        const total = grad[i] as number;
-        if (shared && !closedOver[i]) {
-          value.grad = total;
-          if (!Object.is(total, 0)) shared.claim(value);
-        } else value.grad = closedOver[i] ? total : value.grad + total;
+        value.grad = shared || closedOver[i] ? (grad[i] as number) : value.grad + (grad[i] as number);
       }
     }
   }
@@ -1068,7 +1059,8 @@ export class CompiledGraph {
       let backward = this.instructionMajor;
       for (let j = 0; j < n; j++) if (!live[i0 + j] || position[i0 + j] !== (position[i0] as number) + j) backward = false;
       const index = layers.length;
-      layers.push({ first: i0, n, K: first.half, input: first.v, weights, biases, backward });
+      const readsInputs = first.v >= this.uniformSize && first.v + first.half <= this.uniformSize + this.inputCount;
+      layers.push({ first: i0, n, n2: n + (n & 1), K: first.half, input: first.v, weights, biases, readsInputs });
       this.layerStarting[p] = index;
       if (backward) this.layerEnding[(position[i0] as number) + n - 1] = index;
       p += n - 1;
@@ -1080,8 +1072,7 @@ export class CompiledGraph {
   private layerForward(layer: Layer, kernels: LayerMemory, rows: number): number {
     const { data, pre, act, rowSize } = this;
     const { wt, b, zg } = kernels;
-    const { n, K, first, weights, biases } = layer;
-    const n2 = n + (n & 1);
+    const { n, n2, K, first, weights, biases } = layer;
     // The weights transposed, so that one load reads two neurons' weight k (the lanes).
     for (let j = 0; j < n; j++) {
       const w = weights[j] as number;
@@ -1113,8 +1104,7 @@ export class CompiledGraph {
     const layer = this.layers[index] as Layer;
     const { data, grad, pre, act, rowSize } = this;
     const { zg } = kernels;
-    const { n, first, biases } = layer;
-    const n2 = n + (n & 1);
+    const { n, n2, first, biases } = layer;
     for (let r = 0; r < rows; r++) {
       for (let j = 0; j < n; j++) {
         const out = first + j + r * rowSize;
@@ -1128,8 +1118,7 @@ export class CompiledGraph {
       grad[bias] = total;
     }
     // A layer that reads the graph's inputs adds nothing anyone reads when their grads are not wanted.
-    const readsInputs = layer.input >= this.uniformSize && layer.input + layer.K <= this.uniformSize + this.inputCount;
-    kernels.backward(layer, index, rows, rowSize, this.inputGrads || !readsInputs);
+    kernels.backward(layer, index, rows, rowSize, this.inputGrads || !layer.readsInputs);
     return n;
   }
 
@@ -1393,7 +1382,8 @@ export interface CompileOptions {
   /**
    * Whether backward gives the inputs' gradients, read with `inputGrad`/`inputGradAt` (default
    * `true`). `false` is PyTorch's `requires_grad=False` for data: a training step's rows need
-   * their weights' gradients only, and the first layer skips a third of its backward work.
+   * their weights' gradients only, and a first layer on the kernels skips a third of its work
+   * (forward, weight grads, input grads). `inputGrad` and `inputGradAt` then throw.
    */
   inputGrads?: boolean;
 }

@@ -8,13 +8,15 @@ import { KERNELS_WASM } from "./kernels.wasm.js";
 export interface Layer {
   first: number;
   n: number;
+  /** `n` rounded up to even: the kernels' lanes come in pairs of neurons. */
+  n2: number;
   K: number;
   input: number;
   /** Each neuron's first weight slot (its K weights follow). */
   weights: Int32Array;
   biases: Int32Array;
-  /** Whether its backward may run as one block too (see `CompiledGraph.findLayers`). */
-  backward: boolean;
+  /** Whether the input list is the graph's own inputs, whose grads `inputGrads: false` leaves out. */
+  readsInputs: boolean;
 }
 
 interface Kernels {
@@ -44,7 +46,8 @@ let kernelModule: WasmModule | null | undefined;
 /**
  * The kernels' module, compiled once per process — or `null` where WebAssembly or its SIMD
  * instructions are missing, and compiled mode then runs its JavaScript kernels, with the same
- * results. The module is 2.6 KB, under the 4 KB that browsers compile synchronously on a page.
+ * results. The module is 2.6 KB, small enough to compile synchronously on a browser page (the
+ * Chromium test does).
  */
 function kernels(): WasmModule | null {
   if (kernelModule === undefined) {
@@ -59,6 +62,8 @@ function kernels(): WasmModule | null {
 }
 
 const PAGE = 65536;
+/** A 32-bit WebAssembly memory's limit: 65,536 pages. */
+const MAX_BYTES = 65536 * PAGE;
 
 /**
  * A replay's `data`, `grad` and `pre` arrays, and the layers' scratch, in one WebAssembly memory,
@@ -90,7 +95,7 @@ export class LayerMemory {
   private constructor(wasm: WasmApi, module: WasmModule, private readonly layers: readonly Layer[]) {
     this.memory = new wasm.Memory({ initial: 1 });
     this.run = new wasm.Instance(module, { env: { memory: this.memory } }).exports as Kernels;
-    this.maxN2 = Math.max(...layers.map((l) => l.n + (l.n & 1)));
+    this.maxN2 = Math.max(...layers.map((l) => l.n2));
     this.maxK = Math.max(...layers.map((l) => l.K));
     this.tableAt = new Int32Array(layers.length);
   }
@@ -111,6 +116,9 @@ export class LayerMemory {
     this.gradAt = align(this.dataAt + size * 8);
     const preAt = align(this.gradAt + size * 8);
     const end = preAt + size * 8;
+    if (end > MAX_BYTES) {
+      throw new RangeError(`CompiledGraph.runBatch: ${rows} rows need ${(end / 2 ** 30).toFixed(1)} GB, more than the 4 GB WebAssembly memory the kernels work in; replay fewer rows at once, or compile with { simd: false }`);
+    }
     const pages = Math.ceil(end / PAGE) - this.memory.buffer.byteLength / PAGE;
     if (pages > 0) this.memory.grow(pages);
     const { buffer } = this.memory;
@@ -135,15 +143,14 @@ export class LayerMemory {
 
   /** `zg[r·n2 + j]` = dot + bias of neuron j in row r, from `wt` and `b` (filled by the caller). */
   forward(l: Layer, rows: number, rowSize: number): void {
-    this.run.forward(this.wtAt, this.bAt, l.n + (l.n & 1), l.K, this.dataAt + 8 * l.input, 8 * rowSize, rows, this.zgAt);
+    this.run.forward(this.wtAt, this.bAt, l.n2, l.K, this.dataAt + 8 * l.input, 8 * rowSize, rows, this.zgAt);
   }
 
   /** Adds the layer's terms to its weights' grads and, when `inputs`, to its inputs' grads, from the grads into its dots in `zg`. */
   backward(l: Layer, index: number, rows: number, rowSize: number, inputs: boolean): void {
-    const n2 = l.n + (l.n & 1);
     const table = this.tableAt[index] as number;
-    this.run.weightGrads(this.zgAt, n2, l.n, l.K, this.dataAt + 8 * l.input, 8 * rowSize, rows, table + 4 * l.n);
-    if (inputs) this.run.inputGrads(this.zgAt, n2, l.n, l.K, this.gradAt + 8 * l.input, 8 * rowSize, rows, table);
+    this.run.weightGrads(this.zgAt, l.n2, l.n, l.K, this.dataAt + 8 * l.input, 8 * rowSize, rows, table + 4 * l.n);
+    if (inputs) this.run.inputGrads(this.zgAt, l.n2, l.n, l.K, this.gradAt + 8 * l.input, 8 * rowSize, rows, table);
   }
 }
 

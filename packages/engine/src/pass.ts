@@ -24,16 +24,6 @@ export class LeafPass {
     leaf.grad = 0;
   }
 
-  /**
-   * Stamps `leaf`, whose grad of +0 was never set aside, as reached by this pass now that the pass
-   * has written a sum into it: a later backward call of the pass then adds to that sum instead of
-   * setting it aside. (Holding a leaf at +0 only stamps it, so a compiled replay stamps only the
-   * leaves it writes to.)
-   */
-  claim(leaf: Value): void {
-    leaf._pass = this;
-  }
-
   /** Adds each leaf's summed contributions to the grad it had before the pass, and lets the leaves go. */
   finish(): void {
     const { held, before } = this;

@@ -203,13 +203,17 @@ export interface OnnxInfo {
  * Reads the names, versions and metadata of an ONNX model (any producer's), without loading its
  * weights into anything: for tools and tests that check a file before they use it.
  *
- * @throws RangeError if `bytes` is not a well-formed protobuf message.
+ * @throws RangeError if `bytes` is not a well-formed protobuf message holding an ONNX graph.
  * @example
  * inspectOnnx(readFileSync("model.onnx")).outputs; // ["scores", "label", "probabilities"]
  */
 export function inspectOnnx(bytes: Uint8Array): OnnxInfo {
   const info: OnnxInfo = { irVersion: 0, opsets: [], producerName: "", producerVersion: "", inputs: [], outputs: [], metadata: {} };
-  for (const f of readFields(bytes)) {
+  const fields = readFields(bytes);
+  if (!fields.some((f) => f.field === 7 && "bytes" in f)) {
+    throw new RangeError(`inspectOnnx: these ${bytes.length} bytes hold no ONNX graph (a ModelProto's field 7); is it an ONNX model file?`);
+  }
+  for (const f of fields) {
     if (f.field === 1 && "value" in f) info.irVersion = f.value;
     else if (f.field === 2 && "bytes" in f) info.producerName = utf8(f.bytes);
     else if (f.field === 3 && "bytes" in f) info.producerVersion = utf8(f.bytes);

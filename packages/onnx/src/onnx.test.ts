@@ -141,6 +141,8 @@ describe("the file's bytes against the published ONNX schema", () => {
   it("refuses bytes that are not a protobuf message, saying where", () => {
     expect(() => inspectOnnx(Uint8Array.of(0x0a, 0x05, 0x41))).toThrow(/field 1 at byte 2 claims 5 bytes, past the end/);
     expect(() => inspectOnnx(Uint8Array.of(0x0f))).toThrow(/wire type 7/);
+    expect(() => inspectOnnx(new Uint8Array(0))).toThrow("these 0 bytes hold no ONNX graph");
+    expect(() => inspectOnnx(new TextEncoder().encode("{\"format\": 1}"))).toThrow(RangeError);
   });
 });
 

@@ -1,9 +1,10 @@
 /**
  * The protocol buffers wire format, as far as an ONNX file needs it: varints, length-delimited
  * strings, bytes and nested messages, and packed int64 and double arrays. Written here rather than
- * taken from a protobuf library, because those bring a runtime of 30–130 KB and a code generator
- * for the dozen fields an export writes; the tests check every byte against the published ONNX
- * schema (protobufjs's `onnx-proto` re-encodes each file to the same bytes).
+ * taken from a protobuf library, which brings a runtime and a code generator for the dozen fields
+ * an export writes (protobufjs with onnx-proto's generated code bundled to 127–140 KB); the tests
+ * check every byte against the published ONNX schema (onnx-proto re-encodes each file to the
+ * same bytes).
  */
 
 const WIRE_VARINT = 0;

@@ -19,9 +19,9 @@ const NO_INPUTS: ArrayLike<number> = Object.freeze([]);
 /**
  * The fewest weights a layer needs for the WebAssembly kernels to run it: below, a layer's fixed
  * costs (its weights transposed, its activations applied in JavaScript) outweigh what the
- * kernels save. Measured with `pnpm bench`: micrograd's demo's 16×16 layer (256 weights, 100
- * rows) ran about 5 % slower on the kernels, the digits workload's 32×10 layer (320 weights, 32
- * rows) made its epoch about 8 % faster.
+ * kernels save. Measured with `pnpm bench`'s single-mode runs (best of three, twice): micrograd's
+ * demo's 16×16 layer (256 weights, 100 rows) ran 5–6 % slower on the kernels, the digits
+ * workload's 32×10 layer (320 weights, 32 rows) made its epoch 8–9 % faster.
  */
 const MIN_LAYER_WEIGHTS = 300;
 
@@ -122,7 +122,7 @@ function fourDotsBackward(data: Float64Array, grad: Float64Array, shared: number
  * under 16 bytes a replay; in a process that has pushed every kind of op through the same replay
  * code, V8's generic paths box numbers instead: 10 KB a replay measured), and run about ten
  * times faster than building the graph anew (`pnpm bench`, micrograd's demo step: graph mode
- * 17× the hand-written loop, a whole-step recording 1.6×, one row replayed over the batch 1.5×).
+ * 16× the hand-written loop, a whole-step recording 1.7×, one row replayed over the batch 1.5×).
  *
  * Leaves that the computation closed over (a model's parameters) stay ordinary Values:
  * {@link CompiledGraph.run} reads their current `data`, {@link CompiledGraph.backward} adds into

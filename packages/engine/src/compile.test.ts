@@ -425,6 +425,50 @@ describe("compile", () => {
     expect(u.grad).toBe(9);
   });
 
+  it("takes parameters from arrays when given them: reads their data there, sums their grads there in graph mode's order, leaves the Values alone", () => {
+    // Rows relu(w·x + b) for a 24-wide layer (on the kernels) and a head Σ termₖ + Σ w²; the
+    // arrays hold other numbers than the Values, and grads that start at 0.
+    const width = 24;
+    const stale = Array.from({ length: width * 17 + width }, (_, i) => new Value(((i * 37) % 11) / 7 - 0.6));
+    const numbers = stale.map((_, i) => (((i * 53) % 13) / 9 - 0.7) * (i % 5 === 0 ? -1 : 1));
+    const rowsOf = (ps: Value[]) => (x: Value[]) => {
+      const out = Array.from({ length: width }, (_, j) => dot(ps.slice(j * 17, j * 17 + 16), x).add(ps[j * 17 + 16] as Value).relu());
+      return sum(out);
+    };
+    const xs = Array.from({ length: 5 }, (_, r) => Array.from({ length: 16 }, (_, k) => Math.sin(r * 16 + k)));
+    const head = (ps: Value[]) => (terms: Value[]) => sum(terms).add(sum(ps.map((p) => p.mul(p))));
+    // Graph mode, on Values holding the arrays' numbers.
+    const fresh = numbers.map((x) => new Value(x));
+    head(fresh)(xs.map((x) => rowsOf(fresh)(x.map((v) => new Value(v))))).backward();
+    // Compiled with the parameters in arrays.
+    const arrays = { values: stale, data: Float64Array.from(numbers), grad: new Float64Array(stale.length) };
+    const before = stale.map((v) => [v.data, v.grad]);
+    const rows = compile(rowsOf(stale), xs[0], { parameters: arrays });
+    const top = compile(head(stale), xs.map(() => 0), { parameters: arrays });
+    expect(rows.simd).toBe(true);
+    rows.runBatch(xs.flat(), xs.length);
+    top.run(xs.map((_, r) => rows.outputAt(0, r)));
+    top.backward();
+    rows.backwardBatch(xs.map((_, r) => top.inputGrad(r)));
+    expect(same(Array.from(arrays.grad), fresh.map((v) => v.grad))).toBe(true);
+    expect(stale.map((v) => [v.data, v.grad])).toEqual(before);
+    // The next replay reads the arrays again.
+    arrays.data[16] = 1e3;
+    rows.runBatch(xs.flat(), xs.length);
+    expect(rows.outputAt(0, 0)).toBeGreaterThan(900);
+  });
+
+  it("refuses parameters that are not distinct leaves with two Float64Arrays of their length", () => {
+    const w = new Value(1);
+    const arrays = (values: Value[], n = values.length) => ({ values, data: new Float64Array(n), grad: new Float64Array(n) });
+    const build = ([x]: Value[]) => (x as Value).mul(w);
+    expect(() => compile(build, [1], { parameters: arrays([w, w]) })).toThrow("parameters.values[1] is parameters.values[0] again");
+    expect(() => compile(build, [1], { parameters: arrays([w.mul(2)]) })).toThrow("parameters.values[0] must be a leaf Value");
+    expect(() => compile(build, [1], { parameters: arrays([w], 2) })).toThrow("parameters.data must be a Float64Array of 1 numbers (one per value), got 2");
+    expect(() => compile(build, [1], { parameters: { values: [w], data: new Float64Array(1), grad: [0] as unknown as Float64Array } })).toThrow("parameters.grad must be a Float64Array");
+    expect(() => compile(build, [1], { parameter: {} } as never)).toThrow("compile takes simd, inputGrads and parameters");
+  });
+
   it("catches a build that reads the data it is given: a branch, a constant, a loop, a pick — with where the graphs part", () => {
     const reads = "compile(build): build made another graph at other inputs — recorded at [1]";
     // The review's example: recorded at 1, a replay at -3 gave -6 where graph mode gives 3.

@@ -11,6 +11,7 @@ import { LayerMemory } from "./layers.js";
 import type { Layer } from "./layers.js";
 import { Kind, firstDifference, indexGraph, record } from "./recording.js";
 import type { IndexedGraph } from "./recording.js";
+import { isValue } from "./value.js";
 import type { Value } from "./value.js";
 
 /** The default of `run()`, shared so that a replay allocates nothing. */
@@ -142,6 +143,16 @@ export class CompiledGraph {
    * op nodes made before it and closed over — each read from its `data` at every replay.
    */
   private readonly uniform: Value[];
+  /**
+   * The shared slots that are leaves of `compile`'s `parameters`, as runs: slots `runSlot[r] + j`
+   * hold entries `runStart[r] + j` of its arrays, for j < `runLength[r]` — read and added into
+   * there, without visiting the Values. `plainSlots` are the other shared slots, read from their Values.
+   */
+  private readonly bound: ParameterArrays | null;
+  private readonly runSlot: Int32Array;
+  private readonly runStart: Int32Array;
+  private readonly runLength: Int32Array;
+  private readonly plainSlots: Int32Array;
   /** 1 for the slot of an op node closed over: an instruction backward runs once, not per row, and forward skips. */
   private readonly closedOver: Uint8Array;
   /** Instructions in topological order (slot numbers): every op for backward; the recording's own for forward. */
@@ -217,8 +228,9 @@ export class CompiledGraph {
   private readonly sums = new Float64Array(4);
 
   /** @internal Use {@link compile}. */
-  constructor(graph: IndexedGraph, inputs: readonly Value[], simd = true, inputGrads = true) {
+  constructor(graph: IndexedGraph, inputs: readonly Value[], simd = true, inputGrads = true, parameters: ParameterArrays | null = null) {
     this.inputGrads = inputGrads;
+    this.bound = parameters;
     const { order, kind } = graph;
     const n = order.length;
     const neurons = findNeurons(graph);
@@ -252,6 +264,29 @@ export class CompiledGraph {
       if (kind[k] === Kind.ClosedOver || (kind[k] === Kind.Made && !neurons.absorbed[k])) program[p++] = slotOf[k] as number;
     }
     this.uniform = uniform;
+    const index = new Map<Value, number>(parameters ? parameters.values.map((v, i) => [v, i]) : []);
+    const slot: number[] = [];
+    const start: number[] = [];
+    const length: number[] = [];
+    const plain: number[] = [];
+    for (let i = 0; i < u; i++) {
+      const at = index.get(uniform[i] as Value);
+      if (at === undefined) {
+        plain.push(i);
+        continue;
+      }
+      const r = slot.length - 1;
+      if (r >= 0 && (slot[r] as number) + (length[r] as number) === i && (start[r] as number) + (length[r] as number) === at) length[r]! += 1;
+      else {
+        slot.push(i);
+        start.push(at);
+        length.push(1);
+      }
+    }
+    this.runSlot = Int32Array.from(slot);
+    this.runStart = Int32Array.from(start);
+    this.runLength = Int32Array.from(length);
+    this.plainSlots = Int32Array.from(plain);
     this.inputCount = inputs.length;
     this.uniformSize = u;
     this.rowSize = size - u;
@@ -531,9 +566,21 @@ export class CompiledGraph {
 
   /** Copies the shared Values' current data (leaves, closed-over op nodes) and the rows' inputs into place. */
   private load(inputs: ArrayLike<number>, rows: number): void {
-    const { data, pre, uniform, uniformSize, rowSize, inputCount } = this;
+    const { data, pre, uniform, uniformSize, rowSize, inputCount, plainSlots, bound, runSlot, runStart, runLength } = this;
     // `pre` too: a closed-over dot's backward reads its value there, as a recorded dot's does.
-    for (let i = 0; i < uniform.length; i++) data[i] = pre[i] = (uniform[i] as Value).data;
+    for (let p = 0; p < plainSlots.length; p++) {
+      const i = plainSlots[p] as number;
+      data[i] = pre[i] = (uniform[i] as Value).data;
+    }
+    if (bound) {
+      // A leaf's `pre` is never read: only dots and fused neurons keep one.
+      const from = bound.data;
+      for (let r = 0; r < runSlot.length; r++) {
+        const slot = runSlot[r] as number;
+        const start = runStart[r] as number;
+        for (let j = 0; j < (runLength[r] as number); j++) data[slot + j] = from[start + j] as number;
+      }
+    }
     for (let r = 0; r < rows; r++) {
       const row = uniformSize + r * rowSize;
       for (let j = 0; j < inputCount; j++) data[row + j] = inputs[r * inputCount + j] as number;
@@ -900,10 +947,20 @@ export class CompiledGraph {
     // never changes one: kernels may skip zero gradients.
     // A closed-over op node's grad starts from 0 at each call, as graph mode's intermediate grads do.
     const shared = sharedPass();
-    for (let i = 0; i < uniformSize; i++) {
+    const { plainSlots, bound, runSlot, runStart, runLength } = this;
+    for (let p = 0; p < plainSlots.length; p++) {
+      const i = plainSlots[p] as number;
       const held = live[i] && shared && !closedOver[i];
       if (held) shared.hold(uniform[i] as Value);
       grad[i] = held ? (uniform[i] as Value).grad : 0;
+    }
+    // The parameters' contributions are summed in place, onto what their array holds.
+    if (bound) {
+      for (let r = 0; r < runSlot.length; r++) {
+        const slot = runSlot[r] as number;
+        const start = runStart[r] as number;
+        for (let j = 0; j < (runLength[r] as number); j++) grad[slot + j] = bound.grad[start + j] as number;
+      }
     }
     grad.fill(0, uniformSize, uniformSize + rows * rowSize);
     const root = this.outputSlots[0] as number;
@@ -936,10 +993,19 @@ export class CompiledGraph {
       // Even when the check throws, the pass ends as graph mode's does: what it summed is added —
       // to the grad it had (the pass's own), or kept for the end of the shared pass.
       // A closed-over op node gets this call's grad, as graph mode sets an intermediate grad.
-      for (let i = 0; i < uniformSize; i++) {
+      for (let p = 0; p < plainSlots.length; p++) {
+        const i = plainSlots[p] as number;
         if (!live[i]) continue;
         const value = uniform[i] as Value;
         value.grad = shared || closedOver[i] ? (grad[i] as number) : value.grad + (grad[i] as number);
+      }
+      if (bound) {
+        const to = bound.grad;
+        for (let r = 0; r < runSlot.length; r++) {
+          const slot = runSlot[r] as number;
+          const start = runStart[r] as number;
+          for (let j = 0; j < (runLength[r] as number); j++) to[start + j] = grad[slot + j] as number;
+        }
       }
     }
   }
@@ -1347,7 +1413,7 @@ export function compile(build: (inputs: Value[]) => Value | readonly Value[], in
   inputs.forEach((x, i) => {
     if (typeof x !== "number" || Number.isNaN(x)) throw new TypeError(`compile(build, inputs): inputs[${i}] must be a number, got ${describe(x)}`);
   });
-  const { simd, inputGrads } = checkOptions(options);
+  const { simd, inputGrads, parameters } = checkOptions(options);
   const recording = record(build, inputs);
   const graph = indexGraph(recording);
   // Built again at other inputs, a recording that read the data it was given differs: caught
@@ -1368,7 +1434,7 @@ export function compile(build: (inputs: Value[]) => Value | readonly Value[], in
       );
     }
   }
-  return new CompiledGraph(graph, recording.inputs, simd, inputGrads);
+  return new CompiledGraph(graph, recording.inputs, simd, inputGrads, parameters);
 }
 
 /** Options for {@link compile}. */
@@ -1386,18 +1452,62 @@ export interface CompileOptions {
    * (forward, weight grads, input grads). `inputGrad` and `inputGradAt` then throw.
    */
   inputGrads?: boolean;
+  /**
+   * Leaves whose numbers the replay takes from arrays instead of from the Values (see
+   * {@link ParameterArrays}): what a training loop passes for a model's parameters, so that a
+   * step reads and writes them as arrays rather than visiting each Value several times.
+   */
+  parameters?: ParameterArrays;
 }
 
-function checkOptions(options: CompileOptions): Required<CompileOptions> {
+/**
+ * Parameters kept in two arrays for compiled replays: `values[i]`'s number is `data[i]`, and its
+ * gradient is `grad[i]`. A graph compiled with them reads `data` at every replay and, on backward,
+ * adds each parameter's contributions to `grad[i]` in place, in graph mode's order — never
+ * touching the Values themselves. Zero `grad` before a step's backward to get what
+ * `zeroGrad(values)` then `backward()` gives, to the bit; several graphs given the same arrays
+ * (a step recorded in parts) sum into them in the order their backward calls run, as
+ * {@link onePass} does. Copying the numbers to and from the Values is the caller's (`Trainer`
+ * does it once per step).
+ */
+export interface ParameterArrays {
+  readonly values: readonly Value[];
+  readonly data: Float64Array;
+  readonly grad: Float64Array;
+}
+
+function checkOptions(options: CompileOptions): { simd: boolean; inputGrads: boolean; parameters: ParameterArrays | null } {
   const given: unknown = options;
   if (typeof given !== "object" || given === null) throw new TypeError(`compile(build, inputs, options): options must be an object like { simd: false }, got ${describe(given)}`);
   for (const key of Object.keys(options)) {
-    if (key !== "simd" && key !== "inputGrads") throw new TypeError(`compile(build, inputs, options): unknown option ${JSON.stringify(key)}; compile takes simd and inputGrads`);
+    if (key !== "simd" && key !== "inputGrads" && key !== "parameters") throw new TypeError(`compile(build, inputs, options): unknown option ${JSON.stringify(key)}; compile takes simd, inputGrads and parameters`);
   }
-  const { simd = true, inputGrads = true } = options;
+  const { simd = true, inputGrads = true, parameters } = options;
   if (typeof simd !== "boolean") throw new TypeError(`compile(build, inputs, options): simd must be true or false, got ${describe(simd)}`);
   if (typeof inputGrads !== "boolean") throw new TypeError(`compile(build, inputs, options): inputGrads must be true or false, got ${describe(inputGrads)}`);
-  return { simd, inputGrads };
+  return { simd, inputGrads, parameters: parameters === undefined ? null : checkParameters(parameters) };
+}
+
+/** @throws TypeError unless `parameters` is a list of distinct Values and two Float64Arrays of its length. */
+function checkParameters(parameters: ParameterArrays): ParameterArrays {
+  const where = "compile(build, inputs, { parameters })";
+  const given: unknown = parameters;
+  if (typeof given !== "object" || given === null) throw new TypeError(`${where}: parameters must be an object { values, data, grad }, got ${describe(given)}`);
+  const { values, data, grad } = parameters;
+  if (!Array.isArray(values)) throw new TypeError(`${where}: parameters.values must be an array of Values, got ${describe(values)}`);
+  const seen = new Map<Value, number>();
+  values.forEach((v: unknown, i) => {
+    if (!isValue(v) || v._op.arity !== 0) throw new TypeError(`${where}: parameters.values[${i}] must be a leaf Value, got ${describe(v)}`);
+    const first = seen.get(v);
+    if (first !== undefined) throw new TypeError(`${where}: parameters.values[${i}] is parameters.values[${first}] again; list each parameter once`);
+    seen.set(v, i);
+  });
+  for (const [name, array] of [["data", data], ["grad", grad]] as const) {
+    if (!(array instanceof Float64Array) || array.length !== values.length) {
+      throw new TypeError(`${where}: parameters.${name} must be a Float64Array of ${values.length} numbers (one per value), got ${array instanceof Float64Array ? `${array.length}` : describe(array)}`);
+    }
+  }
+  return parameters;
 }
 
 /** Other inputs to build at: of the other sign, and larger, so that a branch on the data takes the other way. */

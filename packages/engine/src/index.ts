@@ -10,7 +10,7 @@ export { gradCheck } from "./grad-check.js";
 export type { GradCheckOptions, GradCheckResult } from "./grad-check.js";
 export { Random } from "./random.js";
 export { CompiledGraph, compile } from "./compile.js";
-export type { CompileOptions } from "./compile.js";
+export type { CompileOptions, ParameterArrays } from "./compile.js";
 export { onePass } from "./pass.js";
 export { isGradEnabled, noGrad } from "./no-grad.js";
 export { grad } from "./grad.js";

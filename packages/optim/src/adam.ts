@@ -75,21 +75,23 @@ abstract class AdamBase extends Optimizer {
     return this;
   }
 
-  step(): void {
+  protected update(data: Float64Array, grad: Float64Array): void {
     const { beta1, beta2, eps, weightDecay, lr, m, v, decoupled } = this;
     this.t += 1;
     const stepSize = lr / (1 - beta1 ** this.t);
     const bias2Sqrt = Math.sqrt(1 - beta2 ** this.t);
-    this.params.forEach((p, i) => {
-      let g = p.grad;
-      if (decoupled) p.data *= 1 - lr * weightDecay;
-      else if (weightDecay !== 0) g += weightDecay * p.data;
+    const decay = 1 - lr * weightDecay;
+    for (let i = 0; i < m.length; i++) {
+      let g = grad[i] as number;
+      let p = data[i] as number;
+      if (decoupled) p *= decay;
+      else if (weightDecay !== 0) g += weightDecay * p;
       const mi = beta1 * (m[i] as number) + (1 - beta1) * g;
       const vi = beta2 * (v[i] as number) + (1 - beta2) * g * g;
       m[i] = mi;
       v[i] = vi;
-      p.data -= (stepSize * mi) / (Math.sqrt(vi) / bias2Sqrt + eps);
-    });
+      data[i] = p - (stepSize * mi) / (Math.sqrt(vi) / bias2Sqrt + eps);
+    }
   }
 }
 

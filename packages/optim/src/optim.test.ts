@@ -26,6 +26,28 @@ describe("every optimizer against PyTorch (float64)", () => {
       });
       ps.forEach((p, i) => expect(Math.abs(p.data - (c.final[i] as number)), `parameter ${i}: ${p.data}, PyTorch ${c.final[i]}`).toBeLessThanOrEqual(4 * Number.EPSILON * Math.abs(c.final[i] as number)));
     });
+
+    it(`${c.optimizer} ${JSON.stringify(c.options)} on arrays (stepArrays) lands on step()'s numbers to the bit, leaving the Values alone`, () => {
+      const ps = torch.start.map((x) => new Value(x));
+      const opt = make[c.optimizer](ps, c.options);
+      const data = Float64Array.from(torch.start);
+      const grad = new Float64Array(2);
+      torch.grads.forEach((g, t) => {
+        grad[0] = g;
+        grad[1] = -2 * g + 0.1 * t;
+        opt.stepArrays(data, grad);
+      });
+      expect(ps.map((p) => p.data)).toEqual(torch.start);
+      const reference = torch.start.map((x) => new Value(x));
+      const stepped = make[c.optimizer](reference, c.options);
+      torch.grads.forEach((g, t) => {
+        reference[0]!.grad = g;
+        reference[1]!.grad = -2 * g + 0.1 * t;
+        stepped.step();
+      });
+      expect(Array.from(data).every((x, i) => Object.is(x, reference[i]!.data))).toBe(true);
+      data.forEach((x, i) => expect(Math.abs(x - (c.final[i] as number))).toBeLessThanOrEqual(4 * Number.EPSILON * Math.abs(c.final[i] as number)));
+    });
   }
 
   it("stepDecay and cosineDecay (up to T_max) give PyTorch's StepLR and CosineAnnealingLR rates", () => {
@@ -38,6 +60,18 @@ describe("every optimizer against PyTorch (float64)", () => {
 
 const close = (actual: number, expected: number) =>
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)));
+
+describe("every optimizer's parameters", () => {
+  it("are listed once: a Value twice is refused, as are arrays of another length in stepArrays", () => {
+    const p = new Value(1);
+    const q = new Value(2);
+    expect(() => new Adam([p, q, p])).toThrow("Adam(params, options): params[2] is params[0] again; list each parameter once");
+    expect(() => new SGD([q, q], { lr: 0.1 })).toThrow("params[1] is params[0] again");
+    const opt = new SGD([p, q], { lr: 0.1 });
+    expect(() => opt.stepArrays(new Float64Array(3), new Float64Array(2))).toThrow("SGD.stepArrays(data, grad): data must be a Float64Array of 2 numbers, one per parameter, got 3");
+    expect(() => opt.stepArrays(new Float64Array(2), [0, 0] as unknown as Float64Array)).toThrow("grad must be a Float64Array");
+  });
+});
 
 describe("SGD", () => {
   it("takes p -= lr·grad", () => {

@@ -5,6 +5,8 @@ import type { Value } from "@micrograd/engine";
 export abstract class Optimizer {
   readonly params: readonly Value[];
   private rate: number;
+  /** Where `step` copies the parameters' numbers for the update rule, which runs over arrays. */
+  private readonly scratch: { data: Float64Array; grad: Float64Array };
 
   /** @throws TypeError unless `params` is an array of Values (`model.parameters()`). */
   constructor(params: readonly Value[], lr: number) {
@@ -12,8 +14,17 @@ export abstract class Optimizer {
     if (!Array.isArray(given)) throw new TypeError(`${this.constructor.name}(params, options): params must be an array of Values, e.g. model.parameters(), got ${describe(given)}`);
     const bad = params.findIndex((p) => !isValue(p));
     if (bad >= 0) throw new TypeError(`${this.constructor.name}(params, options): params[${bad}] must be a Value, got ${describe(params[bad])}`);
+    // A Value listed twice would take two updates a step, each from its own state: PyTorch warns
+    // of it (and means to refuse it); here it is refused.
+    const first = new Map<Value, number>();
+    params.forEach((p, i) => {
+      const seen = first.get(p);
+      if (seen !== undefined) throw new TypeError(`${this.constructor.name}(params, options): params[${i}] is params[${seen}] again; list each parameter once`);
+      first.set(p, i);
+    });
     this.params = params;
     this.rate = checkLr(lr);
+    this.scratch = { data: new Float64Array(params.length), grad: new Float64Array(params.length) };
   }
 
   /** The learning rate; set it between steps to follow a schedule. */
@@ -26,7 +37,38 @@ export abstract class Optimizer {
   }
 
   /** Updates every parameter's `data` from its `grad`. */
-  abstract step(): void;
+  step(): void {
+    const { scratch: { data, grad }, params } = this;
+    for (let i = 0; i < params.length; i++) {
+      data[i] = (params[i] as Value).data;
+      grad[i] = (params[i] as Value).grad;
+    }
+    this.update(data, grad);
+    for (let i = 0; i < params.length; i++) (params[i] as Value).data = data[i] as number;
+  }
+
+  /**
+   * {@link step} for parameters whose numbers are kept in arrays — parameter i's data `data[i]`
+   * and grad `grad[i]` (`compile`'s `parameters`) — instead of in the Values: the same update,
+   * to the bit, written into `data`; the Values are not touched.
+   *
+   * @throws TypeError unless both are Float64Arrays with one entry per parameter.
+   */
+  stepArrays(data: Float64Array, grad: Float64Array): void {
+    for (const [name, array] of [["data", data], ["grad", grad]] as const) {
+      const given: unknown = array;
+      if (!(given instanceof Float64Array) || given.length !== this.params.length) {
+        throw new TypeError(`${this.constructor.name}.stepArrays(data, grad): ${name} must be a Float64Array of ${this.params.length} numbers, one per parameter, got ${given instanceof Float64Array ? `${given.length}` : describe(given)}`);
+      }
+    }
+    this.update(data, grad);
+  }
+
+  /**
+   * The update rule, over arrays: parameter i's data is `data[i]` and its grad `grad[i]`; it
+   * writes the new data in place (and keeps its own state, such as momentum, by index).
+   */
+  protected abstract update(data: Float64Array, grad: Float64Array): void;
 
   /** Sets every parameter's grad to 0. */
   zeroGrad(): void {

@@ -90,18 +90,18 @@ export class SGD extends Optimizer {
     return optimizer;
   }
 
-  step(): void {
-    const { momentum, dampening, nesterov, weightDecay, buffers, lr } = this;
-    this.params.forEach((p, i) => {
-      let g = p.grad;
-      if (weightDecay !== 0) g += weightDecay * p.data;
+  protected update(data: Float64Array, grad: Float64Array): void {
+    const { momentum, dampening, nesterov, weightDecay, buffers, lr, started } = this;
+    for (let i = 0; i < buffers.length; i++) {
+      let g = grad[i] as number;
+      if (weightDecay !== 0) g += weightDecay * (data[i] as number);
       if (momentum !== 0) {
-        const buf = this.started ? momentum * (buffers[i] as number) + (1 - dampening) * g : g;
+        const buf = started ? momentum * (buffers[i] as number) + (1 - dampening) * g : g;
         buffers[i] = buf;
         g = nesterov ? g + momentum * buf : buf;
       }
-      p.data -= lr * g;
-    });
+      data[i]! -= lr * g;
+    }
     this.started = true;
   }
 }

@@ -1,8 +1,9 @@
+import type { Value } from "@micrograd/engine";
 import { MLP } from "@micrograd/nn";
 import type { Activation } from "@micrograd/nn";
 import { Adam, SGD, linearDecay } from "@micrograd/optim";
 import { describe, expect, it } from "vitest";
-import { TrainingDivergedError, batchLoss, blobs, evaluate, moons, train } from "./index.js";
+import { Trainer, TrainingDivergedError, batchLoss, blobs, evaluate, moons, train } from "./index.js";
 import type { Dataset, FlatDataset, LossName, TrainResult } from "./index.js";
 
 const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
@@ -43,7 +44,7 @@ function run(setup: Setup, compiled: boolean, batchSize: number | undefined, lr 
   } catch (error) {
     result = error as Error;
   }
-  return { result, weights: model.parameters().map((p) => p.data) };
+  return { result, weights: model.parameters().map((p) => p.data), grads: model.parameters().map((p) => p.grad) };
 }
 
 describe("train() compiles every run, with graph mode's losses and weights to the bit", () => {
@@ -60,6 +61,7 @@ describe("train() compiles every run, with graph mode's losses and weights to th
         expect(same(fast.result.history.map((s) => s.loss), slow.result.history.map((s) => s.loss))).toBe(true);
         expect(fast.result.history.map((s) => s.accuracy)).toEqual(slow.result.history.map((s) => s.accuracy));
         expect(same(fast.weights, slow.weights)).toBe(true);
+        expect(same(fast.grads, slow.grads)).toBe(true);
       });
     }
   }
@@ -88,6 +90,36 @@ describe("train() compiles every run, with graph mode's losses and weights to th
     expect(fast.result).toBeInstanceOf(TrainingDivergedError);
     expect((fast.result as Error).message).toBe((slow.result as Error).message);
     expect(same(fast.weights, slow.weights)).toBe(true);
+  });
+});
+
+describe("a compiled step keeps the parameters' numbers in arrays, and the Values stay what graph mode leaves", () => {
+  const setup = setups[5] as Setup;
+  const trainer = (compiled: boolean, optimize: (model: MLP) => Value[]) => {
+    const model = new MLP(2, [8, 8, 3], { activation: "tanh", seed: 11 });
+    const t = new Trainer({ model, data: setup.data, loss: setup.loss, l2: 1e-4, seed: 5, batchSize: 16, compiled, optimizer: new Adam(optimize(model), { lr: 0.05 }) });
+    return { model, t };
+  };
+  const state = (model: MLP) => model.parameters().flatMap((p) => [p.data, p.grad]);
+
+  it("reads a weight the user changed between steps", () => {
+    const [fast, slow] = [trainer(true, (m) => m.parameters()), trainer(false, (m) => m.parameters())];
+    for (const { model, t } of [fast, slow]) {
+      t.step();
+      t.step();
+      (model.parameters()[3] as Value).data = 0.25;
+      t.step();
+    }
+    expect(same(state(fast.model), state(slow.model))).toBe(true);
+  });
+
+  it("trains only what the optimizer holds (a frozen first layer), to the bit", () => {
+    const lastLayers = (m: MLP) => m.layers.slice(1).flatMap((l) => l.parameters());
+    const [fast, slow] = [trainer(true, lastLayers), trainer(false, lastLayers)];
+    const start = fast.model.layers[0]?.parameters().map((p) => p.data);
+    for (const { t } of [fast, slow]) for (let k = 0; k < 4; k++) t.step();
+    expect(same(state(fast.model), state(slow.model))).toBe(true);
+    expect(fast.model.layers[0]?.parameters().map((p) => p.data)).toEqual(start);
   });
 });
 

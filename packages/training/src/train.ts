@@ -1,5 +1,5 @@
 import { Random, Value, compile, crossCopyInstanceof, onePass } from "@micrograd/engine";
-import type { CompiledGraph } from "@micrograd/engine";
+import type { CompiledGraph, ParameterArrays } from "@micrograd/engine";
 import { l1, l2 } from "@micrograd/losses";
 import type { MLP } from "@micrograd/nn";
 import type { Optimizer, Schedule } from "@micrograd/optim";
@@ -72,7 +72,8 @@ interface Pass {
   loss: number;
   outputs: number[][];
   targets: number[];
-  backward(): void;
+  /** Zeroes the grads, back-propagates the step's loss and takes the optimizer's step. */
+  learn(): void;
 }
 
 /** Thrown when the loss becomes NaN or infinite, with advice on what to change. */
@@ -136,9 +137,7 @@ export class Trainer {
         `the loss became ${pass.loss} at step ${this.steps + 1}: lower the learning rate (now ${optimizer.lr}) or standardise the inputs`,
       );
     }
-    optimizer.zeroGrad();
-    pass.backward();
-    optimizer.step();
+    pass.learn();
     this.steps += 1;
     return {
       step: this.steps,
@@ -202,7 +201,12 @@ function graphPass(options: TrainerOptions, batches: () => number[]) {
         ? batchLoss(options.loss, outputs, targets)
         : reduceRows(options.loss, outputs.map((o, k) => weightedTerm(options.loss, o, targets[k] as number, classWeights)));
       const loss = stepLossOf(options, batch, params);
-      return { loss: loss.data, outputs: outputs.map((o) => o.map((v) => v.data)), targets, backward: () => loss.backward() };
+      const learn = () => {
+        options.optimizer.zeroGrad();
+        loss.backward();
+        options.optimizer.step();
+      };
+      return { loss: loss.data, outputs: outputs.map((o) => o.map((v) => v.data)), targets, learn };
     },
   };
 }
@@ -212,16 +216,25 @@ function graphPass(options: TrainerOptions, batches: () => number[]) {
  * and encoded target as inputs — once, and replays it over each batch; the batch's loss (the
  * mean of the terms, plus the L2 penalty, computed once per step) is a second small recording per
  * batch size. Backward runs the reduction first, then the rows, which is graph mode's order.
+ *
+ * When the optimizer updates exactly the model's parameters, in order (`model.parameters()`), a
+ * step keeps their numbers in two arrays (`compile`'s `parameters`): it reads every parameter's
+ * data once at the start, and writes data and grad back once at the end — instead of five
+ * visits to each parameter (the replay's read, the pass's hold, its write, `zeroGrad`, the
+ * update). The Values hold the same numbers as graph mode's step would leave, to the bit.
  */
 function compiledPass(options: TrainerOptions, batches: () => number[]) {
-  const { model, data, loss } = options;
-  const { rows, encode, inputWidth, width } = recordRow(model, data, loss, options.classWeights);
+  const { model, data, loss, optimizer } = options;
+  const params = model.parameters();
+  const same = optimizer.params.length === params.length && optimizer.params.every((p, i) => p === params[i]);
+  const arrays = same ? { values: params, data: new Float64Array(params.length), grad: new Float64Array(params.length) } : null;
+  const { rows, encode, inputWidth, width } = recordRow(model, data, loss, options.classWeights, arrays);
   /** Per batch size: the loss's recording and the buffers a step of that size reuses. */
   const reductions = new Map<number, { graph: CompiledGraph; inputs: Float64Array; encoded: number[] | null; terms: Float64Array; seeds: Float64Array; column: Float64Array; outputs: number[][] }>();
   const reduction = (size: number) => {
     let r = reductions.get(size);
     if (!r) {
-      const graph = compile((terms) => stepLossOf(options, reduceRows(loss, terms), model.parameters()), new Array<number>(size).fill(0));
+      const graph = compile((terms) => stepLossOf(options, reduceRows(loss, terms), model.parameters()), new Array<number>(size).fill(0), arrays ? { parameters: arrays } : {});
       const buffer = () => new Float64Array(size);
       r = { graph, inputs: new Float64Array(size * inputWidth), encoded: null, terms: buffer(), seeds: buffer(), column: buffer(), outputs: Array.from({ length: size }, () => new Array<number>(width).fill(0)) };
       reductions.set(size, r);
@@ -233,6 +246,7 @@ function compiledPass(options: TrainerOptions, batches: () => number[]) {
     run(): Pass {
       const batch = batches();
       const r = reduction(batch.length);
+      if (arrays) for (let i = 0; i < params.length; i++) arrays.data[i] = (params[i] as Value).data;
       // A full batch is the same rows every step: they are encoded once.
       if (batch !== r.encoded) batch.forEach((row, k) => encode(row, r.inputs, k * inputWidth));
       r.encoded = batch;
@@ -249,7 +263,23 @@ function compiledPass(options: TrainerOptions, batches: () => number[]) {
         batch.forEach((_, k) => (r.seeds[k] = r.graph.inputGrad(k)));
         rows.backwardBatch(r.seeds);
       });
-      return { loss: r.graph.output(), outputs: r.outputs, targets: batch.map((row) => data.y[row] as number), backward };
+      const learn = arrays
+        ? () => {
+          arrays.grad.fill(0);
+          backward();
+          optimizer.stepArrays(arrays.data, arrays.grad);
+          for (let i = 0; i < params.length; i++) {
+            const p = params[i] as Value;
+            p.data = arrays.data[i] as number;
+            p.grad = arrays.grad[i] as number;
+          }
+        }
+        : () => {
+          optimizer.zeroGrad();
+          backward();
+          optimizer.step();
+        };
+      return { loss: r.graph.output(), outputs: r.outputs, targets: batch.map((row) => data.y[row] as number), learn };
     },
   };
 }
@@ -259,7 +289,7 @@ function compiledPass(options: TrainerOptions, batches: () => number[]) {
  * row's features and encoded target as inputs; outputs: the term, then the model's outputs —
  * and `encode`, which writes row `row`'s inputs at `into[at…]`. What training and evaluation replay.
  */
-function recordRow(model: MLP, data: Dataset | FlatDataset, loss: LossName, classWeights?: readonly number[]) {
+function recordRow(model: MLP, data: Dataset | FlatDataset, loss: LossName, classWeights?: readonly number[], parameters: ParameterArrays | null = null) {
   const nin = model.nin;
   const width = model.nouts.at(-1) as number;
   const targets = targetWidth(loss, width);
@@ -290,7 +320,7 @@ function recordRow(model: MLP, data: Dataset | FlatDataset, loss: LossName, clas
     const term = rowLoss(loss, outputs, inputs.slice(nin, nin + targets));
     return [weighted ? term.mul(inputs[nin + targets] as Value) : term, ...outputs];
     // The rows' own gradients (features, targets) are never read: backward skips them.
-  }, Array.from(example), { inputGrads: false });
+  }, Array.from(example), parameters ? { inputGrads: false, parameters } : { inputGrads: false });
   return { rows, encode, inputWidth, width };
 }
 

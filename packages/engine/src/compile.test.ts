@@ -497,6 +497,7 @@ describe("compile", () => {
     expect(() => f.run([NaN])).toThrow(TypeError);
     expect(() => f.run([NaN])).toThrow("CompiledGraph.run(inputs): inputs[0] must be a number, got NaN");
     expect(() => f.runBatch([0, NaN], 2)).toThrow("CompiledGraph.runBatch(inputs): inputs[1] must be a number, got NaN");
+    expect(() => f.runBatch(Float64Array.of(0, 1, 2, NaN), 4)).toThrow("CompiledGraph.runBatch(inputs): inputs[3] must be a number, got NaN");
     const loss = compile(([p, y]) => bce(p as Value, y as Value), [0.5, 1]);
     expect(loss.run([0.25, 1]).output(0)).toBe(bce(0.25, 1).data);
     expect(() => loss.run([1.5, 1])).toThrow(RangeError);

@@ -543,7 +543,15 @@ export class CompiledGraph {
       const takes = method === "run" ? count(this.inputCount, "number") : `${count(rows, "row")} × ${this.inputCount} = ${count(rows * this.inputCount, "number")}`;
       throw new ShapeError(`CompiledGraph.${method}: the graph was recorded with ${count(this.inputCount, "input")}, so it takes ${takes}; got ${inputs.length}`);
     }
-    // What `new Value(x)` refuses for a leaf of graph mode, a replay refuses for an input.
+    // What `new Value(x)` refuses for a leaf of graph mode, a replay refuses for an input. A
+    // Float64Array holds numbers only: NaN is all there is to look for.
+    if (inputs instanceof Float64Array) {
+      for (let j = 0; j < inputs.length; j++) {
+        const x = inputs[j] as number;
+        if (Number.isNaN(x)) throw new TypeError(`CompiledGraph.${method}(inputs): inputs[${j}] must be a number, got NaN`);
+      }
+      return;
+    }
     for (let j = 0; j < inputs.length; j++) {
       const x: unknown = inputs[j];
       if (typeof x !== "number" || Number.isNaN(x)) throw new TypeError(`CompiledGraph.${method}(inputs): inputs[${j}] must be a number, got ${describe(x)}`);

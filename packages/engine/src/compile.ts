@@ -1134,7 +1134,9 @@ export class CompiledGraph {
       for (let j = 0; j < n; j++) if (!live[i0 + j] || position[i0 + j] !== (position[i0] as number) + j) backward = false;
       const index = layers.length;
       const readsInputs = first.v >= this.uniformSize && first.v + first.half <= this.uniformSize + this.inputCount;
-      layers.push({ first: i0, n, n2: n + (n & 1), K: first.half, input: first.v, weights, biases, readsInputs });
+      let relu = true;
+      for (let j = 0; j < n; j++) if (this.act[i0 + j] !== ACT_RELU) relu = false;
+      layers.push({ first: i0, n, n2: n + (n & 1), K: first.half, input: first.v, weights, biases, readsInputs, relu });
       this.layerStarting[p] = index;
       if (backward) this.layerEnding[(position[i0] as number) + n - 1] = index;
       p += n - 1;
@@ -1159,11 +1161,20 @@ export class CompiledGraph {
     }
     kernels.forward(layer, rows, rowSize);
     for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < n; j++) {
-        const z = zg[r * n2 + j] as number;
-        const out = first + j + r * rowSize;
-        pre[out] = z;
-        data[out] = activate(act[first + j] as number, z);
+      const z0 = r * n2;
+      const out = first + r * rowSize;
+      if (layer.relu) {
+        for (let j = 0; j < n; j++) {
+          const z = zg[z0 + j] as number;
+          pre[out + j] = z;
+          data[out + j] = reluForward(z);
+        }
+      } else {
+        for (let j = 0; j < n; j++) {
+          const z = zg[z0 + j] as number;
+          pre[out + j] = z;
+          data[out + j] = activate(act[first + j] as number, z);
+        }
       }
     }
     return n;
@@ -1180,9 +1191,12 @@ export class CompiledGraph {
     const { zg } = kernels;
     const { n, n2, first, biases } = layer;
     for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < n; j++) {
-        const out = first + j + r * rowSize;
-        zg[r * n2 + j] = activationBackward(act[first + j] as number, pre[out] as number, data[out] as number, grad[out] as number);
+      const z0 = r * n2;
+      const out = first + r * rowSize;
+      if (layer.relu) {
+        for (let j = 0; j < n; j++) zg[z0 + j] = reluPasses(pre[out + j] as number) ? 0 + (grad[out + j] as number) : 0;
+      } else {
+        for (let j = 0; j < n; j++) zg[z0 + j] = activationBackward(act[first + j] as number, pre[out + j] as number, data[out + j] as number, grad[out + j] as number);
       }
     }
     for (let j = 0; j < n; j++) {

@@ -17,6 +17,8 @@ export interface Layer {
   biases: Int32Array;
   /** Whether the input list is the graph's own inputs, whose grads `inputGrads: false` leaves out. */
   readsInputs: boolean;
+  /** Whether every neuron's activation is ReLU, which the layer's own loops then apply inline. */
+  relu: boolean;
 }
 
 interface Kernels {

@@ -19,7 +19,7 @@ import type { Workload } from "./workloads.js";
 const pad = (s: string, n: number) => s.padEnd(n);
 const fmt = (x: number, digits = 3) => x.toPrecision(digits);
 
-type Mode = "graph" | "compiled" | "whole" | "reference" | "tfjs" | "tfjs-wasm" | "pytorch";
+type Mode = "graph" | "graph-arrays" | "compiled" | "whole" | "reference" | "tfjs" | "tfjs-wasm" | "pytorch";
 const PYTHON = "/usr/bin/python3";
 let torch: boolean | undefined;
 /** Whether Debian's python3-torch is here to time PyTorch (the column is left out otherwise); asked once. */
@@ -33,8 +33,8 @@ function hasTorch(): boolean {
  * TensorFlow.js's CPU backend (seconds an epoch), whose ratios the smaller workloads already give.
  */
 function modesOf(w: Workload): Mode[] {
-  const modes: Mode[] = w.id === "m" ? ["compiled", "reference", "tfjs-wasm"] : ["graph", "compiled", "reference", "tfjs", "tfjs-wasm"];
-  if (w.steps === 1 && w.batchSize >= w.data.x.length) modes.splice(2, 0, "whole");
+  const modes: Mode[] = w.id === "m" ? ["compiled", "reference", "tfjs-wasm"] : ["graph", "graph-arrays", "compiled", "reference", "tfjs", "tfjs-wasm"];
+  if (w.steps === 1 && w.batchSize >= w.data.x.length) modes.splice(modes.indexOf("compiled") + 1, 0, "whole");
   if (hasTorch()) modes.push("pytorch");
   return modes;
 }
@@ -59,7 +59,9 @@ function pytorch(w: Workload): { first: number; ms: number } {
 
 /** A timed run of workload `w` in `mode`: one step, or one epoch of mini-batches. Returns the first step's loss. */
 async function runner(w: Workload, mode: Mode): Promise<() => number> {
-  const model = makeModel(w);
+  // Compiled mode trains a model with its parameters in arrays, as the CLI and the demo do;
+  // "graph-arrays" is graph mode on such a model, which reads each parameter through its store.
+  const model = makeModel(w, mode === "compiled" || mode === "graph-arrays" ? "arrays" : "values");
   const batches = epochBatches(w);
   if (mode === "reference" || mode === "tfjs" || mode === "tfjs-wasm") {
     // TensorFlow.js is loaded only in its own process, so it cannot slow the others down.
@@ -107,6 +109,7 @@ async function runner(w: Workload, mode: Mode): Promise<() => number> {
 // calls) in the fast modes; the slow modes need fewer to give a stable time.
 const BUDGET: Record<Exclude<Mode, "pytorch">, { samples: number; perSample: number; warmup: number }> = {
   graph: { samples: 15, perSample: 8, warmup: 40 },
+  "graph-arrays": { samples: 15, perSample: 8, warmup: 40 },
   compiled: { samples: 21, perSample: 100, warmup: 500 },
   whole: { samples: 21, perSample: 100, warmup: 500 },
   reference: { samples: 21, perSample: 150, warmup: 500 },

@@ -84,9 +84,13 @@ export const WORKLOADS: Workload[] = [
   },
 ];
 
-/** The workload's network; every implementation starts from these weights. */
-export function makeModel(w: Workload): MLP {
-  return new MLP(w.sizes[0] as number, w.sizes.slice(1), { activation: w.activation, seed: 1337 });
+/**
+ * The workload's network; every implementation starts from these weights. `storage` is where its
+ * parameters keep their numbers (the same numbers either way): compiled mode trains a model with
+ * its parameters in arrays, as the CLI and the demo do.
+ */
+export function makeModel(w: Workload, storage: "values" | "arrays" = "values"): MLP {
+  return new MLP(w.sizes[0] as number, w.sizes.slice(1), { activation: w.activation, seed: 1337, storage });
 }
 
 /** The workload's optimizer over `model`'s parameters. */

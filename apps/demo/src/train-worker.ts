@@ -77,6 +77,8 @@ function setup(next: TrainConfig, keepWeights: boolean): void {
   if (!keepWeights || !model) {
     model = new MLP(config.features.length, [...config.layers, loss === "crossEntropy" ? classes : 1], {
       activation: config.activation, outputActivation: loss === "bce" ? "sigmoid" : "linear", seed: config.seed,
+      // Parameters in arrays: a compiled step reads and updates them without visiting each Value.
+      storage: "arrays",
     });
   }
   const optimizer = config.optimizer === "sgd" ? new SGD(model.parameters(), { lr: config.lr }) : new Adam(model.parameters(), { lr: config.lr });

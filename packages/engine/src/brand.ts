@@ -12,8 +12,9 @@ import { describe } from "./errors.js";
 /**
  * The layout version: raise it whenever a field or op code the copies share changes. 2: n-ary
  * ops keep their operand lists in `_a`/`_b`, and op objects no longer carry every backward rule.
+ * 3: a leaf of a `ValueStore` keeps its data, grad and pass in the store (`_store`, `_index`).
  */
-export const PROTOCOL = 2;
+export const PROTOCOL = 3;
 
 /** The brand of a {@link Value}. */
 export const VALUE_BRAND: unique symbol = Symbol.for("@micrograd/engine/Value");

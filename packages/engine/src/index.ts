@@ -12,6 +12,7 @@ export { Random } from "./random.js";
 export { CompiledGraph, compile } from "./compile.js";
 export type { CompileOptions, ParameterArrays } from "./compile.js";
 export { onePass } from "./pass.js";
+export { ValueStore, storeOf } from "./store.js";
 export { isGradEnabled, noGrad } from "./no-grad.js";
 export { grad } from "./grad.js";
 export type { GradOptions } from "./grad.js";

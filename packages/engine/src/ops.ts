@@ -386,11 +386,20 @@ export function passBack(out: Value): void {
       // ∂(Σ xᵢyᵢ)/∂xᵢ = yᵢ and ∂/∂yᵢ = xᵢ.
       const xs = out._args;
       const ys = out._args2;
+      // A neuron's weights may be leaves of a ValueStore: their numbers are then read and added
+      // to in the store's arrays, where each leaf's accessors made graph mode's backward slower.
+      const store = xs[0]?._store;
       for (let i = 0; i < xs.length; i++) {
         const x = xs[i] as Value;
         const y = ys[i] as Value;
-        x.grad += g * y.data;
-        y.grad += g * x.data;
+        if (store !== undefined && x._store === store) {
+          const k = x._index as number;
+          store.grad[k]! += g * y.data;
+          y.grad += g * (store.data[k] as number);
+        } else {
+          x.grad += g * y.data;
+          y.grad += g * x.data;
+        }
       }
       return;
     }

@@ -8,6 +8,7 @@ import { gradMode } from "./no-grad.js";
 import { recorder } from "./recording.js";
 import { joinPass, leavePass } from "./pass.js";
 import type { LeafPass } from "./pass.js";
+import type { ValueStore } from "./store.js";
 
 /** Options for a leaf {@link Value}. */
 export interface ValueOptions {
@@ -19,6 +20,9 @@ const NO_ARGS: readonly Value[] = [];
 
 /** Marks the constructor call of {@link result}: an op's result, which needs no checks. */
 const RESULT: unique symbol = Symbol("result");
+
+/** @internal Marks the constructor call of a store's leaf (`store.ts`), whose data, grad and pass live in the store. */
+export const STORED: unique symbol = Symbol("stored");
 
 /**
  * A scalar that remembers how it was computed, so that {@link Value.backward} can fill in the
@@ -65,6 +69,10 @@ export class Value {
    * one did (see `recording.ts`).
    */
   declare _pass: object | undefined;
+  /** @internal For a leaf of a {@link ValueStore}: the store, whose arrays hold its data and grad at `_index`; never set on other Values, so their layout stays as it was. */
+  declare _store?: ValueStore;
+  /** @internal For a leaf of a store: its index there. */
+  declare _index?: number;
 
   /**
    * Whether `value` is a Value — from this copy of `@micrograd/engine` or from any other
@@ -85,8 +93,18 @@ export class Value {
   constructor(data: number, options?: ValueOptions);
   /** @internal An op's result, made by {@link result} without the checks a user's leaf needs. */
   constructor(data: number, options: typeof RESULT, op: Op, a: Value, b: Value);
-  constructor(data: number, options?: ValueOptions | typeof RESULT, op: Op = LEAF, a?: Value, b?: Value) {
+  /** @internal A store's leaf: its data, grad and pass are the store's, behind accessors that writing them here would call too early. */
+  constructor(data: number, options: typeof STORED);
+  constructor(data: number, options?: ValueOptions | typeof RESULT | typeof STORED, op: Op = LEAF, a?: Value, b?: Value) {
     let label = "";
+    if (options === STORED) {
+      this.label = label;
+      this._op = op;
+      this._a = this;
+      this._b = this;
+      this._mark = undefined;
+      return;
+    }
     if (options !== RESULT) {
       if (typeof data !== "number" || Number.isNaN(data)) {
         throw new TypeError(`new Value(data): data must be a number, got ${describe(data)}`);

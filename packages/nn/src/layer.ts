@@ -3,6 +3,7 @@ import type { Value } from "@micrograd/engine";
 import type { Activation, Init } from "./activation.js";
 import { Module, lockParameters } from "./module.js";
 import { Neuron, checkInputs, checkSize } from "./neuron.js";
+import type { Place } from "./neuron.js";
 
 /** Options for a {@link Layer}. */
 export interface LayerOptions {
@@ -14,6 +15,8 @@ export interface LayerOptions {
   random?: Random;
   /** Seed for the initial weights when no `random` is given; default 0. */
   seed?: number;
+  /** @internal Where its parameters live (plain Values by default): neuron j's from `at + j·(nin+1)`. */
+  place?: Place;
 }
 
 /**
@@ -31,9 +34,13 @@ export class Layer extends Module {
     checkSize(nin, "Layer(nin)");
     checkSize(nout, "Layer(nout)");
     const random = options.random ?? new Random(options.seed ?? 0);
+    const place = options.place;
     this.neurons = Array.from(
       { length: nout },
-      () => new Neuron(nin, { activation: options.activation ?? "relu", init: options.init ?? "uniform", nout, random }),
+      (_, j) => new Neuron(nin, {
+        activation: options.activation ?? "relu", init: options.init ?? "uniform", nout, random,
+        ...(place ? { place: { store: place.store, at: place.at + j * (nin + 1) } } : {}),
+      }),
     );
     lockParameters(this, "neurons");
   }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { ShapeError, Value } from "@micrograd/engine";
+import { ShapeError, Value, storeOf } from "@micrograd/engine";
 import { describe, expect, it } from "vitest";
 import { Layer, MLP, ModelFormatError, Neuron } from "./index.js";
 
@@ -185,5 +185,34 @@ describe("parameters are a module's for life", () => {
     // Their numbers change as training needs.
     neuron.b.data = 0.5;
     expect(model.parameters()).toContain(neuron.b);
+  });
+});
+
+describe('storage: "arrays"', () => {
+  it("keeps the same parameters in one store, in parameters() order, with the same outputs and grads to the bit", () => {
+    const plain = new MLP(3, [4, 4, 2], { activation: "tanh", seed: 7 });
+    const stored = new MLP(3, [4, 4, 2], { activation: "tanh", seed: 7, storage: "arrays" });
+    expect(plain.storage).toBe("values");
+    expect(stored.storage).toBe("arrays");
+    const params = stored.parameters();
+    const store = storeOf(params);
+    expect(store).not.toBeNull();
+    expect(storeOf(plain.parameters())).toBeNull();
+    expect(Array.from(store?.data ?? [])).toEqual(plain.parameters().map((p) => p.data));
+    for (const model of [plain, stored]) {
+      const [a, b] = model.forward([0.5, -1, 2]) as [Value, Value];
+      a.mul(b).backward();
+    }
+    const same = (x: number[], y: number[]) => x.every((v, i) => Object.is(v, y[i]));
+    expect(same(params.map((p) => p.grad), plain.parameters().map((p) => p.grad))).toBe(true);
+    expect(same(Array.from(store?.grad ?? []), plain.parameters().map((p) => p.grad))).toBe(true);
+  });
+
+  it("loads a saved model into arrays, and refuses another storage", () => {
+    const saved = JSON.stringify(new MLP(2, [3, 1], { seed: 4 }));
+    const loaded = MLP.fromJSON(saved, { storage: "arrays" });
+    expect(loaded.storage).toBe("arrays");
+    expect(loaded.parameters().map((p) => p.data)).toEqual(MLP.fromJSON(saved).parameters().map((p) => p.data));
+    expect(() => new MLP(2, [1], { storage: "tensor" as "arrays" })).toThrow('MLP(nin, nouts, options): storage must be "values" or "arrays", got "tensor"');
   });
 });

@@ -1,4 +1,4 @@
-import { Random, Vector } from "@micrograd/engine";
+import { Random, ValueStore, Vector } from "@micrograd/engine";
 import type { Value } from "@micrograd/engine";
 import { checkActivation, checkInit } from "./activation.js";
 import type { Activation, Init } from "./activation.js";
@@ -18,6 +18,14 @@ export interface MLPOptions {
   init?: Init;
   /** Seed of the initial weights: the same seed gives bit-identical weights everywhere. Default 0. */
   seed?: number;
+  /**
+   * Where the parameters keep their numbers. `"values"` (the default): each parameter is a plain
+   * Value, as micrograd's. `"arrays"`: one `ValueStore` holds them all, in `parameters()` order —
+   * each parameter still a Value, whose `data` and `grad` are entries of the store's arrays — so
+   * that a compiled training step reads and updates them as arrays (the CLI and the demo train
+   * so). Graph mode gives the same results either way, and runs slower on arrays.
+   */
+  storage?: "values" | "arrays";
 }
 
 /**
@@ -35,6 +43,8 @@ export class MLP extends Module {
   readonly activation: Activation;
   readonly outputActivation: Activation;
   readonly seed: number;
+  /** Where the parameters keep their numbers (see {@link MLPOptions.storage}). */
+  readonly storage: "values" | "arrays";
 
   constructor(nin: number, nouts: readonly number[], options: MLPOptions = {}) {
     super();
@@ -48,16 +58,25 @@ export class MLP extends Module {
     this.outputActivation = checkActivation(options.outputActivation ?? "linear", "MLP (outputActivation)");
     const init = checkInit(options.init ?? "uniform", "MLP");
     this.seed = options.seed ?? 0;
+    const storage: unknown = options.storage ?? "values";
+    if (storage !== "values" && storage !== "arrays") throw new TypeError(`MLP(nin, nouts, options): storage must be "values" or "arrays", got ${JSON.stringify(storage)}`);
+    this.storage = storage;
     const random = new Random(this.seed);
     const sizes = [nin, ...nouts];
-    this.layers = nouts.map(
-      (nout, i) =>
-        new Layer(sizes[i] as number, nout, {
-          activation: i === nouts.length - 1 ? this.outputActivation : this.activation,
-          init,
-          random,
-        }),
-    );
+    // With storage "arrays", one store holds every parameter, in parameters() order.
+    const offsets = nouts.map((nout, i) => nout * ((sizes[i] as number) + 1));
+    const store = this.storage === "arrays" ? new ValueStore(new Float64Array(offsets.reduce((a, b) => a + b, 0))) : null;
+    let at = 0;
+    this.layers = nouts.map((nout, i) => {
+      const layer = new Layer(sizes[i] as number, nout, {
+        activation: i === nouts.length - 1 ? this.outputActivation : this.activation,
+        init,
+        random,
+        ...(store ? { place: { store, at } } : {}),
+      });
+      at += offsets[i] as number;
+      return layer;
+    });
     lockParameters(this, "layers");
   }
 
@@ -110,17 +129,19 @@ export class MLP extends Module {
   }
 
   /**
-   * Restores a model saved with `toJSON` (an object or its JSON text).
+   * Restores a model saved with `toJSON` (an object or its JSON text), its parameters kept as
+   * `options.storage` says (plain Values by default).
    *
    * @throws ModelFormatError saying what is wrong: not a model, another version, wrong number of
    * parameters, non-finite weights.
    */
-  static fromJSON(json: unknown): MLP {
+  static fromJSON(json: unknown, options: Pick<MLPOptions, "storage"> = {}): MLP {
     const saved = readModelJSON(json);
     const model = new MLP(saved.nin, saved.nouts, {
       activation: saved.activation,
       outputActivation: saved.outputActivation,
       seed: saved.seed,
+      ...(options.storage === undefined ? {} : { storage: options.storage }),
     });
     model.parameters().forEach((p, i) => {
       p.data = saved.parameters[i] as number;

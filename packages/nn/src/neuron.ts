@@ -1,4 +1,5 @@
 import { Random, ShapeError, Value, Vector, dot, isValue, isVector } from "@micrograd/engine";
+import type { ValueStore } from "@micrograd/engine";
 import { activate, activationName, checkActivation, checkInit, initScale } from "./activation.js";
 import type { Activation, Init } from "./activation.js";
 import { Module, lockParameters } from "./module.js";
@@ -15,6 +16,17 @@ export interface NeuronOptions {
   random?: Random;
   /** Seed for the initial weights when no `random` is given; default 0. */
   seed?: number;
+  /** @internal Where its parameters live: its network's store, from entry `at` on (plain Values by default). */
+  place?: Place;
+}
+
+/**
+ * @internal Where a module's parameters start in a {@link ValueStore}: a network made with
+ * `storage: "arrays"` keeps all of its parameters in one store, in `parameters()` order.
+ */
+export interface Place {
+  store: ValueStore;
+  at: number;
 }
 
 /**
@@ -39,10 +51,16 @@ export class Neuron extends Module {
     this.activation = checkActivation(options.activation ?? "relu", "Neuron");
     const scale = initScale(checkInit(options.init ?? "uniform", "Neuron"), nin, options.nout ?? 1);
     const random = options.random ?? new Random(options.seed ?? 0);
+    const place = options.place;
+    if (place) {
+      const { store, at } = place;
+      for (let k = 0; k < nin; k++) store.data[at + k] = random.uniform(-scale, scale);
+      store.data[at + nin] = 0;
+    }
     // Frozen: the weights Vector below holds these same Values, so the list must not change.
-    this.w = Object.freeze(Array.from({ length: nin }, () => new Value(random.uniform(-scale, scale))));
+    this.w = Object.freeze(place ? place.store.values.slice(place.at, place.at + nin) : Array.from({ length: nin }, () => new Value(random.uniform(-scale, scale))));
     this.weights = new Vector(this.w);
-    this.b = new Value(0);
+    this.b = place ? (place.store.values[place.at + nin] as Value) : new Value(0);
     lockParameters(this, "b");
   }
 

@@ -32,8 +32,8 @@ const setups: Setup[] = [
   { loss: "crossEntropy", data: blobs({ n: 45, classes: 3, seed: 4 }), outputs: 3, l2: 1e-4 },
 ];
 
-function run(setup: Setup, compiled: boolean, batchSize: number | undefined, lr = 0.05, steps = 7, activation: Activation = "tanh", data: Dataset | FlatDataset = setup.data) {
-  const model = new MLP(2, [8, 8, setup.outputs], { activation, outputActivation: setup.outputActivation ?? "linear", seed: 11 });
+function run(setup: Setup, compiled: boolean, batchSize: number | undefined, lr = 0.05, steps = 7, activation: Activation = "tanh", data: Dataset | FlatDataset = setup.data, storage: "values" | "arrays" = "values") {
+  const model = new MLP(2, [8, 8, setup.outputs], { activation, outputActivation: setup.outputActivation ?? "linear", seed: 11, storage });
   let result: TrainResult | Error;
   try {
     result = train({
@@ -93,29 +93,45 @@ describe("train() compiles every run, with graph mode's losses and weights to th
   });
 });
 
+describe('a model with storage: "arrays" trains compiled on its store, with graph mode\'s losses, weights and grads to the bit', () => {
+  for (const setup of setups) {
+    it(setup.loss, () => {
+      const fast = run(setup, true, 16, 0.05, 7, "relu", setup.data, "arrays");
+      const slow = run(setup, false, 16, 0.05, 7, "relu");
+      if (fast.result instanceof Error) throw fast.result;
+      if (slow.result instanceof Error) throw slow.result;
+      expect(same(fast.result.history.map((s) => s.loss), slow.result.history.map((s) => s.loss))).toBe(true);
+      expect(same(fast.weights, slow.weights)).toBe(true);
+      expect(same(fast.grads, slow.grads)).toBe(true);
+    });
+  }
+});
+
 describe("a compiled step keeps the parameters' numbers in arrays, and the Values stay what graph mode leaves", () => {
   const setup = setups[5] as Setup;
-  const trainer = (compiled: boolean, optimize: (model: MLP) => Value[]) => {
-    const model = new MLP(2, [8, 8, 3], { activation: "tanh", seed: 11 });
+  const trainer = (compiled: boolean, optimize: (model: MLP) => Value[], storage: "values" | "arrays" = "values") => {
+    const model = new MLP(2, [8, 8, 3], { activation: "tanh", seed: 11, storage });
     const t = new Trainer({ model, data: setup.data, loss: setup.loss, l2: 1e-4, seed: 5, batchSize: 16, compiled, optimizer: new Adam(optimize(model), { lr: 0.05 }) });
     return { model, t };
   };
   const state = (model: MLP) => model.parameters().flatMap((p) => [p.data, p.grad]);
 
-  it("reads a weight the user changed between steps", () => {
-    const [fast, slow] = [trainer(true, (m) => m.parameters()), trainer(false, (m) => m.parameters())];
-    for (const { model, t } of [fast, slow]) {
+  it("reads a weight the user changed between steps (its parameters in Values or in a store)", () => {
+    const all = (m: MLP) => m.parameters();
+    const [fast, stored, slow] = [trainer(true, all), trainer(true, all, "arrays"), trainer(false, all)];
+    for (const { model, t } of [fast, stored, slow]) {
       t.step();
       t.step();
       (model.parameters()[3] as Value).data = 0.25;
       t.step();
     }
     expect(same(state(fast.model), state(slow.model))).toBe(true);
+    expect(same(state(stored.model), state(slow.model))).toBe(true);
   });
 
   it("trains only what the optimizer holds (a frozen first layer), to the bit", () => {
     const lastLayers = (m: MLP) => m.layers.slice(1).flatMap((l) => l.parameters());
-    const [fast, slow] = [trainer(true, lastLayers), trainer(false, lastLayers)];
+    const [fast, slow] = [trainer(true, lastLayers, "arrays"), trainer(false, lastLayers)];
     const start = fast.model.layers[0]?.parameters().map((p) => p.data);
     for (const { t } of [fast, slow]) for (let k = 0; k < 4; k++) t.step();
     expect(same(state(fast.model), state(slow.model))).toBe(true);

@@ -1,4 +1,4 @@
-import { Random, Value, compile, crossCopyInstanceof, onePass } from "@micrograd/engine";
+import { Random, Value, compile, crossCopyInstanceof, onePass, storeOf } from "@micrograd/engine";
 import type { CompiledGraph, ParameterArrays } from "@micrograd/engine";
 import { l1, l2 } from "@micrograd/losses";
 import type { MLP } from "@micrograd/nn";
@@ -221,13 +221,18 @@ function graphPass(options: TrainerOptions, batches: () => number[]) {
  * step keeps their numbers in two arrays (`compile`'s `parameters`): it reads every parameter's
  * data once at the start, and writes data and grad back once at the end — instead of five
  * visits to each parameter (the replay's read, the pass's hold, its write, `zeroGrad`, the
- * update). The Values hold the same numbers as graph mode's step would leave, to the bit.
+ * update). The Values hold the same numbers as graph mode's step would leave, to the bit. A model
+ * made with `storage: "arrays"` keeps them in a store already: its arrays are used as they are,
+ * and the Values are not visited at all.
  */
 function compiledPass(options: TrainerOptions, batches: () => number[]) {
   const { model, data, loss, optimizer } = options;
   const params = model.parameters();
   const same = optimizer.params.length === params.length && optimizer.params.every((p, i) => p === params[i]);
-  const arrays = same ? { values: params, data: new Float64Array(params.length), grad: new Float64Array(params.length) } : null;
+  // A model whose parameters are a store's leaves (storage "arrays") gives the store itself: the
+  // Values read its arrays, so nothing is copied to or from them.
+  const store = same ? storeOf(params) : null;
+  const arrays = store ?? (same ? { values: params, data: new Float64Array(params.length), grad: new Float64Array(params.length) } : null);
   const { rows, encode, inputWidth, width } = recordRow(model, data, loss, options.classWeights, arrays);
   /** Per batch size: the loss's recording and the buffers a step of that size reuses. */
   const reductions = new Map<number, { graph: CompiledGraph; inputs: Float64Array; encoded: number[] | null; terms: Float64Array; seeds: Float64Array; column: Float64Array; outputs: number[][] }>();
@@ -246,7 +251,7 @@ function compiledPass(options: TrainerOptions, batches: () => number[]) {
     run(): Pass {
       const batch = batches();
       const r = reduction(batch.length);
-      if (arrays) for (let i = 0; i < params.length; i++) arrays.data[i] = (params[i] as Value).data;
+      if (arrays && !store) for (let i = 0; i < params.length; i++) arrays.data[i] = (params[i] as Value).data;
       // A full batch is the same rows every step: they are encoded once.
       if (batch !== r.encoded) batch.forEach((row, k) => encode(row, r.inputs, k * inputWidth));
       r.encoded = batch;
@@ -268,6 +273,7 @@ function compiledPass(options: TrainerOptions, batches: () => number[]) {
           arrays.grad.fill(0);
           backward();
           optimizer.stepArrays(arrays.data, arrays.grad);
+          if (store) return;
           for (let i = 0; i < params.length; i++) {
             const p = params[i] as Value;
             p.data = arrays.data[i] as number;

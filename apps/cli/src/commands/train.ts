@@ -177,6 +177,8 @@ export function fit(prepared: Prepared, loss: LossName, options: TrainOptions, t
     activation: options.activation,
     outputActivation: loss === "bce" ? "sigmoid" : "linear",
     seed: options.seed,
+    // Parameters in arrays: a compiled step reads and updates them without visiting each Value.
+    storage: "arrays",
   });
   const lr = options.lr ?? (options.optimizer === "sgd" ? 0.1 : 0.01);
   const optimizer = options.optimizer === "sgd"

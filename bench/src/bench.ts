@@ -197,8 +197,8 @@ for (const w of WORKLOADS) {
   }
   const ms = Object.fromEntries(modes.map((m) => [m, runs[m].ms])) as Record<Mode, number>;
   console.log(`\n(${w.id}) ${w.title}\n`);
-  console.log(`${pad("mode", 12)}${pad(w.steps === 1 ? "ms/step" : "ms/epoch", 12)}× reference`);
-  for (const m of modes) console.log(`${pad(m, 12)}${pad(fmt(ms[m]), 12)}${fmt(ms[m] / ms.reference)}`);
+  console.log(`${pad("mode", 14)}${pad(w.steps === 1 ? "ms/step" : "ms/epoch", 12)}× reference`);
+  for (const m of modes) console.log(`${pad(m, 14)}${pad(fmt(ms[m]), 12)}${fmt(ms[m] / ms.reference)}`);
   results.push({ workload: w.id, title: w.title, msPerRun: ms, ratioToReference: Object.fromEntries(modes.map((m) => [m, ms[m] / ms.reference])) });
 }
 

@@ -574,26 +574,31 @@ export class CompiledGraph {
 
   /** Copies the shared Values' current data (leaves, closed-over op nodes) and the rows' inputs into place. */
   private load(inputs: ArrayLike<number>, rows: number): void {
-    const { data, pre, uniform, uniformSize, rowSize, inputCount, plainSlots, bound, runSlot, runStart, runLength } = this;
+    const { data, pre, uniform, uniformSize, rowSize, inputCount, plainSlots, bound } = this;
     // `pre` too: a closed-over dot's backward reads its value there, as a recorded dot's does.
     for (let p = 0; p < plainSlots.length; p++) {
       const i = plainSlots[p] as number;
       data[i] = pre[i] = (uniform[i] as Value).data;
     }
-    if (bound) {
-      // A leaf's `pre` is never read: only dots and fused neurons keep one.
-      const from = bound.data;
-      for (let r = 0; r < runSlot.length; r++) {
-        const slot = runSlot[r] as number;
-        const start = runStart[r] as number;
-        for (let j = 0; j < (runLength[r] as number); j++) data[slot + j] = from[start + j] as number;
-      }
-    }
+    // A leaf's `pre` is never read: only dots and fused neurons keep one.
+    if (bound) this.copyRuns(bound.data, data, true);
     for (let r = 0; r < rows; r++) {
       const row = uniformSize + r * rowSize;
       for (let j = 0; j < inputCount; j++) data[row + j] = inputs[r * inputCount + j] as number;
     }
     this.rows = rows;
+  }
+
+  /** Copies the bound parameters' entries of `params` (one of `parameters`' arrays) into their slots of `replay`, or back when not `intoReplay`. */
+  private copyRuns(params: Float64Array, replay: Float64Array, intoReplay: boolean): void {
+    const { runSlot, runStart, runLength } = this;
+    for (let r = 0; r < runSlot.length; r++) {
+      const slot = runSlot[r] as number;
+      const start = runStart[r] as number;
+      const length = runLength[r] as number;
+      if (intoReplay) for (let j = 0; j < length; j++) replay[slot + j] = params[start + j] as number;
+      else for (let j = 0; j < length; j++) params[start + j] = replay[slot + j] as number;
+    }
   }
 
   /** Runs every instruction over rows 0…rows-1, instruction by instruction. */
@@ -955,7 +960,7 @@ export class CompiledGraph {
     // never changes one: kernels may skip zero gradients.
     // A closed-over op node's grad starts from 0 at each call, as graph mode's intermediate grads do.
     const shared = sharedPass();
-    const { plainSlots, bound, runSlot, runStart, runLength } = this;
+    const { plainSlots, bound } = this;
     for (let p = 0; p < plainSlots.length; p++) {
       const i = plainSlots[p] as number;
       const held = live[i] && shared && !closedOver[i];
@@ -963,13 +968,7 @@ export class CompiledGraph {
       grad[i] = held ? (uniform[i] as Value).grad : 0;
     }
     // The parameters' contributions are summed in place, onto what their array holds.
-    if (bound) {
-      for (let r = 0; r < runSlot.length; r++) {
-        const slot = runSlot[r] as number;
-        const start = runStart[r] as number;
-        for (let j = 0; j < (runLength[r] as number); j++) grad[slot + j] = bound.grad[start + j] as number;
-      }
-    }
+    if (bound) this.copyRuns(bound.grad, grad, true);
     grad.fill(0, uniformSize, uniformSize + rows * rowSize);
     const root = this.outputSlots[0] as number;
     for (let r = 0; r < rows; r++) grad[root + r * (stride[root] as number)]! += seeds ? (seeds[r] as number) : 1;
@@ -1007,14 +1006,7 @@ export class CompiledGraph {
         const value = uniform[i] as Value;
         value.grad = shared || closedOver[i] ? (grad[i] as number) : value.grad + (grad[i] as number);
       }
-      if (bound) {
-        const to = bound.grad;
-        for (let r = 0; r < runSlot.length; r++) {
-          const slot = runSlot[r] as number;
-          const start = runStart[r] as number;
-          for (let j = 0; j < (runLength[r] as number); j++) to[start + j] = grad[slot + j] as number;
-        }
-      }
+      if (bound) this.copyRuns(bound.grad, grad, false);
     }
   }
 

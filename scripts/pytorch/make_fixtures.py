@@ -194,7 +194,9 @@ def second_order_cases():
     pairs = [(0.3, 0.7), (0.8, 0.25), (0.5, 0.5), (0.05, 1.0), (1.7, 0.6), (2.5, 0.1)]
     pair_cases = []
     for name, f in binary.items():
-        for pa, pb in pairs:
+        # pow at an exponent of exactly 0, where PyTorch gives the base a gradient of 0 (a
+        # `where`) and so its second derivative drops a term that finite differences would see.
+        for pa, pb in pairs + ([(0.75, 0.0)] if name == "pow" else []):
             if name == "bce" and pa > 1:
                 continue
             a, b = leaf(pa), leaf(pb)

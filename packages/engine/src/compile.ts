@@ -1140,7 +1140,7 @@ export class CompiledGraph {
   private layerForward(layer: Layer, kernels: LayerMemory, rows: number): number {
     const { data, pre, act, rowSize } = this;
     const { wt, b, zg } = kernels;
-    const { n, n2, K, first, weights, biases } = layer;
+    const { n, n2, K, first, weights, biases, relu } = layer;
     // The weights transposed, so that one load reads two neurons' weight k (the lanes).
     for (let j = 0; j < n; j++) {
       const w = weights[j] as number;
@@ -1155,18 +1155,10 @@ export class CompiledGraph {
     for (let r = 0; r < rows; r++) {
       const z0 = r * n2;
       const out = first + r * rowSize;
-      if (layer.relu) {
-        for (let j = 0; j < n; j++) {
-          const z = zg[z0 + j] as number;
-          pre[out + j] = z;
-          data[out + j] = reluForward(z);
-        }
-      } else {
-        for (let j = 0; j < n; j++) {
-          const z = zg[z0 + j] as number;
-          pre[out + j] = z;
-          data[out + j] = activate(act[first + j] as number, z);
-        }
+      for (let j = 0; j < n; j++) {
+        const z = zg[z0 + j] as number;
+        pre[out + j] = z;
+        data[out + j] = relu ? reluForward(z) : activate(act[first + j] as number, z);
       }
     }
     return n;
@@ -1181,14 +1173,13 @@ export class CompiledGraph {
     const layer = this.layers[index] as Layer;
     const { data, grad, pre, act, rowSize } = this;
     const { zg } = kernels;
-    const { n, n2, first, biases } = layer;
+    const { n, n2, first, biases, relu } = layer;
     for (let r = 0; r < rows; r++) {
       const z0 = r * n2;
       const out = first + r * rowSize;
-      if (layer.relu) {
-        for (let j = 0; j < n; j++) zg[z0 + j] = reluPasses(pre[out + j] as number) ? 0 + (grad[out + j] as number) : 0;
-      } else {
-        for (let j = 0; j < n; j++) zg[z0 + j] = activationBackward(act[first + j] as number, pre[out + j] as number, data[out + j] as number, grad[out + j] as number);
+      for (let j = 0; j < n; j++) {
+        const g = grad[out + j] as number;
+        zg[z0 + j] = relu ? (reluPasses(pre[out + j] as number) ? 0 + g : 0) : activationBackward(act[first + j] as number, pre[out + j] as number, data[out + j] as number, g);
       }
     }
     for (let j = 0; j < n; j++) {

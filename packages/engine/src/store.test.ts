@@ -24,6 +24,8 @@ describe("ValueStore", () => {
   it("refuses what new Value refuses", () => {
     expect(() => new ValueStore([1, NaN])).toThrow("new ValueStore(initial): initial[1] must be a number, got NaN");
     expect(() => new ValueStore([1, "2" as unknown as number])).toThrow('initial[1] must be a number, got "2" (string)');
+    expect(() => new ValueStore(null as unknown as number[])).toThrow("new ValueStore(initial): initial must be an array of numbers, got null");
+    expect(new ValueStore([]).values).toEqual([]);
   });
 
   it("gives graph mode's grads of plain Values to the bit: a neuron's dot, a pass joined by several calls, grads that start non-zero", () => {

@@ -32,9 +32,13 @@ export class ValueStore {
   /**
    * A store of `initial.length` leaves holding those numbers, their grads 0.
    *
-   * @throws TypeError if an entry is not a number or is NaN, as `new Value(x)` does.
+   * @throws TypeError if `initial` is not a list, or an entry is not a number or is NaN, as `new Value(x)` does.
    */
   constructor(initial: ArrayLike<number>) {
+    const given: unknown = initial;
+    if (typeof given !== "object" || given === null || typeof (given as { length?: unknown }).length !== "number") {
+      throw new TypeError(`new ValueStore(initial): initial must be an array of numbers, got ${describe(given)}`);
+    }
     const n = initial.length;
     this.data = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -47,11 +51,6 @@ export class ValueStore {
     const values = new Array<Value>(n);
     for (let i = 0; i < n; i++) values[i] = new StoredLeaf(this, i);
     this.values = Object.freeze(values);
-  }
-
-  /** How many leaves the store holds. */
-  get size(): number {
-    return this.data.length;
   }
 }
 

@@ -51,16 +51,14 @@ export class Neuron extends Module {
     this.activation = checkActivation(options.activation ?? "relu", "Neuron");
     const scale = initScale(checkInit(options.init ?? "uniform", "Neuron"), nin, options.nout ?? 1);
     const random = options.random ?? new Random(options.seed ?? 0);
+    const weights = Array.from({ length: nin }, () => random.uniform(-scale, scale));
     const place = options.place;
-    if (place) {
-      const { store, at } = place;
-      for (let k = 0; k < nin; k++) store.data[at + k] = random.uniform(-scale, scale);
-      store.data[at + nin] = 0;
-    }
+    if (place) place.store.data.set([...weights, 0], place.at);
+    const values = place ? place.store.values.slice(place.at, place.at + nin + 1) : [...weights.map((w) => new Value(w)), new Value(0)];
     // Frozen: the weights Vector below holds these same Values, so the list must not change.
-    this.w = Object.freeze(place ? place.store.values.slice(place.at, place.at + nin) : Array.from({ length: nin }, () => new Value(random.uniform(-scale, scale))));
+    this.w = Object.freeze(values.slice(0, nin));
     this.weights = new Vector(this.w);
-    this.b = place ? (place.store.values[place.at + nin] as Value) : new Value(0);
+    this.b = values[nin] as Value;
     lockParameters(this, "b");
   }
 

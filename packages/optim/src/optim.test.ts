@@ -15,15 +15,22 @@ const torch = JSON.parse(readFileSync(new URL("../test/fixtures/pytorch-optim.js
 
 describe("every optimizer against PyTorch (float64)", () => {
   const make = { SGD: (ps: Value[], o: SGDOptions) => new SGD(ps, o), Adam: (ps: Value[], o: AdamOptions) => new Adam(ps, o), AdamW: (ps: Value[], o: AdamOptions) => new AdamW(ps, o) };
+  /** The fixture's run: six steps of grads [g, -2g + 0.1·t], each written by `set` before `step`. */
+  const feed = (set: (g0: number, g1: number) => void, step: () => void) =>
+    torch.grads.forEach((g, t) => {
+      set(g, -2 * g + 0.1 * t);
+      step();
+    });
+  /** Six steps() on Values starting at the fixture's start; returns the Values. */
+  const stepped = (c: (typeof torch.cases)[number]) => {
+    const ps = torch.start.map((x) => new Value(x));
+    const opt = make[c.optimizer](ps, c.options);
+    feed((g0, g1) => ([ps[0]!.grad, ps[1]!.grad] = [g0, g1]), () => opt.step());
+    return ps;
+  };
   for (const c of torch.cases) {
     it(`${c.optimizer} ${JSON.stringify(c.options)} lands where PyTorch's does after ${torch.grads.length} steps`, () => {
-      const ps = torch.start.map((x) => new Value(x));
-      const opt = make[c.optimizer](ps, c.options);
-      torch.grads.forEach((g, t) => {
-        ps[0]!.grad = g;
-        ps[1]!.grad = -2 * g + 0.1 * t;
-        opt.step();
-      });
+      const ps = stepped(c);
       ps.forEach((p, i) => expect(Math.abs(p.data - (c.final[i] as number)), `parameter ${i}: ${p.data}, PyTorch ${c.final[i]}`).toBeLessThanOrEqual(4 * Number.EPSILON * Math.abs(c.final[i] as number)));
     });
 
@@ -32,19 +39,9 @@ describe("every optimizer against PyTorch (float64)", () => {
       const opt = make[c.optimizer](ps, c.options);
       const data = Float64Array.from(torch.start);
       const grad = new Float64Array(2);
-      torch.grads.forEach((g, t) => {
-        grad[0] = g;
-        grad[1] = -2 * g + 0.1 * t;
-        opt.stepArrays(data, grad);
-      });
+      feed((g0, g1) => grad.set([g0, g1]), () => opt.stepArrays(data, grad));
       expect(ps.map((p) => p.data)).toEqual(torch.start);
-      const reference = torch.start.map((x) => new Value(x));
-      const stepped = make[c.optimizer](reference, c.options);
-      torch.grads.forEach((g, t) => {
-        reference[0]!.grad = g;
-        reference[1]!.grad = -2 * g + 0.1 * t;
-        stepped.step();
-      });
+      const reference = stepped(c);
       expect(Array.from(data).every((x, i) => Object.is(x, reference[i]!.data))).toBe(true);
       data.forEach((x, i) => expect(Math.abs(x - (c.final[i] as number))).toBeLessThanOrEqual(4 * Number.EPSILON * Math.abs(c.final[i] as number)));
     });

@@ -55,13 +55,15 @@ export abstract class Optimizer {
    * @throws TypeError unless both are Float64Arrays with one entry per parameter.
    */
   stepArrays(data: Float64Array, grad: Float64Array): void {
-    for (const [name, array] of [["data", data], ["grad", grad]] as const) {
-      const given: unknown = array;
-      if (!(given instanceof Float64Array) || given.length !== this.params.length) {
-        throw new TypeError(`${this.constructor.name}.stepArrays(data, grad): ${name} must be a Float64Array of ${this.params.length} numbers, one per parameter, got ${given instanceof Float64Array ? `${given.length}` : describe(given)}`);
-      }
-    }
+    this.checkArray(data, "data");
+    this.checkArray(grad, "grad");
     this.update(data, grad);
+  }
+
+  private checkArray(given: unknown, name: string): void {
+    if (!(given instanceof Float64Array) || given.length !== this.params.length) {
+      throw new TypeError(`${this.constructor.name}.stepArrays(data, grad): ${name} must be a Float64Array of ${this.params.length} numbers, one per parameter, got ${given instanceof Float64Array ? `${given.length}` : describe(given)}`);
+    }
   }
 
   /**

@@ -268,26 +268,31 @@ function compiledPass(options: TrainerOptions, batches: () => number[]) {
         batch.forEach((_, k) => (r.seeds[k] = r.graph.inputGrad(k)));
         rows.backwardBatch(r.seeds);
       });
-      const learn = arrays
-        ? () => {
-          arrays.grad.fill(0);
-          backward();
-          optimizer.stepArrays(arrays.data, arrays.grad);
-          if (store) return;
-          for (let i = 0; i < params.length; i++) {
-            const p = params[i] as Value;
-            p.data = arrays.data[i] as number;
-            p.grad = arrays.grad[i] as number;
-          }
-        }
-        : () => {
+      const learn = () => {
+        if (!arrays) {
           optimizer.zeroGrad();
           backward();
           optimizer.step();
-        };
+          return;
+        }
+        arrays.grad.fill(0);
+        backward();
+        optimizer.stepArrays(arrays.data, arrays.grad);
+        // A store's Values read its arrays; other Values get the step's numbers back.
+        if (!store) writeBack(params, arrays);
+      };
       return { loss: r.graph.output(), outputs: r.outputs, targets: batch.map((row) => data.y[row] as number), learn };
     },
   };
+}
+
+/** Writes each parameter's data and grad from `arrays` back into its Value. */
+function writeBack(params: readonly Value[], arrays: ParameterArrays): void {
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i] as Value;
+    p.data = arrays.data[i] as number;
+    p.grad = arrays.grad[i] as number;
+  }
 }
 
 /**

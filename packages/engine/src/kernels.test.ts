@@ -32,8 +32,9 @@ afterEach(() => {
 
 describe("compiled mode's WebAssembly SIMD kernels", () => {
   it("are assembled from kernels.wat: the committed module is up to date", () => {
-    const script = fileURLToPath(new URL("../scripts/build-kernels.mjs", import.meta.url));
-    expect(() => execFileSync(process.execPath, [script, "--check"], { encoding: "utf8", stdio: "pipe" })).not.toThrow();
+    const script = fileURLToPath(new URL("../../../scripts/build-wat.mjs", import.meta.url));
+    const source = fileURLToPath(new URL("kernels.wat", import.meta.url));
+    expect(() => execFileSync(process.execPath, [script, source, "KERNELS_WASM", "--check"], { encoding: "utf8", stdio: "pipe" })).not.toThrow();
   });
 
   it("fall back to the JavaScript kernels, with the same bits, where WebAssembly is missing", async () => {

@@ -1,6 +1,8 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Value } from "@micrograd/engine";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Adam, AdamW, SGD, cosineDecay, linearDecay, stepDecay } from "./index.js";
 import type { AdamOptions, SGDOptions } from "./index.js";
 
@@ -97,6 +99,68 @@ describe("Adam", () => {
     p.grad = -4;
     opt.step();
     close(p.data, 1 + (0.01 * 4) / (4 + 1e-8));
+  });
+});
+
+describe("Adam and AdamW on WebAssembly SIMD", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.resetModules();
+  });
+  /**
+   * 40 steps of `make`'s optimizer on 2,001 parameters (an odd count: the last pair of lanes
+   * has one parameter) with grads that span magnitudes and include ±0 and some large ones;
+   * returns the parameters, the moments and whether the kernel ran.
+   */
+  const run = (Opt: typeof Adam | typeof AdamW, options: AdamOptions) => {
+    const n = 2001;
+    const data = Float64Array.from({ length: n }, (_, i) => Math.sin(i * 1.7) * 2);
+    const grad = new Float64Array(n);
+    const opt = new Opt(Array.from({ length: n }, () => new Value(0)), options);
+    for (let t = 0; t < 40; t++) {
+      for (let i = 0; i < n; i++) grad[i] = i % 97 === 0 ? (t % 2 ? -0 : 0) : Math.cos(i * 0.37 + t) * 10 ** ((i % 9) - 4);
+      opt.stepArrays(data, grad);
+    }
+    const { m, v } = opt.toJSON();
+    return { data, m, v, simd: opt.simd };
+  };
+  const same = (a: ArrayLike<unknown>, b: ArrayLike<unknown>) => a.length === b.length && Array.from(a).every((x, i) => Object.is(x, b[i]));
+  const cases: [string, typeof Adam | typeof AdamW, AdamOptions][] = [
+    ["Adam", Adam, { lr: 0.01 }],
+    ["Adam with weight decay (L2 in the gradient)", Adam, { lr: 0.003, betas: [0.8, 0.95], eps: 1e-6, weightDecay: 0.05 }],
+    ["AdamW", AdamW, { lr: 0.02, weightDecay: 0.1 }],
+  ];
+  for (const [name, Opt, options] of cases) {
+    it(`${name}: the SIMD kernel's parameters and moments are the JavaScript loop's, to the bit`, () => {
+      const simd = run(Opt, options);
+      const plain = run(Opt, { ...options, simd: false });
+      expect(simd.simd).toBe(true);
+      expect(plain.simd).toBe(false);
+      expect(same(simd.data, plain.data)).toBe(true);
+      expect(same(simd.m, plain.m)).toBe(true);
+      expect(same(simd.v, plain.v)).toBe(true);
+    });
+  }
+
+  it("fall back to the JavaScript loop, with the same bits, where WebAssembly is missing", async () => {
+    const withKernel = run(Adam, { lr: 0.01 });
+    vi.stubGlobal("WebAssembly", undefined);
+    vi.resetModules();
+    const fresh = (await import("./index.js")) as { Adam: typeof Adam };
+    const without = run(fresh.Adam, { lr: 0.01 });
+    expect(without.simd).toBe(false);
+    expect(same(without.data, withKernel.data)).toBe(true);
+  });
+
+  it("refuse a simd option that is not true or false", () => {
+    expect(() => new Adam([new Value(1)], { simd: "no" } as never)).toThrow("new Adam(params, options): simd must be true or false, got no");
+    expect(() => new AdamW([new Value(1)], { simd: 0 } as never)).toThrow("new AdamW(params, options): simd must be true or false, got 0");
+  });
+
+  it("is assembled from adam.wat: the committed module is up to date", () => {
+    const script = fileURLToPath(new URL("../../../scripts/build-wat.mjs", import.meta.url));
+    const source = fileURLToPath(new URL("adam.wat", import.meta.url));
+    expect(() => execFileSync(process.execPath, [script, source, "ADAM_WASM", "--check"], { encoding: "utf8", stdio: "pipe" })).not.toThrow();
   });
 });
 

@@ -617,7 +617,7 @@ export class CompiledGraph {
       for (let p = 0; p < program.length; p++) {
         const l = layerStarting[p] as number;
         if (l >= 0 && kernels) {
-          p += this.layerForward(this.layers[l] as Layer, kernels, rows) - 1;
+          p += this.layerForward(l, kernels, rows) - 1;
         } else this.forwardInstruction(program[p] as number, rows);
       }
     }
@@ -1145,21 +1145,14 @@ export class CompiledGraph {
   }
 
   /** A layer's forward over `rows` rows on the kernels; returns how many instructions it ran. */
-  private layerForward(layer: Layer, kernels: LayerMemory, rows: number): number {
+  private layerForward(index: number, kernels: LayerMemory, rows: number): number {
+    const layer = this.layers[index] as Layer;
     const { data, pre, act, rowSize } = this;
-    const { wt, b, zg } = kernels;
-    const { n, n2, K, first, weights, biases, relu } = layer;
-    // The weights transposed, so that one load reads two neurons' weight k (the lanes).
-    for (let j = 0; j < n; j++) {
-      const w = weights[j] as number;
-      for (let k = 0; k < K; k++) wt[k * n2 + j] = data[w + k] as number;
-      b[j] = data[biases[j] as number] as number;
-    }
-    if (n2 > n) {
-      for (let k = 0; k < K; k++) wt[k * n2 + n] = 0;
-      b[n] = 0;
-    }
-    kernels.forward(layer, rows, rowSize);
+    const { b, zg } = kernels;
+    const { n, n2, first, biases, relu } = layer;
+    for (let j = 0; j < n; j++) b[j] = data[biases[j] as number] as number;
+    if (n2 > n) b[n] = 0;
+    kernels.forward(layer, index, rows, rowSize);
     for (let r = 0; r < rows; r++) {
       const z0 = r * n2;
       const out = first + r * rowSize;

@@ -135,6 +135,46 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rloop))))
 
+  ;; The weights transposed for forward: wt[k·n2 + j] = w_j[k] for every neuron j < n and weight
+  ;; k < K, and wt[k·n2 + n] = 0 when n is odd (the pad lane). `table` holds each neuron's address
+  ;; of its first weight. Two neurons' two weights at a time: two loads, two shuffles, two stores.
+  (func (export "transpose")
+    (param $table i32) (param $n i32) (param $K i32) (param $wt i32) (param $n2 i32)
+    (local $j i32) (local $k i32) (local $a i32) (local $b i32) (local $pad i32) (local $out i32) (local $line i32)
+    (local $va v128) (local $vb v128)
+    (local.set $line (i32.shl (local.get $n2) (i32.const 3)))
+    (block $jdone
+      (loop $jloop
+        (br_if $jdone (i32.ge_s (local.get $j) (local.get $n)))
+        (local.set $a (i32.load (i32.add (local.get $table) (i32.shl (local.get $j) (i32.const 2)))))
+        ;; The last neuron of an odd n pairs with the pad lane, which takes zeros.
+        (local.set $pad (i32.ge_s (i32.add (local.get $j) (i32.const 1)) (local.get $n)))
+        (local.set $b (if (result i32) (local.get $pad)
+          (then (local.get $a))
+          (else (i32.load offset=4 (i32.add (local.get $table) (i32.shl (local.get $j) (i32.const 2)))))))
+        (local.set $out (i32.add (local.get $wt) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $k (i32.const 0))
+        (block $kdone
+          (loop $kloop
+            (br_if $kdone (i32.gt_s (i32.add (local.get $k) (i32.const 2)) (local.get $K)))
+            (local.set $va (v128.load (local.get $a)))
+            (local.set $vb (if (result v128) (local.get $pad) (then (v128.const i64x2 0 0)) (else (v128.load (local.get $b)))))
+            (v128.store (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $va) (local.get $vb)))
+            (v128.store (i32.add (local.get $out) (local.get $line))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $va) (local.get $vb)))
+            (local.set $a (i32.add (local.get $a) (i32.const 16)))
+            (local.set $b (i32.add (local.get $b) (i32.const 16)))
+            (local.set $out (i32.add (local.get $out) (i32.shl (local.get $line) (i32.const 1))))
+            (local.set $k (i32.add (local.get $k) (i32.const 2)))
+            (br $kloop)))
+        ;; An odd K's last weight.
+        (if (i32.lt_s (local.get $k) (local.get $K))
+          (then
+            (f64.store (local.get $out) (f64.load (local.get $a)))
+            (f64.store offset=8 (local.get $out) (if (result f64) (local.get $pad) (then (f64.const 0)) (else (f64.load (local.get $b)))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $jloop))))
+
   ;; Each weight's grad, w_j[k]: += g[r][j]·x[r][k] for r from the last row to the first.
   ;; `table` holds each neuron's address of its first weight grad.
   (func (export "weightGrads")

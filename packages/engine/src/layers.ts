@@ -22,6 +22,7 @@ export interface Layer {
 }
 
 interface Kernels {
+  transpose(table: number, n: number, k: number, wt: number, n2: number): void;
   forward(wt: number, b: number, n2: number, k: number, x: number, xs: number, rows: number, z: number): void;
   weightGrads(g: number, n2: number, n: number, k: number, x: number, xs: number, rows: number, table: number): void;
   inputGrads(g: number, n2: number, n: number, k: number, gx: number, xs: number, rows: number, table: number): void;
@@ -48,7 +49,7 @@ let kernelModule: WasmModule | null | undefined;
 /**
  * The kernels' module, compiled once per process — or `null` where WebAssembly or its SIMD
  * instructions are missing, and compiled mode then runs its JavaScript kernels, with the same
- * results. The module is 2.6 KB, small enough to compile synchronously on a browser page (the
+ * results. The module is 2.9 KB, small enough to compile synchronously on a browser page (the
  * Chromium test does).
  */
 function kernels(): WasmModule | null {
@@ -77,8 +78,7 @@ export class LayerMemory {
   data = new Float64Array(0);
   grad = new Float64Array(0);
   pre = new Float64Array(0);
-  /** Scratch views: transposed weights, biases, per-row results or grads (see kernels.wat). */
-  wt = new Float64Array(0);
+  /** Scratch views: biases, per-row results or grads (see kernels.wat; the transposed weights are the kernels' alone). */
   b = new Float64Array(0);
   zg = new Float64Array(0);
   private readonly memory: WasmMemory;
@@ -125,7 +125,6 @@ export class LayerMemory {
     if (pages > 0) this.memory.grow(pages);
     const { buffer } = this.memory;
     new Uint8Array(buffer).fill(0);
-    this.wt = new Float64Array(buffer, this.wtAt, this.maxK * this.maxN2);
     this.b = new Float64Array(buffer, this.bAt, this.maxN2);
     this.zg = new Float64Array(buffer, this.zgAt, rows * this.maxN2);
     this.data = new Float64Array(buffer, this.dataAt, size);
@@ -143,8 +142,12 @@ export class LayerMemory {
     });
   }
 
-  /** `zg[r·n2 + j]` = dot + bias of neuron j in row r, from `wt` and `b` (filled by the caller). */
-  forward(l: Layer, rows: number, rowSize: number): void {
+  /**
+   * `zg[r·n2 + j]` = dot + bias of neuron j in row r, from the layer's weights in `data` (which
+   * the kernels transpose into `wt` first) and its biases in `b` (filled by the caller).
+   */
+  forward(l: Layer, index: number, rows: number, rowSize: number): void {
+    this.run.transpose(this.tableAt[index] as number, l.n, l.K, this.wtAt, l.n2);
     this.run.forward(this.wtAt, this.bAt, l.n2, l.K, this.dataAt + 8 * l.input, 8 * rowSize, rows, this.zgAt);
   }
 

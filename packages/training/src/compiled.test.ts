@@ -176,6 +176,27 @@ describe("a FlatDataset trains and evaluates as the same rows as arrays do, to t
     const data: FlatDataset = { name: "short", x: new Float64Array(5), width: 2, y: [0, 1, 0], classes: 2 };
     expect(() => train({ model, data, loss: "hinge", steps: 1, optimizer: new SGD(model.parameters(), { lr: 0.1 }) })).toThrow(/needs 6 features, got 5/);
   });
+
+  it("refuses rows of another width than the model's inputs, in either mode, before any step", () => {
+    const model = new MLP(3, [1], { seed: 0 });
+    const data: FlatDataset = { name: "two wide", x: new Float64Array(6), width: 2, y: [0, 1, 0], classes: 2 };
+    for (const compiled of [true, false]) {
+      expect(() => new Trainer({ model, data, loss: "hinge", compiled, optimizer: new SGD(model.parameters(), { lr: 0.1 }) })).toThrow("train: the dataset's rows have 2 features; MLP expects 3 inputs");
+    }
+  });
+});
+
+describe("a row of another length than the model's inputs", () => {
+  it("is refused with a ShapeError naming the row, as graph mode refuses it, and nothing is trained", () => {
+    const data: Dataset = { name: "ragged", x: [[0, 1], [1, 0], [1], [0, 0]], y: [0, 1, 1, 0], classes: 2 };
+    for (const compiled of [true, false]) {
+      const model = new MLP(2, [1], { seed: 0 });
+      const before = model.parameters().map((p) => p.data);
+      const trainer = new Trainer({ model, data, loss: "hinge", compiled, optimizer: new SGD(model.parameters(), { lr: 0.1 }) });
+      expect(() => trainer.step()).toThrow(compiled ? "train: row 2 of the dataset has 1 feature; MLP expects 2 inputs" : "MLP expects 2 inputs, got 1");
+      expect(same(model.parameters().map((p) => p.data), before)).toBe(true);
+    }
+  });
 });
 
 describe("class weights", () => {

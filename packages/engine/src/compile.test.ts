@@ -90,7 +90,9 @@ describe("compile", () => {
   it("runs batches of MLP-shaped layers on the WebAssembly SIMD kernels with graph mode's bits: outputs, weight and input grads", () => {
     // Widths and batch sizes that reach every part of the kernels: blocks of four rows and four
     // inputs and their tails, odd layers (a padded lane), activations mixed; numbers include 0,
-    // -0 and values that overflow, so NaN and ±Infinity spread as graph mode spreads them.
+    // -0 and values that overflow, so NaN and ±Infinity spread as graph mode spreads them; inputs
+    // mostly zero or not, so that forward takes its sparse path or the dense one (an infinite
+    // weight makes it take the dense one).
     const activations = ["relu", "tanh", "sigmoid", "linear"] as const;
     fc.assert(
       fc.property(
@@ -103,7 +105,9 @@ describe("compile", () => {
         fc.array(leafValue, { minLength: 301, maxLength: 301 }),
         fc.array(startGrad, { minLength: 8, maxLength: 8 }),
         fc.boolean(),
-        (width, extra, more, activation, rows, numbers, grads, sharedFirst) => {
+        // Tenths of the inputs that are ±0: past half, forward takes the nonzero inputs only.
+        fc.integer({ min: 0, max: 10 }),
+        (width, extra, more, activation, rows, numbers, grads, sharedFirst, zeroTenths) => {
           let next = 0;
           const take = () => numbers[next++ % numbers.length] as number;
           const inputs = Math.ceil(1024 / width) + extra;
@@ -126,7 +130,7 @@ describe("compile", () => {
             }
             return sum(h).mul(0.5);
           };
-          const data = Array.from({ length: rows * inputs }, take);
+          const data = Array.from({ length: rows * inputs }, (_, i) => ((i * 7919) % 10 < zeroTenths ? (i % 3 ? 0 : -0) : take()));
           const seeds = Array.from({ length: rows }, (_, r) => (r % 3 === 0 ? 0 : take()));
           const compiled = compile(row, new Array<number>(inputs).fill(0.5));
           expect(compiled.simd).toBe(true);
@@ -143,6 +147,28 @@ describe("compile", () => {
       ),
       { numRuns: 100 },
     );
+  });
+
+  it("skips zero inputs in forward only while every weight is finite: an infinite weight times a zero input is NaN, as in graph mode", () => {
+    // 600 inputs, nine in ten of them ±0, into a layer of three neurons; neuron 1 has an
+    // infinite weight where every row's input is ±0 (input 13), neuron 2 one where no row's is (input 11).
+    const k = 600;
+    const rows = 6;
+    const neurons = Array.from({ length: 3 }, (_, j) => ({ w: Array.from({ length: k }, (_, i) => new Value(Math.sin(j * 31 + i))), b: new Value(0.25 * j) }));
+    (neurons[1] as { w: Value[] }).w[13]!.data = Infinity;
+    (neurons[2] as { w: Value[] }).w[11]!.data = -Infinity;
+    const build = (x: Value[]) => sum(neurons.map((n) => dot(n.w, x).add(n.b).tanh()));
+    const data = Array.from({ length: rows * k }, (_, i) => (i % k === 11 || (i * 7919) % 10 === 0 ? Math.cos(i) : i % 2 ? 0 : -0));
+    const compiled = compile(build, new Array<number>(k).fill(0.5));
+    expect(compiled.simd).toBe(true);
+    compiled.runBatch(data, rows).backwardBatch();
+    const compiledGrads = neurons.flatMap((n) => [...n.w, n.b].map((p) => p.grad));
+    neurons.forEach((n) => [...n.w, n.b].forEach((p) => (p.grad = 0)));
+    const outputs = Array.from({ length: rows }, (_, r) => build(data.slice(r * k, (r + 1) * k).map((v) => new Value(v))));
+    sum(outputs).backward();
+    expect(outputs.every((o) => Number.isNaN(o.data))).toBe(true);
+    expect(same(outputs.map((_, r) => compiled.outputAt(0, r)), outputs.map((o) => o.data))).toBe(true);
+    expect(same(compiledGrads, neurons.flatMap((n) => [...n.w, n.b].map((p) => p.grad)))).toBe(true);
   });
 
   it("keeps the JavaScript kernels when told { simd: false }, and checks its options", () => {
@@ -498,6 +524,11 @@ describe("compile", () => {
     expect(() => f.run([NaN])).toThrow("CompiledGraph.run(inputs): inputs[0] must be a number, got NaN");
     expect(() => f.runBatch([0, NaN], 2)).toThrow("CompiledGraph.runBatch(inputs): inputs[1] must be a number, got NaN");
     expect(() => f.runBatch(Float64Array.of(0, 1, 2, NaN), 4)).toThrow("CompiledGraph.runBatch(inputs): inputs[3] must be a number, got NaN");
+    // A Float64Array is looked at four numbers at a time: +∞ and -∞ side by side are numbers
+    // (their sum is NaN, theirs are not), a NaN among four or in the tail is found where it is.
+    expect(f.runBatch(Float64Array.of(Infinity, -Infinity, 0, -0, 1, -Infinity), 6).outputAt(0, 1)).toBe(0);
+    expect(() => f.runBatch(Float64Array.of(Infinity, -Infinity, 2, 3, 4, 5, NaN), 7)).toThrow("CompiledGraph.runBatch(inputs): inputs[6] must be a number, got NaN");
+    expect(() => f.runBatch(Float64Array.of(0, 1, 2, 3, 4, NaN, 6, 7), 8)).toThrow("CompiledGraph.runBatch(inputs): inputs[5] must be a number, got NaN");
     const loss = compile(([p, y]) => bce(p as Value, y as Value), [0.5, 1]);
     expect(loss.run([0.25, 1]).output(0)).toBe(bce(0.25, 1).data);
     expect(() => loss.run([1.5, 1])).toThrow(RangeError);

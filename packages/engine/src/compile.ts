@@ -553,13 +553,19 @@ export class CompiledGraph {
       throw new ShapeError(`CompiledGraph.${method}: the graph was recorded with ${count(this.inputCount, "input")}, so it takes ${takes}; got ${inputs.length}`);
     }
     // What `new Value(x)` refuses for a leaf of graph mode, a replay refuses for an input. A
-    // Float64Array holds numbers only: NaN is all there is to look for.
+    // Float64Array holds numbers only: NaN is all there is to look for, four at a time — a sum of
+    // four is NaN if one of them is (or if +∞ and -∞ meet: then the loop below looks one by one),
+    // and one compare a sum runs twice as fast as one a number.
     if (inputs instanceof Float64Array) {
-      for (let j = 0; j < inputs.length; j++) {
-        const x = inputs[j] as number;
-        if (Number.isNaN(x)) throw new TypeError(`CompiledGraph.${method}(inputs): inputs[${j}] must be a number, got NaN`);
+      const n = inputs.length;
+      let j = 0;
+      let suspect = false;
+      for (; j + 4 <= n; j += 4) {
+        const s = (inputs[j] as number) + (inputs[j + 1] as number) + (inputs[j + 2] as number) + (inputs[j + 3] as number);
+        if (s !== s) suspect = true;
       }
-      return;
+      for (; j < n; j++) if (inputs[j] !== inputs[j]) suspect = true;
+      if (!suspect) return;
     }
     for (let j = 0; j < inputs.length; j++) {
       const x: unknown = inputs[j];

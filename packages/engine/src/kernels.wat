@@ -138,10 +138,11 @@
   ;; The weights transposed for forward: wt[k·n2 + j] = w_j[k] for every neuron j < n and weight
   ;; k < K, and wt[k·n2 + n] = 0 when n is odd (the pad lane). `table` holds each neuron's address
   ;; of its first weight. Two neurons' two weights at a time: two loads, two shuffles, two stores.
+  ;; Returns 1 when every weight is finite (then a zero input adds ±0 to each sum: see forwardSparse).
   (func (export "transpose")
-    (param $table i32) (param $n i32) (param $K i32) (param $wt i32) (param $n2 i32)
+    (param $table i32) (param $n i32) (param $K i32) (param $wt i32) (param $n2 i32) (result i32)
     (local $j i32) (local $k i32) (local $a i32) (local $b i32) (local $pad i32) (local $out i32) (local $line i32)
-    (local $va v128) (local $vb v128)
+    (local $va v128) (local $vb v128) (local $bad v128) (local $badTail f64)
     (local.set $line (i32.shl (local.get $n2) (i32.const 3)))
     (block $jdone
       (loop $jloop
@@ -159,6 +160,8 @@
             (br_if $kdone (i32.gt_s (i32.add (local.get $k) (i32.const 2)) (local.get $K)))
             (local.set $va (v128.load (local.get $a)))
             (local.set $vb (if (result v128) (local.get $pad) (then (v128.const i64x2 0 0)) (else (v128.load (local.get $b)))))
+            ;; w - w is 0 for a finite weight and NaN for ±∞ or NaN; a NaN stays in the sum.
+            (local.set $bad (f64x2.add (local.get $bad) (f64x2.add (f64x2.sub (local.get $va) (local.get $va)) (f64x2.sub (local.get $vb) (local.get $vb)))))
             (v128.store (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $va) (local.get $vb)))
             (v128.store (i32.add (local.get $out) (local.get $line))
               (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $va) (local.get $vb)))
@@ -171,9 +174,106 @@
         (if (i32.lt_s (local.get $k) (local.get $K))
           (then
             (f64.store (local.get $out) (f64.load (local.get $a)))
-            (f64.store offset=8 (local.get $out) (if (result f64) (local.get $pad) (then (f64.const 0)) (else (f64.load (local.get $b)))))))
+            (f64.store offset=8 (local.get $out) (if (result f64) (local.get $pad) (then (f64.const 0)) (else (f64.load (local.get $b)))))
+            (local.set $badTail (f64.add (local.get $badTail)
+              (f64.add (f64.sub (f64.load (local.get $out)) (f64.load (local.get $out)))
+                (f64.sub (f64.load offset=8 (local.get $out)) (f64.load offset=8 (local.get $out))))))))
         (local.set $j (i32.add (local.get $j) (i32.const 2)))
-        (br $jloop))))
+        (br $jloop)))
+    (i32.and
+      (i64x2.all_true (f64x2.eq (local.get $bad) (v128.const f64x2 0 0)))
+      (f64.eq (local.get $badTail) (f64.const 0))))
+
+  ;; Where each row's inputs are not zero: list[r·(K+1)] = how many, and list[r·(K+1) + 1 + i] the
+  ;; byte offset (8k) of the i-th, k ascending. ±0 is left out; NaN and ±∞ are kept. Returns how
+  ;; many there are in all rows. Every offset is stored, and the count moves on only past a nonzero.
+  (func (export "nonzeros")
+    (param $x i32) (param $xs i32) (param $rows i32) (param $K i32) (param $list i32) (result i32)
+    (local $r i32) (local $k i32) (local $xr i32) (local $head i32) (local $c i32) (local $total i32)
+    (block $rdone
+      (loop $rloop
+        (br_if $rdone (i32.ge_s (local.get $r) (local.get $rows)))
+        (local.set $xr (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $xs))))
+        (local.set $head (i32.add (local.get $list) (i32.shl (i32.mul (local.get $r) (i32.add (local.get $K) (i32.const 1))) (i32.const 2))))
+        (local.set $c (i32.const 0))
+        (local.set $k (i32.const 0))
+        (block $kdone
+          (loop $kloop
+            (br_if $kdone (i32.ge_s (local.get $k) (local.get $K)))
+            (i32.store offset=4 (i32.add (local.get $head) (i32.shl (local.get $c) (i32.const 2))) (i32.shl (local.get $k) (i32.const 3)))
+            (local.set $c (i32.add (local.get $c)
+              (f64.ne (f64.load (i32.add (local.get $xr) (i32.shl (local.get $k) (i32.const 3)))) (f64.const 0))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $kloop)))
+        (i32.store (local.get $head) (local.get $c))
+        (local.set $total (i32.add (local.get $total) (local.get $c)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rloop)))
+    (local.get $total))
+
+  ;; forward over the inputs `nonzeros` listed: z[r][j] = (Σ x[r][k]·w_j[k], k ascending, over the
+  ;; nonzero x[r][k]) + b[j]. The same bits as forward when every weight is finite: a sum starts at
+  ;; +0 and a term ±0·w is ±0, and adding ±0 to a sum that is not -0 changes nothing — a sum that
+  ;; starts at +0 never becomes -0 (only -0 + -0 is -0). One row at a time, four pairs of neurons.
+  (func (export "forwardSparse")
+    (param $wt i32) (param $b i32) (param $n2 i32) (param $K i32)
+    (param $x i32) (param $xs i32) (param $rows i32) (param $z i32) (param $list i32)
+    (local $r i32) (local $j i32) (local $i i32) (local $count i32) (local $xr i32) (local $head i32)
+    (local $off i32) (local $wk i32) (local $zr i32)
+    (local $s v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (block $rdone
+      (loop $rloop
+        (br_if $rdone (i32.ge_s (local.get $r) (local.get $rows)))
+        (local.set $xr (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $xs))))
+        (local.set $head (i32.add (local.get $list) (i32.shl (i32.mul (local.get $r) (i32.add (local.get $K) (i32.const 1))) (i32.const 2))))
+        (local.set $count (i32.load (local.get $head)))
+        (local.set $zr (i32.add (local.get $z) (i32.shl (i32.mul (local.get $r) (local.get $n2)) (i32.const 3))))
+        (local.set $j (i32.const 0))
+        (block $jdone
+          (loop $jloop
+            (br_if $jdone (i32.ge_s (local.get $j) (local.get $n2)))
+            (local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
+            (local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0))
+            (local.set $i (i32.const 0))
+            (if (i32.le_s (i32.add (local.get $j) (i32.const 8)) (local.get $n2))
+              (then
+                ;; four pairs of neurons
+                (block $idone
+                  (loop $iloop
+                    (br_if $idone (i32.ge_s (local.get $i) (local.get $count)))
+                    (local.set $off (i32.load offset=4 (i32.add (local.get $head) (i32.shl (local.get $i) (i32.const 2)))))
+                    (local.set $s (v128.load64_splat (i32.add (local.get $xr) (local.get $off))))
+                    (local.set $wk (i32.add (i32.add (local.get $wt) (i32.mul (local.get $off) (local.get $n2))) (i32.shl (local.get $j) (i32.const 3))))
+                    (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $s) (v128.load (local.get $wk)))))
+                    (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $s) (v128.load offset=16 (local.get $wk)))))
+                    (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $s) (v128.load offset=32 (local.get $wk)))))
+                    (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $s) (v128.load offset=48 (local.get $wk)))))
+                    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                    (br $iloop)))
+                (local.set $wk (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
+                (local.set $off (i32.add (local.get $zr) (i32.shl (local.get $j) (i32.const 3))))
+                (v128.store (local.get $off) (f64x2.add (local.get $a0) (v128.load (local.get $wk))))
+                (v128.store offset=16 (local.get $off) (f64x2.add (local.get $a1) (v128.load offset=16 (local.get $wk))))
+                (v128.store offset=32 (local.get $off) (f64x2.add (local.get $a2) (v128.load offset=32 (local.get $wk))))
+                (v128.store offset=48 (local.get $off) (f64x2.add (local.get $a3) (v128.load offset=48 (local.get $wk))))
+                (local.set $j (i32.add (local.get $j) (i32.const 8))))
+              (else
+                ;; one pair of neurons
+                (block $idone1
+                  (loop $iloop1
+                    (br_if $idone1 (i32.ge_s (local.get $i) (local.get $count)))
+                    (local.set $off (i32.load offset=4 (i32.add (local.get $head) (i32.shl (local.get $i) (i32.const 2)))))
+                    (local.set $a0 (f64x2.add (local.get $a0)
+                      (f64x2.mul (v128.load64_splat (i32.add (local.get $xr) (local.get $off)))
+                        (v128.load (i32.add (i32.add (local.get $wt) (i32.mul (local.get $off) (local.get $n2))) (i32.shl (local.get $j) (i32.const 3)))))))
+                    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                    (br $iloop1)))
+                (v128.store (i32.add (local.get $zr) (i32.shl (local.get $j) (i32.const 3)))
+                  (f64x2.add (local.get $a0) (v128.load (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))))
+                (local.set $j (i32.add (local.get $j) (i32.const 2)))))
+            (br $jloop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rloop))))
 
   ;; Each weight's grad, w_j[k]: += g[r][j]·x[r][k] for r from the last row to the first.
   ;; `table` holds each neuron's address of its first weight grad.

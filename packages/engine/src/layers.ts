@@ -22,8 +22,10 @@ export interface Layer {
 }
 
 interface Kernels {
-  transpose(table: number, n: number, k: number, wt: number, n2: number): void;
+  transpose(table: number, n: number, k: number, wt: number, n2: number): number;
   forward(wt: number, b: number, n2: number, k: number, x: number, xs: number, rows: number, z: number): void;
+  nonzeros(x: number, xs: number, rows: number, k: number, list: number): number;
+  forwardSparse(wt: number, b: number, n2: number, k: number, x: number, xs: number, rows: number, z: number, list: number): void;
   weightGrads(g: number, n2: number, n: number, k: number, x: number, xs: number, rows: number, table: number): void;
   inputGrads(g: number, n2: number, n: number, k: number, gx: number, xs: number, rows: number, table: number): void;
 }
@@ -72,13 +74,13 @@ const MAX_BYTES = 65536 * PAGE;
  * A replay's `data`, `grad` and `pre` arrays, and the layers' scratch, in one WebAssembly memory,
  * so that the kernels work on them in place: nothing is copied between JavaScript and
  * WebAssembly at a step. Layout in bytes: the weight tables, the transposed weights, the biases,
- * the grads or results per row and neuron, then data, grad and pre.
+ * the grads or results per row and neuron, the lists of nonzero inputs per row, then data, grad and pre.
  */
 export class LayerMemory {
   data = new Float64Array(0);
   grad = new Float64Array(0);
   pre = new Float64Array(0);
-  /** Scratch views: biases, per-row results or grads (see kernels.wat; the transposed weights are the kernels' alone). */
+  /** Scratch views: biases, per-row results or grads (see kernels.wat; the transposed weights and the lists of nonzero inputs are the kernels' alone). */
   b = new Float64Array(0);
   zg = new Float64Array(0);
   private readonly memory: WasmMemory;
@@ -89,6 +91,7 @@ export class LayerMemory {
   private wtAt = 0;
   private bAt = 0;
   private zgAt = 0;
+  private listAt = 0;
   private dataAt = 0;
   private gradAt = 0;
   /** Per layer: where its weight-address table and its weight-grad-address table start (bytes). */
@@ -114,7 +117,8 @@ export class LayerMemory {
     this.wtAt = align(tables);
     this.bAt = this.wtAt + this.maxK * this.maxN2 * 8;
     this.zgAt = align(this.bAt + this.maxN2 * 8);
-    this.dataAt = align(this.zgAt + rows * this.maxN2 * 8);
+    this.listAt = align(this.zgAt + rows * this.maxN2 * 8);
+    this.dataAt = align(this.listAt + rows * (this.maxK + 1) * 4);
     this.gradAt = align(this.dataAt + size * 8);
     const preAt = align(this.gradAt + size * 8);
     const end = preAt + size * 8;
@@ -144,11 +148,17 @@ export class LayerMemory {
 
   /**
    * `zg[r·n2 + j]` = dot + bias of neuron j in row r, from the layer's weights in `data` (which
-   * the kernels transpose into `wt` first) and its biases in `b` (filled by the caller).
+   * the kernels transpose into `wt` first) and its biases in `b` (filled by the caller). When
+   * fewer than half the inputs are nonzero (pixels of a digit, a ReLU layer's outputs) and every
+   * weight is finite, the sums take only the nonzero inputs' terms — the others add ±0, which
+   * changes no sum (kernels.wat says why) — with the same bits.
    */
   forward(l: Layer, index: number, rows: number, rowSize: number): void {
-    this.run.transpose(this.tableAt[index] as number, l.n, l.K, this.wtAt, l.n2);
-    this.run.forward(this.wtAt, this.bAt, l.n2, l.K, this.dataAt + 8 * l.input, 8 * rowSize, rows, this.zgAt);
+    const finite = this.run.transpose(this.tableAt[index] as number, l.n, l.K, this.wtAt, l.n2);
+    const x = this.dataAt + 8 * l.input;
+    if (finite && 2 * this.run.nonzeros(x, 8 * rowSize, rows, l.K, this.listAt) < rows * l.K) {
+      this.run.forwardSparse(this.wtAt, this.bAt, l.n2, l.K, x, 8 * rowSize, rows, this.zgAt, this.listAt);
+    } else this.run.forward(this.wtAt, this.bAt, l.n2, l.K, x, 8 * rowSize, rows, this.zgAt);
   }
 
   /** Adds the layer's terms to its weights' grads and, when `inputs`, to its inputs' grads, from the grads into its dots in `zg`. */

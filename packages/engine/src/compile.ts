@@ -144,19 +144,17 @@ export class CompiledGraph {
    */
   private readonly uniform: Value[];
   /**
-   * The shared slots that are leaves of `compile`'s `parameters`, as runs: slots `runSlot[r] + j`
-   * hold entries `runStart[r] + j` of its arrays, for j < `runLength[r]` — read and added into
-   * there, without visiting the Values. `plainSlots` are the other shared slots, read from their Values.
+   * The shared slots that are leaves of `compile`'s `parameters`, as runs of consecutive slots
+   * that hold consecutive entries of its arrays: run r is the `runLength[r]` slots from
+   * `runSlot[r]`; `paramData[r]` and `paramGrad[r]` view its entries in the parameters' `data`
+   * and `grad`, `replayData[r]` and `replayGrad[r]` its slots in the replay's (remade with them).
+   * They are read and added into there, without visiting the Values, and a copy is one `set` per
+   * run: a memcpy, where a loop over the entries took a seventh of an MNIST-size step (see the
+   * bench README). `plainSlots` are the other shared slots, read from their Values.
    */
   private readonly runSlot: Int32Array;
-  private readonly runStart: Int32Array;
   private readonly runLength: Int32Array;
   private readonly plainSlots: Int32Array;
-  /**
-   * Per run: views of its entries in the parameters' `data` and `grad`, and of its slots in the
-   * replay's `data` and `grad` (remade with them), so that a copy is one `set`: a memcpy, where a
-   * loop over the entries took a seventh of an MNIST-size step (see the bench README).
-   */
   private readonly paramData: Float64Array[];
   private readonly paramGrad: Float64Array[];
   private replayData: Float64Array[] = [];
@@ -291,7 +289,6 @@ export class CompiledGraph {
       }
     }
     this.runSlot = Int32Array.from(slot);
-    this.runStart = Int32Array.from(start);
     this.runLength = Int32Array.from(length);
     this.plainSlots = Int32Array.from(plain);
     this.paramData = slot.map((_, r) => (parameters as ParameterArrays).data.subarray(start[r], (start[r] as number) + (length[r] as number)));
@@ -613,7 +610,6 @@ export class CompiledGraph {
       else (params[r] as Float64Array).set(replay[r] as Float64Array);
     }
   }
-
 
   /** Runs every instruction over rows 0…rows-1, instruction by instruction. */
   private forward(rows: number): void {

@@ -72,8 +72,8 @@ const MAX_BYTES = 65536 * PAGE;
 
 /**
  * A replay's `data`, `grad` and `pre` arrays, and the layers' scratch, in one WebAssembly memory,
- * so that the kernels work on them in place: nothing is copied between JavaScript and
- * WebAssembly at a step. Layout in bytes: the weight tables, the transposed weights, the biases,
+ * so that the kernels work on them in place: no kernel call copies anything between JavaScript
+ * and WebAssembly. Layout in bytes: the weight tables, the transposed weights, the biases,
  * the grads or results per row and neuron, the lists of nonzero inputs per row, then data, grad and pre.
  */
 export class LayerMemory {

@@ -68,11 +68,21 @@ export class AdamKernel {
     [this.p, this.g, this.m, this.v] = [region(0), region(1), region(2), region(3)];
   }
 
-  /** A kernel for `n` parameters, or `null` where WebAssembly SIMD is missing or `n` is too large for one memory. */
+  /**
+   * A kernel for `n` parameters, or `null` where WebAssembly SIMD is missing, or where `n` is too
+   * large for one memory or the engine cannot reserve it: the JavaScript loop then runs, with the
+   * same results.
+   */
   static create(n: number): AdamKernel | null {
     const module = adamModule();
     const wasm = runtime.WebAssembly;
-    return module && wasm && n > 0 && 4 * 8 * (n + 1) <= MAX_BYTES ? new AdamKernel(wasm, module, n) : null;
+    if (!module || !wasm || n === 0 || 4 * 8 * (n + 1) > MAX_BYTES) return null;
+    try {
+      return new AdamKernel(wasm, module, n);
+    } catch (error) {
+      if (error instanceof RangeError) return null;
+      throw error;
+    }
   }
 
   /** One update of `data` in place from `grad` (see adam.wat for the rule), the moments kept here. */

@@ -152,6 +152,20 @@ describe("Adam and AdamW on WebAssembly SIMD", () => {
     expect(same(without.data, withKernel.data)).toBe(true);
   });
 
+  it("fall back to the JavaScript loop where the memory cannot be reserved, and say so in opt.simd", async () => {
+    const withKernel = run(Adam, { lr: 0.01 });
+    const { validate, Module, Instance } = (globalThis as unknown as { WebAssembly: Record<string, unknown> }).WebAssembly;
+    const Memory = function () {
+      throw new RangeError("WebAssembly.Memory(): could not allocate memory");
+    };
+    vi.stubGlobal("WebAssembly", { validate, Module, Instance, Memory });
+    vi.resetModules();
+    const fresh = (await import("./index.js")) as { Adam: typeof Adam };
+    const without = run(fresh.Adam, { lr: 0.01 });
+    expect(without.simd).toBe(false);
+    expect(same(without.data, withKernel.data)).toBe(true);
+  });
+
   it("refuse a simd option that is not true or false", () => {
     expect(() => new Adam([new Value(1)], { simd: "no" } as never)).toThrow("new Adam(params, options): simd must be true or false, got no");
     expect(() => new AdamW([new Value(1)], { simd: 0 } as never)).toThrow("new AdamW(params, options): simd must be true or false, got 0");

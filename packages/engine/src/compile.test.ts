@@ -171,6 +171,28 @@ describe("compile", () => {
     expect(same(compiledGrads, neurons.flatMap((n) => [...n.w, n.b].map((p) => p.grad)))).toBe(true);
   });
 
+  it("leaves zero inputs out of the weights' gradients only while every gradient is finite: an infinite one times a zero input is NaN, as in graph mode", () => {
+    // 600 inputs, nine in ten of them ±0, into five linear neurons (four run side by side);
+    // row 2's output is seeded with +∞, so that its gradients are infinite and its zero inputs
+    // give NaN terms.
+    const k = 600;
+    const rows = 5;
+    const neurons = Array.from({ length: 5 }, (_, j) => ({ w: Array.from({ length: k }, (_, i) => new Value(Math.sin(j * 17 + i))), b: new Value(0.5 - j) }));
+    const params = neurons.flatMap((n) => [...n.w, n.b]);
+    const build = (x: Value[]) => sum(neurons.map((n) => dot(n.w, x).add(n.b)));
+    const data = Array.from({ length: rows * k }, (_, i) => ((i * 7919) % 10 === 0 ? Math.cos(i) : i % 2 ? 0 : -0));
+    const seeds = [1, -0.5, Infinity, 2, 0.25];
+    const compiled = compile(build, new Array<number>(k).fill(0.5));
+    expect(compiled.simd).toBe(true);
+    compiled.runBatch(data, rows).backwardBatch(seeds);
+    const compiledGrads = params.map((p) => p.grad);
+    params.forEach((p) => (p.grad = 0));
+    const outputs = Array.from({ length: rows }, (_, r) => build(data.slice(r * k, (r + 1) * k).map((v) => new Value(v))));
+    dot(outputs, seeds).backward();
+    expect(params.some((p) => Number.isNaN(p.grad))).toBe(true);
+    expect(same(compiledGrads, params.map((p) => p.grad))).toBe(true);
+  });
+
   it("keeps the JavaScript kernels when told { simd: false }, and checks its options", () => {
     const weights = (k: number) => Array.from({ length: k }, (_, i) => new Value(i / k));
     const layer = (n: number, k: number) => {

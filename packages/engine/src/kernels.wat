@@ -12,7 +12,9 @@
 ;;   b:  the biases, b[j];
 ;;   z:  forward's results, z[r·n2 + j] = dot + bias of neuron j in row r;
 ;;   g:  backward's grads into each neuron's dot, g[r·n2 + j];
-;;   a table of n i32 byte addresses: each neuron's weights (in data) or weight grads (in grad).
+;;   a table of n i32 byte addresses: each neuron's weights (in data) or weight grads (in grad);
+;;   a list of i32s: the nonzero inputs of each row (nonzeros), or the rows of each block of four
+;;   inputs (blockRows), which forwardSparse and weightGrads read.
 ;; Row r of the inputs (or of their grads) starts at x + r·xs.
 (module
   (import "env" "memory" (memory 1))
@@ -275,11 +277,58 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rloop))))
 
-  ;; Each weight's grad, w_j[k]: += g[r][j]·x[r][k] for r from the last row to the first.
+;; 1 when the `count` numbers from address `at` (count even) are all finite: v - v is 0 for a
+  ;; finite v and NaN for ±∞ and NaN, and a NaN stays in the sum.
+  (func (export "finite") (param $at i32) (param $count i32) (result i32)
+    (local $end i32) (local $acc v128)
+    (local.set $end (i32.add (local.get $at) (i32.shl (local.get $count) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.sub (v128.load (local.get $at)) (v128.load (local.get $at)))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $next)))
+    (i64x2.all_true (f64x2.eq (local.get $acc) (v128.const f64x2 0 0))))
+
+  ;; The rows weightGrads takes for each block of four inputs (k = 4·kb, kb < K/4):
+  ;; list[kb·(rows+1)] = how many, then those rows, last first — every row, or with `skipZeros`
+  ;; only the rows where one of the block's four inputs is not ±0 (NaN and ±∞ are kept).
+  (func (export "blockRows")
+    (param $x i32) (param $xs i32) (param $rows i32) (param $K i32) (param $list i32) (param $skipZeros i32)
+    (local $kb i32) (local $blocks i32) (local $r i32) (local $head i32) (local $c i32) (local $xr i32)
+    (local.set $blocks (i32.shr_s (local.get $K) (i32.const 2)))
+    (block $kdone
+      (loop $kloop
+        (br_if $kdone (i32.ge_s (local.get $kb) (local.get $blocks)))
+        (local.set $head (i32.add (local.get $list) (i32.shl (i32.mul (local.get $kb) (i32.add (local.get $rows) (i32.const 1))) (i32.const 2))))
+        (local.set $c (i32.const 0))
+        (local.set $r (local.get $rows))
+        (block $rdone
+          (loop $rloop
+            (br_if $rdone (i32.eqz (local.get $r)))
+            (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+            ;; Every row is written; the count moves on past a row that is kept.
+            (i32.store offset=4 (i32.add (local.get $head) (i32.shl (local.get $c) (i32.const 2))) (local.get $r))
+            (local.set $xr (i32.add (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $xs))) (i32.shl (local.get $kb) (i32.const 5))))
+            (local.set $c (i32.add (local.get $c)
+              (i32.or (i32.eqz (local.get $skipZeros))
+                (v128.any_true (v128.or
+                  (f64x2.ne (v128.load (local.get $xr)) (v128.const f64x2 0 0))
+                  (f64x2.ne (v128.load offset=16 (local.get $xr)) (v128.const f64x2 0 0)))))))
+            (br $rloop)))
+        (i32.store (local.get $head) (local.get $c))
+        (local.set $kb (i32.add (local.get $kb) (i32.const 1)))
+        (br $kloop))))
+
+  ;; Each weight's grad, w_j[k]: += g[r][j]·x[r][k] for r from the last row to the first — for
+  ;; the blocks of four weights, over the rows `blockRows` listed: when it left out a row whose
+  ;; four inputs are ±0 (only while every g is finite), that row's terms are ±0, which change no
+  ;; grad (a grad that starts at +0 never becomes -0; see backwardRows in compile.ts).
   ;; `table` holds each neuron's address of its first weight grad.
   (func (export "weightGrads")
     (param $g i32) (param $n2 i32) (param $n i32) (param $K i32)
-    (param $x i32) (param $xs i32) (param $rows i32) (param $table i32)
+    (param $x i32) (param $xs i32) (param $rows i32) (param $table i32) (param $list i32)
+    (local $at i32) (local $end i32)
     (local $j i32) (local $k i32) (local $r i32) (local $xr i32) (local $gr i32)
     (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
     (local $s v128) (local $x0 v128) (local $x1 v128)
@@ -301,11 +350,13 @@
             (local.set $a2 (v128.load (local.get $p1))) (local.set $a3 (v128.load offset=16 (local.get $p1)))
             (local.set $a4 (v128.load (local.get $p2))) (local.set $a5 (v128.load offset=16 (local.get $p2)))
             (local.set $a6 (v128.load (local.get $p3))) (local.set $a7 (v128.load offset=16 (local.get $p3)))
-            (local.set $r (local.get $rows))
+            (local.set $at (i32.add (local.get $list) (i32.shl (i32.mul (i32.shr_s (local.get $k) (i32.const 2)) (i32.add (local.get $rows) (i32.const 1))) (i32.const 2))))
+            (local.set $end (i32.add (local.get $at) (i32.shl (i32.load (local.get $at)) (i32.const 2))))
             (block $rdone
               (loop $rloop
-                (br_if $rdone (i32.eqz (local.get $r)))
-                (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+                (br_if $rdone (i32.ge_u (local.get $at) (local.get $end)))
+                (local.set $at (i32.add (local.get $at) (i32.const 4)))
+                (local.set $r (i32.load (local.get $at)))
                 (local.set $xr (i32.add (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $xs))) (i32.shl (local.get $k) (i32.const 3))))
                 (local.set $gr (i32.add (local.get $g) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $n2)) (local.get $j)) (i32.const 3))))
                 (local.set $x0 (v128.load (local.get $xr)))

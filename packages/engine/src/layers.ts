@@ -26,7 +26,9 @@ interface Kernels {
   forward(wt: number, b: number, n2: number, k: number, x: number, xs: number, rows: number, z: number): void;
   nonzeros(x: number, xs: number, rows: number, k: number, list: number): number;
   forwardSparse(wt: number, b: number, n2: number, k: number, x: number, xs: number, rows: number, z: number, list: number): void;
-  weightGrads(g: number, n2: number, n: number, k: number, x: number, xs: number, rows: number, table: number): void;
+  finite(at: number, count: number): number;
+  blockRows(x: number, xs: number, rows: number, k: number, list: number, skipZeros: number): void;
+  weightGrads(g: number, n2: number, n: number, k: number, x: number, xs: number, rows: number, table: number, list: number): void;
   inputGrads(g: number, n2: number, n: number, k: number, gx: number, xs: number, rows: number, table: number): void;
 }
 
@@ -74,13 +76,14 @@ const MAX_BYTES = 65536 * PAGE;
  * A replay's `data`, `grad` and `pre` arrays, and the layers' scratch, in one WebAssembly memory,
  * so that the kernels work on them in place: no kernel call copies anything between JavaScript
  * and WebAssembly. Layout in bytes: the weight tables, the transposed weights, the biases,
- * the grads or results per row and neuron, the lists of nonzero inputs per row, then data, grad and pre.
+ * the grads or results per row and neuron, the lists of inputs or rows the kernels take (see
+ * forward and backward), then data, grad and pre.
  */
 export class LayerMemory {
   data = new Float64Array(0);
   grad = new Float64Array(0);
   pre = new Float64Array(0);
-  /** Scratch views: biases, per-row results or grads (see kernels.wat; the transposed weights and the lists of nonzero inputs are the kernels' alone). */
+  /** Scratch views: biases, per-row results or grads (see kernels.wat; the transposed weights and the lists are the kernels' alone). */
   b = new Float64Array(0);
   zg = new Float64Array(0);
   private readonly memory: WasmMemory;
@@ -161,10 +164,16 @@ export class LayerMemory {
     } else this.run.forward(this.wtAt, this.bAt, l.n2, l.K, x, 8 * rowSize, rows, this.zgAt);
   }
 
-  /** Adds the layer's terms to its weights' grads and, when `inputs`, to its inputs' grads, from the grads into its dots in `zg`. */
+  /**
+   * Adds the layer's terms to its weights' grads and, when `inputs`, to its inputs' grads, from
+   * the grads into its dots in `zg`. While every one of those grads is finite, the weights' grads
+   * leave out the rows whose block of four inputs is all ±0, whose terms are ±0 (kernels.wat).
+   */
   backward(l: Layer, index: number, rows: number, rowSize: number, inputs: boolean): void {
     const table = this.tableAt[index] as number;
-    this.run.weightGrads(this.zgAt, l.n2, l.n, l.K, this.dataAt + 8 * l.input, 8 * rowSize, rows, table + 4 * l.n);
+    const x = this.dataAt + 8 * l.input;
+    this.run.blockRows(x, 8 * rowSize, rows, l.K, this.listAt, this.run.finite(this.zgAt, rows * l.n2));
+    this.run.weightGrads(this.zgAt, l.n2, l.n, l.K, x, 8 * rowSize, rows, table + 4 * l.n, this.listAt);
     if (inputs) this.run.inputGrads(this.zgAt, l.n2, l.n, l.K, this.gradAt + 8 * l.input, 8 * rowSize, rows, table);
   }
 }

@@ -37,10 +37,31 @@ describe("compiled mode's WebAssembly SIMD kernels", () => {
     expect(() => execFileSync(process.execPath, [script, source, "KERNELS_WASM", "--check"], { encoding: "utf8", stdio: "pipe" })).not.toThrow();
   });
 
+  it("fit in 4 KB, the size above which older Chromium versions refuse a synchronous compile on a page", async () => {
+    const { KERNELS_WASM } = await import("./kernels.wasm.js");
+    expect(Buffer.from(KERNELS_WASM, "base64").length).toBeLessThanOrEqual(4096);
+  });
+
   it("fall back to the JavaScript kernels, with the same bits, where WebAssembly is missing", async () => {
     const withKernels = step({ compile });
     expect(withKernels.graph.simd).toBe(true);
     vi.stubGlobal("WebAssembly", undefined);
+    vi.resetModules();
+    const fresh = (await import("./index.js")) as { compile: typeof compile };
+    const without = step(fresh);
+    expect(without.graph.simd).toBe(false);
+    expect(without.outputs.every((o, r) => Object.is(o, withKernels.outputs[r]))).toBe(true);
+    expect(without.grads.every((g, i) => Object.is(g, withKernels.grads[i]))).toBe(true);
+  });
+
+  it("fall back to the JavaScript kernels, with the same bits, where the browser refuses to compile them synchronously", async () => {
+    const withKernels = step({ compile });
+    const { validate, Instance, Memory } = (globalThis as unknown as { WebAssembly: Record<string, unknown> }).WebAssembly;
+    // What Chromium throws for a synchronous compile on a page above its size limit.
+    const Module = function () {
+      throw new RangeError("WebAssembly.Compile is disallowed on the main thread, if the buffer size is larger than 4KB. Use WebAssembly.compile, or compile on a worker thread.");
+    };
+    vi.stubGlobal("WebAssembly", { validate, Module, Instance, Memory });
     vi.resetModules();
     const fresh = (await import("./index.js")) as { compile: typeof compile };
     const without = step(fresh);

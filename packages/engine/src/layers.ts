@@ -52,9 +52,10 @@ let kernelModule: WasmModule | null | undefined;
 
 /**
  * The kernels' module, compiled once per process — or `null` where WebAssembly or its SIMD
- * instructions are missing, and compiled mode then runs its JavaScript kernels, with the same
- * results. The module is 2.9 KB, small enough to compile synchronously on a browser page (the
- * Chromium test does).
+ * instructions are missing, or where the browser refuses to compile it synchronously, and
+ * compiled mode then runs its JavaScript kernels, with the same results. The module is just
+ * under 4 KB, the size above which older Chromium versions refuse a synchronous compile on a
+ * page (the Chromium test compiles it on a page and in a worker).
  */
 function kernels(): WasmModule | null {
   if (kernelModule === undefined) {
@@ -62,7 +63,12 @@ function kernels(): WasmModule | null {
     const { WebAssembly: wasm, atob } = runtime;
     if (wasm && atob) {
       const bytes = Uint8Array.from(atob(KERNELS_WASM), (c) => c.charCodeAt(0));
-      if (wasm.validate(bytes)) kernelModule = new wasm.Module(bytes);
+      try {
+        if (wasm.validate(bytes)) kernelModule = new wasm.Module(bytes);
+      } catch (error) {
+        // Chromium's RangeError for a synchronous compile on a page above its size limit.
+        if (!(error instanceof RangeError)) throw error;
+      }
     }
   }
   return kernelModule;

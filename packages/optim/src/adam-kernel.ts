@@ -31,14 +31,19 @@ const MAX_BYTES = 2 ** 32;
 const PAGE = 65536;
 let compiled: object | null | undefined;
 
-/** adam.wat's module, compiled once per process; `null` where WebAssembly or its SIMD instructions are missing. */
+/** adam.wat's module, compiled once per process; `null` where WebAssembly or its SIMD instructions are missing, or the browser refuses to compile it synchronously. */
 function adamModule(): object | null {
   if (compiled === undefined) {
     compiled = null;
     const { WebAssembly: wasm, atob } = runtime;
     if (wasm && atob) {
       const bytes = Uint8Array.from(atob(ADAM_WASM), (c) => c.charCodeAt(0));
-      if (wasm.validate(bytes)) compiled = new wasm.Module(bytes);
+      try {
+        if (wasm.validate(bytes)) compiled = new wasm.Module(bytes);
+      } catch (error) {
+        // A browser's RangeError for a synchronous compile it refuses (Chromium's size limit on a page).
+        if (!(error instanceof RangeError)) throw error;
+      }
     }
   }
   return compiled;

@@ -152,19 +152,27 @@ describe("Adam and AdamW on WebAssembly SIMD", () => {
     expect(same(without.data, withKernel.data)).toBe(true);
   });
 
-  it("fall back to the JavaScript loop where the memory cannot be reserved, and say so in opt.simd", async () => {
-    const withKernel = run(Adam, { lr: 0.01 });
-    const { validate, Module, Instance } = (globalThis as unknown as { WebAssembly: Record<string, unknown> }).WebAssembly;
-    const Memory = function () {
-      throw new RangeError("WebAssembly.Memory(): could not allocate memory");
-    };
-    vi.stubGlobal("WebAssembly", { validate, Module, Instance, Memory });
-    vi.resetModules();
-    const fresh = (await import("./index.js")) as { Adam: typeof Adam };
-    const without = run(fresh.Adam, { lr: 0.01 });
-    expect(without.simd).toBe(false);
-    expect(same(without.data, withKernel.data)).toBe(true);
-  });
+  // What a browser throws when it refuses a synchronous compile (Chromium, on a page, above a
+  // size), and when it cannot reserve the memory.
+  const refusals = [
+    ["compile the module", "Module", "WebAssembly.Compile is disallowed on the main thread, if the buffer size is larger than 4KB."],
+    ["reserve the memory", "Memory", "WebAssembly.Memory(): could not allocate memory"],
+  ] as const;
+  for (const [what, constructor, message] of refusals) {
+    it(`fall back to the JavaScript loop where the engine cannot ${what}, and say so in opt.simd`, async () => {
+      const withKernel = run(Adam, { lr: 0.01 });
+      const { validate, Module, Instance, Memory } = (globalThis as unknown as { WebAssembly: Record<string, unknown> }).WebAssembly;
+      const refuse = function () {
+        throw new RangeError(message);
+      };
+      vi.stubGlobal("WebAssembly", { validate, Module, Instance, Memory, [constructor]: refuse });
+      vi.resetModules();
+      const fresh = (await import("./index.js")) as { Adam: typeof Adam };
+      const without = run(fresh.Adam, { lr: 0.01 });
+      expect(without.simd).toBe(false);
+      expect(same(without.data, withKernel.data)).toBe(true);
+    });
+  }
 
   it("refuse a simd option that is not true or false", () => {
     expect(() => new Adam([new Value(1)], { simd: "no" } as never)).toThrow("new Adam(params, options): simd must be true or false, got no");

@@ -291,8 +291,8 @@ export class CompiledGraph {
     this.runSlot = Int32Array.from(slot);
     this.runLength = Int32Array.from(length);
     this.plainSlots = Int32Array.from(plain);
-    this.paramData = slot.map((_, r) => (parameters as ParameterArrays).data.subarray(start[r], (start[r] as number) + (length[r] as number)));
-    this.paramGrad = slot.map((_, r) => (parameters as ParameterArrays).grad.subarray(start[r], (start[r] as number) + (length[r] as number)));
+    this.paramData = parameters ? runViews(parameters.data, start, length) : [];
+    this.paramGrad = parameters ? runViews(parameters.grad, start, length) : [];
     this.inputCount = inputs.length;
     this.uniformSize = u;
     this.rowSize = size - u;
@@ -581,8 +581,8 @@ export class CompiledGraph {
       this.grad = new Float64Array(size);
       this.pre = new Float64Array(size);
     }
-    this.replayData = this.paramData.map((_, r) => this.data.subarray(this.runSlot[r], (this.runSlot[r] as number) + (this.runLength[r] as number)));
-    this.replayGrad = this.paramData.map((_, r) => this.grad.subarray(this.runSlot[r], (this.runSlot[r] as number) + (this.runLength[r] as number)));
+    this.replayData = runViews(this.data, this.runSlot, this.runLength);
+    this.replayGrad = runViews(this.grad, this.runSlot, this.runLength);
     this.capacity = rows;
   }
 
@@ -1516,6 +1516,11 @@ function checkParameters(parameters: ParameterArrays): ParameterArrays {
     }
   }
   return parameters;
+}
+
+/** Views of `array`, one per run: `length[r]` entries from `start[r]`. */
+function runViews(array: Float64Array, start: ArrayLike<number>, length: ArrayLike<number>): Float64Array[] {
+  return Array.from({ length: start.length }, (_, r) => array.subarray(start[r], (start[r] as number) + (length[r] as number)));
 }
 
 /** Other inputs to build at: of the other sign, and larger, so that a branch on the data takes the other way. */

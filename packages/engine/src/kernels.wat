@@ -140,11 +140,10 @@
   ;; The weights transposed for forward: wt[k·n2 + j] = w_j[k] for every neuron j < n and weight
   ;; k < K, and wt[k·n2 + n] = 0 when n is odd (the pad lane). `table` holds each neuron's address
   ;; of its first weight. Two neurons' two weights at a time: two loads, two shuffles, two stores.
-  ;; Returns 1 when every weight is finite (then a zero input adds ±0 to each sum: see forwardSparse).
   (func (export "transpose")
-    (param $table i32) (param $n i32) (param $K i32) (param $wt i32) (param $n2 i32) (result i32)
+    (param $table i32) (param $n i32) (param $K i32) (param $wt i32) (param $n2 i32)
     (local $j i32) (local $k i32) (local $a i32) (local $b i32) (local $pad i32) (local $out i32) (local $line i32)
-    (local $va v128) (local $vb v128) (local $bad v128) (local $badTail f64)
+    (local $va v128) (local $vb v128)
     (local.set $line (i32.shl (local.get $n2) (i32.const 3)))
     (block $jdone
       (loop $jloop
@@ -162,8 +161,6 @@
             (br_if $kdone (i32.gt_s (i32.add (local.get $k) (i32.const 2)) (local.get $K)))
             (local.set $va (v128.load (local.get $a)))
             (local.set $vb (if (result v128) (local.get $pad) (then (v128.const i64x2 0 0)) (else (v128.load (local.get $b)))))
-            ;; w - w is 0 for a finite weight and NaN for ±∞ or NaN; a NaN stays in the sum.
-            (local.set $bad (f64x2.add (local.get $bad) (f64x2.add (f64x2.sub (local.get $va) (local.get $va)) (f64x2.sub (local.get $vb) (local.get $vb)))))
             (v128.store (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $va) (local.get $vb)))
             (v128.store (i32.add (local.get $out) (local.get $line))
               (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $va) (local.get $vb)))
@@ -176,15 +173,9 @@
         (if (i32.lt_s (local.get $k) (local.get $K))
           (then
             (f64.store (local.get $out) (f64.load (local.get $a)))
-            (f64.store offset=8 (local.get $out) (if (result f64) (local.get $pad) (then (f64.const 0)) (else (f64.load (local.get $b)))))
-            (local.set $badTail (f64.add (local.get $badTail)
-              (f64.add (f64.sub (f64.load (local.get $out)) (f64.load (local.get $out)))
-                (f64.sub (f64.load offset=8 (local.get $out)) (f64.load offset=8 (local.get $out))))))))
+            (f64.store offset=8 (local.get $out) (if (result f64) (local.get $pad) (then (f64.const 0)) (else (f64.load (local.get $b)))))))
         (local.set $j (i32.add (local.get $j) (i32.const 2)))
-        (br $jloop)))
-    (i32.and
-      (i64x2.all_true (f64x2.eq (local.get $bad) (v128.const f64x2 0 0)))
-      (f64.eq (local.get $badTail) (f64.const 0))))
+        (br $jloop))))
 
   ;; Where each row's inputs are not zero: list[r·(K+1)] = how many, and list[r·(K+1) + 1 + i] the
   ;; byte offset (8k) of the i-th, k ascending. ±0 is left out; NaN and ±∞ are kept. Returns how

@@ -22,7 +22,7 @@ export interface Layer {
 }
 
 interface Kernels {
-  transpose(table: number, n: number, k: number, wt: number, n2: number): number;
+  transpose(table: number, n: number, k: number, wt: number, n2: number): void;
   forward(wt: number, b: number, n2: number, k: number, x: number, xs: number, rows: number, z: number): void;
   nonzeros(x: number, xs: number, rows: number, k: number, list: number): number;
   forwardSparse(wt: number, b: number, n2: number, k: number, x: number, xs: number, rows: number, z: number, list: number): void;
@@ -163,9 +163,9 @@ export class LayerMemory {
    * changes no sum (kernels.wat says why) — with the same bits.
    */
   forward(l: Layer, index: number, rows: number, rowSize: number): void {
-    const finite = this.run.transpose(this.tableAt[index] as number, l.n, l.K, this.wtAt, l.n2);
+    this.run.transpose(this.tableAt[index] as number, l.n, l.K, this.wtAt, l.n2);
     const x = this.dataAt + 8 * l.input;
-    if (finite && 2 * this.run.nonzeros(x, 8 * rowSize, rows, l.K, this.listAt) < rows * l.K) {
+    if (this.run.finite(this.wtAt, l.K * l.n2) && 2 * this.run.nonzeros(x, 8 * rowSize, rows, l.K, this.listAt) < rows * l.K) {
       this.run.forwardSparse(this.wtAt, this.bAt, l.n2, l.K, x, 8 * rowSize, rows, this.zgAt, this.listAt);
     } else this.run.forward(this.wtAt, this.bAt, l.n2, l.K, x, 8 * rowSize, rows, this.zgAt);
   }

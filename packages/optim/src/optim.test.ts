@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Value } from "@micrograd/engine";
+import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Adam, AdamW, SGD, cosineDecay, linearDecay, stepDecay } from "./index.js";
 import type { AdamOptions, SGDOptions } from "./index.js";
@@ -141,6 +142,34 @@ describe("Adam and AdamW on WebAssembly SIMD", () => {
       expect(same(simd.v, plain.v)).toBe(true);
     });
   }
+
+  it("give the JavaScript loop's bits on fuzzed parameters, grads and options (±0, ±∞, NaN, tiny and huge numbers)", () => {
+    const number = fc.oneof(
+      { weight: 6, arbitrary: fc.double({ min: -1e3, max: 1e3, noNaN: true }) },
+      { weight: 1, arbitrary: fc.constantFrom(0, -0, Infinity, -Infinity, NaN, 1e-300, -1e300, 5e-324) },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(number, fc.array(number, { minLength: 3, maxLength: 3 })), { minLength: 1, maxLength: 9 }),
+        fc.constantFrom("Adam", "AdamW"),
+        fc.double({ min: 0, max: 0.1, noNaN: true }),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        (params, kind, lr, weightDecay) => {
+          const Opt = kind === "Adam" ? Adam : AdamW;
+          const results = [true, false].map((simd) => {
+            const opt = new Opt(params.map(() => new Value(0)), { lr, weightDecay, simd });
+            const data = Float64Array.from(params, ([p]) => p);
+            for (let t = 0; t < 3; t++) opt.stepArrays(data, Float64Array.from(params, ([, g]) => g[t] as number));
+            const { m, v } = opt.toJSON();
+            return { data, m, v };
+          });
+          const [simd, plain] = results as [(typeof results)[number], (typeof results)[number]];
+          expect(same(simd.data, plain.data) && same(simd.m, plain.m) && same(simd.v, plain.v)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 
   it("fall back to the JavaScript loop, with the same bits, where WebAssembly is missing", async () => {
     const withKernel = run(Adam, { lr: 0.01 });
